@@ -1,0 +1,68 @@
+"""Configuration in one place: defaults that work offline, overridden by a TOML file, then `RAG_*` env.
+
+Precedence (last wins): defaults < `rag.toml` (or the file named by `RAG_CONFIG`) < `RAG_<FIELD>` env
+< keyword arguments given in code or on the command line.
+"""
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class Config:
+    index_dir: str = str(PROJECT_ROOT / "index")  # on-disk Chroma store (embedded mode)
+    chroma_url: str = ""  # e.g. http://127.0.0.1:8000 selects Chroma server mode
+    collection: str = "articles"
+    embed_model: str = "minilm"  # "minilm" (packaged all-MiniLM-L6-v2) or a local model folder
+    embed_batch_size: int = 32
+    chunk_tokens: int = 180  # cl100k tokens; MiniLM reads at most 256 word pieces
+    chunk_overlap_sentences: int = 1
+    top_k: int = 5  # passages handed to the answerer
+    candidates: int = 20  # passages fetched before re-ranking
+    generator: str = "extractive"
+    max_answer_sentences: int = 3
+    min_evidence: float = 0.45  # sentence-evidence score below which the chain refuses
+    max_question_chars: int = 2000
+    model_dir: str = str(PROJECT_ROOT / "models")
+    llm_model: str = ""  # GGUF path or name for the llamacpp backend
+    openai_model: str = ""
+    feedback_file: str = str(PROJECT_ROOT / "feedback.jsonl")
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike | None = None, **overrides: Any) -> "Config":
+        values: dict[str, Any] = {}
+        toml_path = Path(path or os.environ.get("RAG_CONFIG") or "rag.toml")
+        if toml_path.is_file():
+            with open(toml_path, "rb") as fh:
+                data = tomllib.load(fh)
+            values.update(data.get("rag", data))
+        known = {f.name: f for f in fields(cls) if f.name != "extra"}
+        for name, f in known.items():
+            env = os.environ.get(f"RAG_{name.upper()}")
+            if env is not None and env != "":
+                values[name] = env
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        extra = {k: values.pop(k) for k in list(values) if k not in known}
+        typed = {k: _coerce(v, known[k].default) for k, v in values.items()}
+        return cls(**typed, extra=extra)
+
+    def replace(self, **changes: Any) -> "Config":
+        return dataclasses.replace(self, **changes)
+
+
+def _coerce(value: Any, default: Any) -> Any:
+    if isinstance(default, bool):
+        return value if isinstance(value, bool) else str(value).lower() in {"1", "true", "yes", "on"}
+    if isinstance(default, int):
+        return int(value)
+    if isinstance(default, float):
+        return float(value)
+    return str(value) if value is not None else value
