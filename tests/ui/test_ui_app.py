@@ -1,0 +1,49 @@
+"""The real app on a free port: the HTTP API through gradio_client, the bind warning, auth from the env."""
+import pytest
+from conftest import SAMPLE_QUESTION
+
+from ui import app
+
+
+def test_answer_is_reachable_through_gradio_client(served):
+    from gradio_client import Client
+
+    client = Client(served["url"], verbose=False)
+    out = client.predict(SAMPLE_QUESTION, api_name="/ask")
+    assert not out["refused"] and out["citations"]
+    assert "[1]" in out["answer"] and out["citations"][0]["sentence"]
+    follow = client.predict("Which of them did the US designate a terrorist organization?", 0, "",
+                            [[SAMPLE_QUESTION, out["answer"]]], api_name="/ask")
+    assert follow["rewritten_question"]
+    assert "error" in client.predict("", api_name="/ask")
+
+
+@pytest.mark.parametrize("host,loop", [("127.0.0.1", True), ("localhost", True), ("::1", True),
+                                       ("0.0.0.0", False), ("192.168.1.5", False), ("example.org", False)])
+def test_loopback_detection(host, loop):
+    assert app.is_loopback(host) is loop
+
+
+def test_non_loopback_without_auth_warns(monkeypatch):
+    monkeypatch.delenv("RAG_UI_USER", raising=False)
+    monkeypatch.delenv("RAG_UI_PASSWORD", raising=False)
+    assert "WARNING" in app.bind_warning("0.0.0.0", 7860, app.auth_from_env())
+    assert app.bind_warning("127.0.0.1", 7860, None) is None
+    monkeypatch.setenv("RAG_UI_USER", "ana")
+    monkeypatch.setenv("RAG_UI_PASSWORD", "s3cret")
+    assert app.auth_from_env() == ("ana", "s3cret")
+    assert app.bind_warning("0.0.0.0", 7860, app.auth_from_env()) is None
+
+
+def test_cli_parser_defaults_and_options():
+    import argparse
+
+    from ui.cli import add_parser
+
+    parser = argparse.ArgumentParser(prog="rag")
+    add_parser(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(["ui", "--host", "0.0.0.0", "--port", "8123", "--index", "/tmp/x"])
+    assert (args.host, args.port, args.index_dir) == ("0.0.0.0", 8123, "/tmp/x")
+    assert callable(args.func)
+    args = parser.parse_args(["ui"])
+    assert (args.host, args.port, args.index_dir) == ("127.0.0.1", 7860, None)

@@ -1,0 +1,240 @@
+"""The Gradio Blocks app: chat with streamed, cited answers beside a sources panel and the article library.
+
+    from ui.app import build_app, launch
+    launch()                       # opens the default index, serves http://127.0.0.1:7860
+    demo = build_app(rag)          # a gr.Blocks, to mount or launch yourself (see style() for theme/css)
+
+HTTP API (gradio_client): `/ask` (question, top_k, backend, history) -> Answer as JSON; see ui/README.md.
+"""
+from __future__ import annotations
+
+import ipaddress
+import logging
+import os
+import sys
+from typing import Any
+
+from rag import offline as _offline  # noqa: F401  (before gradio: analytics off, hubs offline)
+
+import gradio as gr  # noqa: E402  (this module is the UI: importing it means Gradio is wanted)
+
+from ui import chat, feedback, library, render
+from ui.assets import CSS, SOURCES_JS
+
+log = logging.getLogger(__name__)
+APP_TITLE = "News Desk"
+SUPPORTED = [".txt", ".md", ".markdown", ".html", ".htm", ".pdf"]
+
+
+def _backends(config: Any) -> list[str]:
+    from rag.answer.base import available
+
+    names = available()
+    return names if config.generator in names else [config.generator, *names]
+
+
+def _header(docs: list[dict], problem: str = "") -> str:
+    if problem:
+        status = f'<span class="pill">store unavailable</span>'
+    else:
+        status = f'<span class="pill">{len(docs)} article{"s" * (len(docs) != 1)} indexed</span>'
+    return (f"<h1>📰 {APP_TITLE} {status}</h1><p>Ask questions about the news articles in the library. "
+            "Every claim carries a numbered citation: click it to read the passage it comes from.</p>")
+
+
+def _examples(docs: list[dict], config: Any) -> list[str]:
+    """Example questions: `ui_examples` from the config (rag.toml / RAG_UI_EXAMPLES, '|'-separated) or
+    questions built from the titles of the indexed articles."""
+    configured = config.extra.get("ui_examples") or os.environ.get("RAG_UI_EXAMPLES", "")
+    if isinstance(configured, str):
+        configured = [q.strip() for q in configured.split("|") if q.strip()]
+    if configured:
+        return list(configured)[:6]
+    titles = [d.get("title", "").strip() for d in docs if d.get("title")]
+    return [f"What does the article “{t}” report?" for t in titles[:4]]
+
+
+def build_app(rag: Any = None, opener: Any = None, examples: list[str] | None = None):
+    """Build the UI around a RAG façade (or an `opener` called on first use, so a missing store is
+    reported in the chat instead of stopping the app)."""
+    handle = chat.RagHandle(rag, opener)
+    config = handle.config
+    docs, problem = library.documents(handle)
+    examples = examples if examples is not None else _examples(docs, config)
+
+    with gr.Blocks(title=APP_TITLE, analytics_enabled=False) as demo:
+        state = gr.State(chat.new_state)
+        pending = gr.State("")
+        rated = gr.State(None)
+        header = gr.HTML(_header(docs, problem), elem_id="app-header")
+        with gr.Row(equal_height=False):
+            with gr.Column(scale=7, min_width=420):
+                chatbot = gr.Chatbot(
+                    elem_id="chat", height=600, show_label=False, layout="bubble",
+                    feedback_options=("Like", "Dislike"), buttons=["copy"], autoscroll=True,
+                    placeholder=("**Ask about the articles.** Answers cite the passages they rest on; "
+                                 "when the articles do not say, you are told so."))
+                with gr.Row(elem_id="ask-row"):
+                    question = gr.Textbox(placeholder="Ask a question and press Enter…", show_label=False,
+                                          scale=8, lines=1, max_lines=6, autofocus=True, elem_id="question",
+                                          container=False)
+                    ask = gr.Button("Ask", variant="primary", scale=1, min_width=90, elem_id="ask")
+                if examples:
+                    gr.Examples(examples=[[q] for q in examples], inputs=[question], label="Try")
+                with gr.Row(visible=False, elem_id="feedback-row") as feedback_row:
+                    comment = gr.Textbox(label="Thanks! Anything to add? (optional)", scale=6,
+                                         placeholder="What was right or wrong with this answer?",
+                                         elem_id="feedback-comment")
+                    send_comment = gr.Button("Send comment", scale=1, min_width=120)
+                with gr.Accordion("Settings", open=False, elem_id="settings"):
+                    with gr.Row():
+                        top_k = gr.Slider(1, 15, value=int(config.top_k), step=1, label="Passages to read (top-k)")
+                        backends = _backends(config)
+                        backend = gr.Dropdown(backends, value=config.generator, label="Answer backend",
+                                              interactive=len(backends) > 1)
+                    clear = gr.Button("New conversation", size="sm")
+            with gr.Column(scale=5, min_width=340):
+                with gr.Tabs():
+                    with gr.Tab("Sources", id="sources-tab"):
+                        sources = gr.HTML(render.sources_panel([]), elem_id="sources", js_on_load=SOURCES_JS)
+                    with gr.Tab("Library", id="library-tab"):
+                        upload = gr.File(label="Add articles (txt, md, html, pdf; several at once)",
+                                         file_count="multiple", elem_id="upload", height=130)
+                        upload_status = gr.Markdown("", elem_id="upload-status")
+                        doc_list = gr.HTML(render.documents_html(docs), elem_id="documents")
+                        with gr.Row():
+                            to_delete = gr.Dropdown([d["name"] for d in docs], label="Remove an article",
+                                                    scale=4, elem_id="delete-choice")
+                            delete = gr.Button("Delete", variant="stop", scale=1, min_width=90)
+
+        # --- chat -------------------------------------------------------------------------------
+        def take(message: str):
+            return "", message
+
+        def respond(message: str, st: dict, k: float, be: str):
+            for st in chat.respond(handle, message, st, top_k=int(k), backend=be):
+                yield st, st["messages"], render.sources_panel(st["turns"])
+
+        outputs = [state, chatbot, sources]
+        for trigger in (question.submit, ask.click):
+            trigger(take, [question], [question, pending], queue=False, api_visibility="private").then(
+                respond, [pending, state, top_k, backend], outputs, api_visibility="private",
+                show_progress="hidden")
+
+        def reset():
+            st = chat.new_state()
+            return st, [], render.sources_panel([]), gr.update(visible=False)
+
+        clear.click(reset, None, [state, chatbot, sources, feedback_row], api_visibility="private")
+        chatbot.clear(reset, None, [state, chatbot, sources, feedback_row], api_visibility="private")
+
+        # --- feedback ---------------------------------------------------------------------------
+        def on_like(st: dict, data: gr.LikeData):
+            idx = data.index if isinstance(data.index, int) else data.index[0]
+            turn = chat.turn_for_message(st, idx)
+            if turn is None:
+                return None, gr.update(visible=False)
+            rating = "up" if data.liked is True else "down" if data.liked is False else str(data.liked)
+            feedback.append(handle.config.feedback_file, feedback.record(turn, rating))
+            return {"message": idx, "rating": rating}, gr.update(visible=True)
+
+        chatbot.like(on_like, [state], [rated, feedback_row], api_visibility="private")
+
+        def on_comment(st: dict, rate: dict | None, text: str):
+            turn = chat.turn_for_message(st, rate["message"]) if rate else None
+            if turn is None or not text.strip():
+                return gr.update(), gr.update(visible=bool(turn))
+            feedback.append(handle.config.feedback_file, feedback.record(turn, rate["rating"], text))
+            gr.Info("Thanks for the feedback.")
+            return "", gr.update(visible=False)
+
+        for trigger in (send_comment.click, comment.submit):
+            trigger(on_comment, [state, rated, comment], [comment, feedback_row], api_visibility="private")
+
+        # --- library ----------------------------------------------------------------------------
+        def refreshed(message: str):
+            docs, problem = library.documents(handle)
+            names = [d["name"] for d in docs]
+            return (message, render.documents_html(docs), gr.update(choices=names, value=None),
+                    _header(docs, problem))
+
+        def on_upload(files: list[str] | None, st: dict, progress=gr.Progress()):
+            paths = [f if isinstance(f, str) else getattr(f, "name", str(f)) for f in files or []]
+
+            def step(i: int, n: int, name: str) -> None:
+                progress((i, n), desc=f"Indexing {name}" if i < n else "Indexed", unit="files")
+
+            summary, ok = library.index_files(handle, paths, step)
+            st["messages"].append({"role": "assistant",
+                                   "content": render.notice_message(summary, "info" if ok else "error")})
+            return (None, st, st["messages"], *refreshed(summary))
+
+        upload.upload(on_upload, [upload, state],
+                      [upload, state, chatbot, upload_status, doc_list, to_delete, header],
+                      api_visibility="private")
+
+        def on_delete(name: str | None):
+            return refreshed(library.delete(handle, name))
+
+        delete.click(on_delete, [to_delete], [upload_status, doc_list, to_delete, header],
+                     api_visibility="private")
+
+        # --- HTTP API ---------------------------------------------------------------------------
+        def ask_api(question: str, top_k: int = 0, backend: str = "", history: list | None = None) -> dict:
+            """Answer a question from the indexed articles. Returns the Answer as JSON (answer, refused,
+            citations, passages, rewritten_question, timings_ms) or {"error": message}."""
+            pairs = [(str(u), str(a)) for u, a in (history or [])]
+            return chat.answer_once(handle, question, top_k=top_k or None, backend=backend or None,
+                                    history=pairs)
+
+        gr.api(ask_api, api_name="ask")
+    return demo
+
+
+def style() -> dict[str, Any]:
+    """The theme and stylesheet (Gradio 6 takes them at launch); fonts are served locally."""
+    theme = gr.themes.Soft(primary_hue="indigo", neutral_hue="slate")
+    return {"theme": theme, "css": CSS}
+
+
+def is_loopback(host: str) -> bool:
+    if host in {"localhost", ""}:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def auth_from_env() -> tuple[str, str] | None:
+    user, password = os.environ.get("RAG_UI_USER", ""), os.environ.get("RAG_UI_PASSWORD", "")
+    return (user, password) if user and password else None
+
+
+def bind_warning(host: str, port: int, auth: Any) -> str | None:
+    if is_loopback(host) or auth:
+        return None
+    return (f"WARNING: serving on {host}:{port} without a password: anyone who can reach this address can "
+            "read and change the library. Set RAG_UI_USER and RAG_UI_PASSWORD to require a login.")
+
+
+def launch(rag: Any = None, host: str = "127.0.0.1", port: int = 7860, index_dir: str | None = None,
+           block: bool = True, quiet: bool = False, **kwargs: Any):
+    """Serve the UI. Without `rag`, opens the index at `index_dir` (default from the config) on first use.
+    Returns the gr.Blocks (useful with block=False)."""
+    opener = None
+    if rag is None:
+        def opener():
+            from rag import RAG
+
+            return RAG.open(index_dir=index_dir)
+    auth = kwargs.pop("auth", None) or auth_from_env()
+    warning = bind_warning(host, port, auth)
+    if warning:
+        print(warning, file=sys.stderr)
+    demo = build_app(rag, opener=opener)
+    demo.queue(default_concurrency_limit=4)
+    demo.launch(server_name=host, server_port=int(port), share=False, auth=auth, ssr_mode=False,
+                prevent_thread_lock=not block, quiet=quiet, show_error=True, mcp_server=False,
+                footer_links=["api"], run_history=False, **style(), **kwargs)
+    return demo
