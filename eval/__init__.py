@@ -1,0 +1,8 @@
+"""Answer-quality evaluation: gold sets, deterministic metrics, the runner, reports and the CI gate.
+
+    python -m eval --gold eval/gold.jsonl --json out.json --check      # or `rag eval ...`
+
+Modules: gold (load/validate), metrics (pure functions), scoring (per question + summary),
+runner (index, ask through RAG.ask, score), report (tables, Markdown, plot), baseline (the gate), cli.
+Importing the package is light; the runner loads the chain on use.
+"""
