@@ -1,0 +1,234 @@
+"""The `llamacpp` backend: a local GGUF model run by llama.cpp through xllamacpp (a prebuilt wheel).
+
+- The model is loaded once per process (module-level cache keyed by file and settings).
+- Answers stream token by token; a consumer that stops reading cancels the generation.
+- One slot with llama.cpp's prompt cache: the system prompt is constant, so its KV cache is reused
+  from one question to the next and only the passages and the question are processed each time.
+- OpenMP threads wait passively: on a shared 2-core machine spinning threads slow llama.cpp down
+  by 5-10x whenever another process runs.
+
+xllamacpp also serves llama.cpp's OpenAI-compatible HTTP API on loopback; the in-process server is
+locked with a random API key. `python -m rag.answer.llamacpp serve MODEL --port N` runs that API on
+purpose (for the `openai` backend, or any OpenAI client).
+"""
+from __future__ import annotations
+
+import os
+import queue
+import secrets
+import threading
+import time
+from typing import TYPE_CHECKING, Any, Iterator
+
+from rag.answer.prompt import build_messages, settings
+from rag.errors import RagError
+
+if TYPE_CHECKING:
+    from rag.config import Config
+    from rag.types import Passage
+
+_SERVERS: dict[tuple, Any] = {}
+_LOAD_LOCK = threading.Lock()
+_DONE = object()
+
+
+def _threads(requested: int) -> int:
+    return requested if requested > 0 else max(1, min(os.cpu_count() or 1, 4))
+
+
+def _params(model_path: str, n_ctx: int, threads: int, host: str = "127.0.0.1", port: int = 0,
+            api_key: str | None = None):
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # read when the OpenMP runtime starts
+    try:
+        import xllamacpp as xlc
+    except ImportError as err:
+        raise RagError("the llamacpp backend needs the xllamacpp package (pip install xllamacpp)") from err
+    p = xlc.CommonParams()
+    p.model.path = model_path
+    p.n_ctx = n_ctx
+    p.n_parallel = 1  # one slot: its cache keeps the previous prompt, so the system prompt is reused
+    p.cache_prompt = True
+    p.cache_ram_mib = 256
+    p.cpuparams.n_threads = threads
+    p.cpuparams_batch.n_threads = threads
+    p.verbosity = 0
+    p.hostnames = [host]
+    p.port = port
+    p.api_keys = [api_key or secrets.token_hex(16)]
+    return xlc, p
+
+
+def load_server(model_path: str, n_ctx: int = 2048, threads: int = 0):
+    """The process-wide llama.cpp server for this model file (loaded on first use)."""
+    key = (os.path.realpath(model_path), n_ctx, _threads(threads))
+    with _LOAD_LOCK:
+        server = _SERVERS.get(key)
+        if server is None:
+            xlc, params = _params(key[0], n_ctx, key[2])
+            try:
+                server = xlc.Server(params)
+            except Exception as err:
+                raise RagError(f"llama.cpp could not load {model_path}: {err}") from err
+            _SERVERS[key] = server
+        return server
+
+
+def stream_chat(server, messages: list[dict[str, str]], max_tokens: int = 160, temperature: float = 0.0,
+                stats: dict | None = None) -> Iterator[str]:
+    """Stream the assistant's text for `messages`; fills `stats` (timings, token counts) at the end."""
+    request = {"messages": messages, "stream": True, "max_tokens": max_tokens, "temperature": temperature,
+               "cache_prompt": True}
+    chunks: queue.Queue = queue.Queue()
+    stop = threading.Event()
+    started = time.perf_counter()
+
+    def on_chunk(chunk: Any) -> bool:  # called from the worker thread; True asks llama.cpp to stop
+        if stop.is_set():
+            return True
+        chunks.put(chunk)
+        return False
+
+    def work() -> None:
+        try:
+            server.handle_chat_completions(request, on_chunk)
+        except Exception as err:  # bad request: xllamacpp raises ValueError
+            chunks.put(err)
+        finally:
+            chunks.put(_DONE)
+
+    worker = threading.Thread(target=work, name="llamacpp-generate", daemon=True)
+    worker.start()
+    first = None
+    try:
+        while True:
+            item = chunks.get()
+            if item is _DONE:
+                break
+            if isinstance(item, Exception):
+                raise RagError(f"llama.cpp rejected the request: {item}")
+            if not isinstance(item, dict):
+                continue
+            if "error" in item or ("code" in item and "choices" not in item):
+                err = item.get("error", item)
+                raise RagError(f"llama.cpp failed: {err.get('message', err) if isinstance(err, dict) else err}")
+            for choice in item.get("choices") or []:
+                text = (choice.get("delta") or {}).get("content")
+                if text:
+                    if first is None:
+                        first = time.perf_counter()
+                    yield text
+            if stats is not None and item.get("timings"):
+                t = item["timings"]
+                stats.update({
+                    "prompt_tokens": t.get("prompt_n", 0) + t.get("cache_n", 0),
+                    "cached_tokens": t.get("cache_n", 0),
+                    "prompt_tokens_per_s": round(t.get("prompt_per_second", 0.0), 1),
+                    "generated_tokens": t.get("predicted_n", 0),
+                    "tokens_per_s": round(t.get("predicted_per_second", 0.0), 1),
+                })
+    finally:
+        stop.set()
+        worker.join(timeout=30)
+        if stats is not None:
+            end = time.perf_counter()
+            stats["ttft_ms"] = round(((first or end) - started) * 1000, 1)
+            stats["total_ms"] = round((end - started) * 1000, 1)
+
+
+class LlamaCppGenerator:
+    """Answers with a local GGUF model; `config.llm_model` is a short name from `rag models list` or a path."""
+
+    name = "llamacpp"
+
+    def __init__(self, config: "Config"):
+        from rag import models
+
+        self.settings = settings(config)
+        self.model_path = str(models.resolve(config.llm_model or models.DEFAULT_MODEL, config.model_dir))
+        self.last_stats: dict = {}
+
+    @property
+    def server(self):
+        return load_server(self.model_path, self.settings["llm_ctx"], self.settings["llm_threads"])
+
+    def messages(self, question: str, evidence: list["Passage"]) -> list[dict[str, str]]:
+        return build_messages(question, evidence, self.settings["llm_prompt_tokens"])
+
+    def stream(self, question: str, evidence: list["Passage"]) -> Iterator[str]:
+        self.last_stats = {}
+        yield from stream_chat(self.server, self.messages(question, evidence), self.settings["llm_max_tokens"],
+                               self.settings["llm_temperature"], stats=self.last_stats)
+
+
+def as_llamaindex_llm(config: "Config"):
+    """A LlamaIndex `CustomLLM` over the same loaded model, for LlamaIndex components that need an LLM."""
+    from llama_index.core.llms import CompletionResponse, CustomLLM, LLMMetadata
+    from llama_index.core.llms.callbacks import llm_completion_callback
+
+    gen = LlamaCppGenerator(config)
+    opts = gen.settings
+
+    class LlamaCppLLM(CustomLLM):
+        @property
+        def metadata(self) -> LLMMetadata:
+            return LLMMetadata(context_window=opts["llm_ctx"], num_output=opts["llm_max_tokens"],
+                               is_chat_model=True, model_name=os.path.basename(gen.model_path))
+
+        @llm_completion_callback()
+        def complete(self, prompt: str, formatted: bool = False, **kwargs: Any) -> CompletionResponse:
+            text = "".join(stream_chat(gen.server, [{"role": "user", "content": prompt}],
+                                       opts["llm_max_tokens"], opts["llm_temperature"]))
+            return CompletionResponse(text=text)
+
+        @llm_completion_callback()
+        def stream_complete(self, prompt: str, formatted: bool = False, **kwargs: Any):
+            def gen_responses():
+                text = ""
+                for delta in stream_chat(gen.server, [{"role": "user", "content": prompt}],
+                                         opts["llm_max_tokens"], opts["llm_temperature"]):
+                    text += delta
+                    yield CompletionResponse(text=text, delta=delta)
+
+            return gen_responses()
+
+    return LlamaCppLLM()
+
+
+def serve(model: str, host: str = "127.0.0.1", port: int = 8080, api_key: str | None = None,
+          n_ctx: int = 2048, threads: int = 0):
+    """Start llama.cpp's OpenAI-compatible HTTP server in this process; returns the server object."""
+    from rag import models
+
+    path = str(models.resolve(model))
+    xlc, params = _params(path, n_ctx, _threads(threads), host=host, port=port, api_key=api_key or "")
+    if not api_key:
+        params.api_keys = []
+    return xlc.Server(params)
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    import rag  # noqa: F401  (offline settings)
+
+    parser = argparse.ArgumentParser(prog="python -m rag.answer.llamacpp")
+    sub = parser.add_subparsers(dest="cmd", required=True)
+    p = sub.add_parser("serve", help="serve a GGUF model over an OpenAI-compatible HTTP API")
+    p.add_argument("model", help="short model name or GGUF path")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8080, help="0 picks a free port")
+    p.add_argument("--api-key", default=os.environ.get("RAG_SERVE_API_KEY", ""))
+    p.add_argument("--ctx", type=int, default=2048)
+    p.add_argument("--threads", type=int, default=0)
+    args = parser.parse_args(argv)
+    server = serve(args.model, args.host, args.port, args.api_key or None, args.ctx, args.threads)
+    print(server.listening_address, flush=True)  # the first line tells a parent process where to connect
+    try:
+        threading.Event().wait()  # serve until the process is stopped
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
