@@ -43,6 +43,18 @@ class Chunk:
 
 
 @dataclass
+class ScoredSentence:
+    """A sentence of a passage with how well it answers the question."""
+
+    text: str
+    start: int  # span in the cleaned document
+    end: int
+    score: float  # evidence score: semantic similarity blended with term coverage
+    similarity: float = 0.0
+    coverage: float = 0.0
+
+
+@dataclass
 class Passage:
     """A retrieved chunk with its document metadata and retrieval score."""
 
@@ -56,9 +68,12 @@ class Passage:
     score: float
     date: str = ""
     source: str = ""
+    evidence: list[ScoredSentence] = field(default_factory=list)  # best first, filled by re-ranking
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        data = asdict(self)
+        data.pop("evidence")
+        return data
 
 
 @dataclass

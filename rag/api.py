@@ -1,0 +1,89 @@
+"""The façade: one object a user learns.
+
+    rag = RAG.open()                 # the default on-disk index, or RAG.open("path/to/index")
+    rag.index(["seeds/"])            # idempotent
+    answer = rag.ask("…")            # .text with [n] markers, .citations, .refused
+"""
+from __future__ import annotations
+
+import os
+import threading
+from functools import cached_property
+from typing import Any, Iterable, Iterator
+
+from rag.config import Config
+from rag.types import Answer, IndexReport, Passage
+
+
+class RAG:
+    def __init__(self, config: Config):
+        self.config = config
+        self._lock = threading.Lock()
+
+    @classmethod
+    def open(cls, index_dir: str | os.PathLike | None = None, *, config: Config | None = None,
+             **overrides: Any) -> "RAG":
+        config = config or Config.load(**overrides)
+        if overrides and config is not None:
+            config = config.replace(**{k: v for k, v in overrides.items() if v is not None})
+        if index_dir is not None:
+            config = config.replace(index_dir=str(index_dir))
+        rag = cls(config)
+        rag.store  # open (or fail clearly) now rather than at the first question
+        return rag
+
+    # Heavy parts load on first use, once per object (and the model once per process).
+    @cached_property
+    def store(self):
+        from rag.store.chroma import ChromaStore
+
+        return ChromaStore(self.config)
+
+    @cached_property
+    def embedder(self):
+        from rag.embed import load_embedder
+
+        return load_embedder(self.config.embed_model, self.config.embed_batch_size)
+
+    @cached_property
+    def chain(self):
+        from rag.chain import Chain
+
+        with self._lock:
+            return Chain(self.store, self.embedder, self.config)
+
+    def index(self, paths: Iterable[str | os.PathLike] | str | os.PathLike, progress: Any = True) -> IndexReport:
+        from rag.indexer import index_paths
+
+        if isinstance(paths, (str, os.PathLike)):
+            paths = [paths]
+        return index_paths(paths, self.store, self.embedder, self.config, progress=progress)
+
+    def ask(self, question: str, *, history: list[tuple[str, str]] | None = None, top_k: int | None = None,
+            generator: str | None = None, filters: dict | None = None) -> Answer:
+        return self.chain.ask(question, history=history, top_k=top_k, generator=generator, filters=filters)
+
+    def ask_stream(self, question: str, *, history: list[tuple[str, str]] | None = None, top_k: int | None = None,
+                   generator: str | None = None, filters: dict | None = None) -> Iterator[str | Answer]:
+        """Yield answer text pieces as produced, then the final `Answer` (whose text may differ: grounded)."""
+        return self.chain.stream(question, history=history, top_k=top_k, generator=generator, filters=filters)
+
+    def retrieve(self, question: str, top_k: int | None = None, filters: dict | None = None) -> list[Passage]:
+        from rag.chain import validate_question
+
+        question = validate_question(question, self.config.max_question_chars)
+        return self.chain.retrieve(question, top_k or self.config.top_k, filters)
+
+    def documents(self) -> list[dict[str, Any]]:
+        return self.store.documents()
+
+    def delete(self, name_or_doc_id: str) -> int:
+        removed = 0
+        with self.store.writing():
+            for doc in self.store.documents():
+                if name_or_doc_id in (doc["name"], doc["doc_id"], doc["path"]):
+                    removed += self.store.delete_doc(doc["doc_id"])
+        return removed
+
+    def count(self) -> int:
+        return self.store.count()

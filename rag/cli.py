@@ -1,0 +1,151 @@
+"""The `rag` command line. Subcommands owned by other modules register through their `add_parser`."""
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import sys
+from typing import Any, Callable
+
+from rag.errors import RagError
+
+# Modules that contribute a subcommand: each has add_parser(subparsers) that sets `func` on its parser.
+_PLUGINS = ("ui.cli", "eval.cli", "rag.models", "eval.bench")
+
+
+def _open(args: argparse.Namespace, must_exist: bool = False):
+    from rag.api import RAG
+    from rag.config import Config
+    from rag.store.chroma import default_index_exists
+
+    config = Config.load(index_dir=getattr(args, "index", None))
+    if must_exist and not config.chroma_url and not default_index_exists(config.index_dir):
+        raise RagError(f"No index at {config.index_dir}. Build one first:\n"
+                       f"  rag index seeds/            (or any folder of .txt/.md/.html/.pdf articles)")
+    return RAG.open(config=config)
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    rag = _open(args)
+    report = rag.index(args.paths, progress=not args.quiet)
+    print(report.summary())
+    print(f"index: {rag.config.chroma_url or rag.config.index_dir} ({rag.count()} chunks)")
+    return 0 if (report.added or report.replaced or report.unchanged or report.removed) or not report.skipped else 1
+
+
+def _filters(args: argparse.Namespace) -> dict[str, Any] | None:
+    filters = {"source": args.source, "since": args.since, "until": args.until}
+    return {k: v for k, v in filters.items() if v} or None
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    rag = _open(args, must_exist=True)
+    kwargs = dict(top_k=args.top_k, generator=args.generator, filters=_filters(args))
+    if args.stream and not args.json:
+        answer = None
+        for piece in rag.ask_stream(args.question, **kwargs):
+            if isinstance(piece, str):
+                print(piece, end="", flush=True)
+            else:
+                answer = piece
+        print()
+        if answer is not None and answer.text and not answer.refused:
+            print("\n(grounded answer)\n" + answer.text)
+    else:
+        answer = rag.ask(args.question, **kwargs)
+        if args.json:
+            data = answer.to_dict()
+            if not args.passages:
+                data.pop("passages", None)
+            print(json.dumps(data, ensure_ascii=False, indent=2))
+            return 0
+        print(answer.text)
+    if answer is not None and answer.citations:
+        print()
+        for c in answer.citations:
+            meta = ", ".join(x for x in (c.publisher, c.date) if x)
+            print(f"[{c.n}] {c.title} — {c.source}{f' ({meta})' if meta else ''}")
+            print(f"    “{c.sentence or c.text[:200]}”")
+    return 0
+
+
+def cmd_docs(args: argparse.Namespace) -> int:
+    rag = _open(args, must_exist=True)
+    docs = rag.documents()
+    if args.json:
+        print(json.dumps(docs, ensure_ascii=False, indent=2))
+        return 0
+    for d in docs:
+        print(f"{d['name']:40} {d['n_chunks']:>4} chunks  {d['date'] or '—':10}  {d['title'][:70]}")
+    print(f"{len(docs)} documents, {rag.count()} chunks")
+    return 0
+
+
+def cmd_delete(args: argparse.Namespace) -> int:
+    rag = _open(args, must_exist=True)
+    removed = rag.delete(args.name)
+    if not removed:
+        print(f"no indexed document is called {args.name!r} (see `rag docs`)", file=sys.stderr)
+        return 1
+    print(f"removed {args.name} ({removed} chunks)")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="rag", description="Ask questions about your news articles, "
+                                     "offline, with numbered citations.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--index", metavar="DIR", help="index folder (default: RAG_INDEX_DIR or ./index)")
+
+    p = sub.add_parser("index", parents=[common], help="add or update articles (files or folders)")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_index)
+
+    p = sub.add_parser("ask", parents=[common], help="ask a question")
+    p.add_argument("question")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--passages", action="store_true", help="with --json: include every retrieved passage")
+    p.add_argument("--stream", action="store_true", help="print the answer as it is produced")
+    p.add_argument("--top-k", type=int, help="passages given to the answerer")
+    p.add_argument("--generator", help="answer backend (extractive, llamacpp, openai, …)")
+    p.add_argument("--source", help="only articles from this source (e.g. Dawn)")
+    p.add_argument("--since", metavar="YYYY-MM-DD", help="only articles published on or after")
+    p.add_argument("--until", metavar="YYYY-MM-DD", help="only articles published on or before")
+    p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("docs", parents=[common], help="list indexed documents")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_docs)
+
+    p = sub.add_parser("delete", parents=[common], help="remove a document from the index")
+    p.add_argument("name", help="file name or document id")
+    p.set_defaults(func=cmd_delete)
+
+    for module in _PLUGINS:
+        try:
+            add: Callable = importlib.import_module(module).add_parser
+        except (ImportError, AttributeError):
+            continue
+        add(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.func(args) or 0)
+    except RagError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

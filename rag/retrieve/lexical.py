@@ -1,0 +1,50 @@
+"""Word-level matching shared by re-ranking, refusal, grounding and evaluation: pure functions."""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+STOPWORDS = frozenset("""
+a about above after again against all also am an and any are as at be because been before being below
+between both but by can could did do does doing done down during each either few for from further had
+has have having he her here hers herself him himself his how i if in into is it its itself just let me
+more most my myself no nor not now of off on once only or other our ours ourselves out over own same she
+should so some such than that the their theirs them themselves then there these they this those through
+to too under until up upon us very was we were what when where which while who whom whose why will with
+would you your yours yourself yourselves according article articles say says said tell told mention
+mentioned mentions describe described give given list many much name named kind kinds one ones way ways
+""".split())
+_WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
+
+
+@lru_cache(maxsize=20000)
+def stem(word: str) -> str:
+    """A light suffix stripper: enough to match 'groups'/'group', 'targeted'/'target', 'trained'/'training'."""
+    for suffix in ("ational", "ations", "ation", "ments", "ment", "ings", "ing", "ies", "ied", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            base = word[: -len(suffix)]
+            return base + "y" if suffix in ("ies", "ied") else base
+    return word
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(text.lower().replace("’", "'"))
+
+
+def content_terms(text: str) -> set[str]:
+    """Stemmed content words; hyphenated names also contribute their parts ("isis-khorasan")."""
+    terms: set[str] = set()
+    for word in words(text):
+        if word in STOPWORDS or len(word) < 2:
+            continue
+        terms.add(stem(word))
+        if "-" in word:
+            terms.update(stem(p) for p in word.split("-") if p not in STOPWORDS and len(p) > 1)
+    return terms
+
+
+def coverage(query_terms: set[str], text: str) -> float:
+    """Share of the query's content terms found in `text` (0 when the query has none)."""
+    if not query_terms:
+        return 0.0
+    return len(query_terms & content_terms(text)) / len(query_terms)

@@ -1,0 +1,189 @@
+"""Chroma as the vector store: embedded on disk (default) or a `chroma run` server (`chroma_url`).
+
+Chunks are written as LlamaIndex TextNodes (through ChromaVectorStore) so LlamaIndex retrievers read
+them back; each carries its document's metadata. The first chunk of a document (chunk == 0) also
+serves as the document's catalogue entry, so the store needs nothing beside Chroma, in either mode.
+Embeddings are always supplied by us: the collection has no embedding function of its own (Chroma's
+default would download an ONNX model).
+"""
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import threading
+from pathlib import Path
+from typing import Any, Iterator
+from urllib.parse import urlparse
+
+import numpy as np
+
+from rag.config import Config
+from rag.errors import StoreError
+from rag.types import Chunk, Document
+
+_CLIENTS: dict[str, Any] = {}  # one client per path (or URL) per process, as Chroma requires
+_CLIENTS_LOCK = threading.Lock()
+_WRITE_LOCK = threading.RLock()
+# Our document key. Not "doc_id": LlamaIndex writes its own doc_id/document_id/ref_doc_id keys into
+# the same metadata (from the node's SOURCE relationship, which we also set to this id).
+DOC_KEY = "article_id"
+# Sentence vectors, computed at index time so that scoring a passage's sentences at query time is a
+# lookup and a dot product rather than a model run.
+SENTENCES_SUFFIX = "__sentences"
+
+
+def _client(config: Config):
+    import chromadb
+    from chromadb.config import Settings
+
+    settings = Settings(anonymized_telemetry=False, allow_reset=False)
+    key = config.chroma_url or str(Path(config.index_dir).resolve())
+    with _CLIENTS_LOCK:
+        if key in _CLIENTS:
+            return _CLIENTS[key]
+        try:
+            if config.chroma_url:
+                url = urlparse(config.chroma_url)
+                client = chromadb.HttpClient(host=url.hostname or "127.0.0.1", port=url.port or 8000,
+                                             ssl=url.scheme == "https", settings=settings)
+                client.heartbeat()
+            else:
+                Path(key).mkdir(parents=True, exist_ok=True)
+                client = chromadb.PersistentClient(path=key, settings=settings)
+        except Exception as err:  # noqa: BLE001 - chroma raises many types; all mean "cannot open"
+            where = config.chroma_url or key
+            hint = ("is the Chroma server running? (chroma run --path DIR --port N)" if config.chroma_url else
+                    "the folder may be damaged or from another Chroma version; your article files are "
+                    "untouched: move the folder aside and run `rag index` again to rebuild it")
+            raise StoreError(f"cannot open the index at {where}: {err.__class__.__name__}: {err} — {hint}") from err
+        _CLIENTS[key] = client
+        return client
+
+
+def date_number(iso: str) -> int:
+    """2024-05-14 -> 20240514 (Chroma filters compare numbers, not strings); 0 when unknown."""
+    digits = iso.replace("-", "")[:8]
+    return int(digits) if len(digits) == 8 and digits.isdigit() else 0
+
+
+class ChromaStore:
+    def __init__(self, config: Config):
+        self.config = config
+        client = _client(config)
+        try:
+            self.collection = client.get_or_create_collection(
+                config.collection, embedding_function=None,
+                metadata={"hnsw:space": "cosine", "created_by": "news-rag"})
+        except Exception as err:  # noqa: BLE001
+            raise StoreError(f"cannot open collection {config.collection!r} in "
+                             f"{config.chroma_url or config.index_dir}: {err}") from err
+        try:
+            self.sentences = client.get_or_create_collection(
+                config.collection + SENTENCES_SUFFIX, embedding_function=None,
+                metadata={"hnsw:space": "cosine", "created_by": "news-rag"})
+        except Exception as err:  # noqa: BLE001
+            raise StoreError(f"cannot open the sentence collection in "
+                             f"{config.chroma_url or config.index_dir}: {err}") from err
+        self._vector_store = None
+
+    @property
+    def vector_store(self):
+        """The LlamaIndex view of the collection."""
+        if self._vector_store is None:
+            from llama_index.vector_stores.chroma import ChromaVectorStore
+
+            self._vector_store = ChromaVectorStore(chroma_collection=self.collection)
+        return self._vector_store
+
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[None]:
+        """Serialise writers: threads in this process, and other processes on the same folder."""
+        with _WRITE_LOCK:
+            if self.config.chroma_url:
+                yield
+                return
+            lock_path = Path(self.config.index_dir) / ".rag-write.lock"
+            with open(lock_path, "a+") as fh:
+                fcntl.flock(fh, fcntl.LOCK_EX)
+                try:
+                    yield
+                finally:
+                    fcntl.flock(fh, fcntl.LOCK_UN)
+
+    def count(self) -> int:
+        return self.collection.count()
+
+    def documents(self) -> list[dict[str, Any]]:
+        got = self.collection.get(where={"chunk": 0}, include=["metadatas"])
+        docs = [{"doc_id": m.get(DOC_KEY, ""),
+                 **{k: m.get(k, "") for k in ("name", "path", "title", "date", "source", "n_chunks")}}
+                for m in got["metadatas"] or []]
+        return sorted(docs, key=lambda d: d["name"])
+
+    def add(self, doc: Document, chunks: list[Chunk], embeddings: np.ndarray,
+            sentences: list[tuple[int, int]] = (), sentence_vectors: np.ndarray | None = None) -> None:
+        """Write a document's chunks (and its sentences' spans and vectors)."""
+        if len(sentences):
+            for start in range(0, len(sentences), 2000):
+                part = sentences[start:start + 2000]
+                self.sentences.add(
+                    ids=[f"{doc.doc_id[:32]}:s{start + i:05d}" for i in range(len(part))],
+                    embeddings=sentence_vectors[start:start + len(part)].tolist(),
+                    metadatas=[{DOC_KEY: doc.doc_id, "start": a, "end": b} for a, b in part])
+        self._add_chunks(doc, chunks, embeddings)
+
+    def sentence_vectors(self, doc_ids: list[str]) -> dict[str, list[tuple[int, int, np.ndarray]]]:
+        """doc_id -> [(start, end, vector)] for the given documents."""
+        if not doc_ids:
+            return {}
+        where = {DOC_KEY: {"$in": sorted(set(doc_ids))}} if len(set(doc_ids)) > 1 else {DOC_KEY: doc_ids[0]}
+        got = self.sentences.get(where=where, include=["embeddings", "metadatas"])
+        out: dict[str, list[tuple[int, int, np.ndarray]]] = {}
+        for meta, vector in zip(got["metadatas"] or [], got["embeddings"] if got["embeddings"] is not None else []):
+            out.setdefault(meta[DOC_KEY], []).append((int(meta["start"]), int(meta["end"]), np.asarray(vector)))
+        return out
+
+    def _add_chunks(self, doc: Document, chunks: list[Chunk], embeddings: np.ndarray) -> None:
+        from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
+
+        nodes = []
+        base = {k: v for k, v in doc.metadata().items() if k != "doc_id"}
+        for chunk, vector in zip(chunks, embeddings):
+            meta = {**base, DOC_KEY: doc.doc_id, "chunk": chunk.index, "start": chunk.start, "end": chunk.end,
+                    "n_tokens": chunk.n_tokens, "date_num": date_number(doc.date)}
+            if chunk.index == 0:
+                meta["n_chunks"] = len(chunks)
+            nodes.append(TextNode(id_=chunk.chunk_id, text=chunk.text, embedding=vector.tolist(),
+                                  metadata=meta, start_char_idx=chunk.start, end_char_idx=chunk.end,
+                                  excluded_embed_metadata_keys=list(meta), excluded_llm_metadata_keys=list(meta),
+                                  relationships={NodeRelationship.SOURCE: RelatedNodeInfo(node_id=doc.doc_id)}))
+        self.vector_store.add(nodes)
+
+    def delete_doc(self, doc_id: str) -> int:
+        ids = self.collection.get(where={DOC_KEY: doc_id}, include=[])["ids"]
+        if ids:
+            self.collection.delete(ids=ids)
+        self.sentences.delete(where={DOC_KEY: doc_id})
+        return len(ids)
+
+    def chunks(self, where: dict | None = None) -> Iterator[tuple[str, str, dict]]:
+        """Every stored chunk as (id, text, metadata), page by page."""
+        offset, page = 0, 1000
+        while True:
+            got = self.collection.get(where=where, include=["documents", "metadatas"], limit=page, offset=offset)
+            ids = got["ids"]
+            yield from zip(ids, got["documents"], got["metadatas"])
+            if len(ids) < page:
+                return
+            offset += page
+
+
+def drop_client_cache() -> None:
+    """For tests that reopen a folder after damaging or deleting it."""
+    with _CLIENTS_LOCK:
+        _CLIENTS.clear()
+
+
+def default_index_exists(path: str | os.PathLike) -> bool:
+    return (Path(path) / "chroma.sqlite3").is_file()

@@ -1,0 +1,36 @@
+"""Shared fixtures: the real seed articles, and one real index of them (real Chroma, real model)."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+import rag  # noqa: F401  (sets the offline environment before anything else loads)
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+SAMPLE_QUESTION = "Which groups did the US–Pakistan dialogue target?"
+
+
+@pytest.fixture(scope="session")
+def seeds_dir() -> Path:
+    return SEEDS
+
+
+@pytest.fixture(scope="session")
+def seeded_rag(tmp_path_factory):
+    """A RAG over a fresh on-disk index of the five seed articles, shared by read-only tests."""
+    from rag import RAG
+
+    rag_ = RAG.open(tmp_path_factory.mktemp("seed-index"))
+    rag_.index([SEEDS], progress=False)
+    return rag_
+
+
+@pytest.fixture
+def corpus(tmp_path) -> Path:
+    """A private, writable copy of the seeds for tests that change files."""
+    target = tmp_path / "articles"
+    shutil.copytree(SEEDS, target)
+    return target

@@ -1,0 +1,94 @@
+"""The real llama.cpp backend (xllamacpp) on the smallest packaged model: streaming, caching, cancelling,
+and the whole chain end to end on the seed index."""
+import re
+import time
+
+import pytest
+
+from rag import models
+from rag.answer import llamacpp
+from rag.answer.base import get_generator
+from rag.answer.prompt import SYSTEM_PROMPT
+from rag.config import Config
+from rag.errors import RagError
+from rag.types import Passage
+from tests.conftest import SAMPLE_QUESTION
+
+SMALL = "smollm2-135m"
+
+TEXTS = [
+    "The city council approved a new tram line on Tuesday. The line will connect the harbour to the university.",
+    "Construction of the tram line is expected to cost 120 million euros. Work starts next spring.",
+]
+
+
+@pytest.fixture(scope="module")
+def config():
+    models.pull(SMALL)  # idempotent: a no-op once the verified file is in the models folder
+    return Config.load(generator="llamacpp", llm_model=SMALL, llm_max_tokens=48)
+
+
+def _evidence() -> list[Passage]:
+    return [Passage(f"doc{i}:00000", f"doc{i}", f"article{i}.txt", f"Article {i}", text, 0, len(text), 0.8 - i / 10)
+            for i, text in enumerate(TEXTS)]
+
+
+def test_registered_as_llamacpp_and_streams_text(config):
+    gen = get_generator("llamacpp", config)
+    assert isinstance(gen, llamacpp.LlamaCppGenerator) and gen.name == "llamacpp"
+    pieces = list(gen.stream("How much will the tram line cost?", _evidence()))
+    assert len(pieces) > 1, "tokens arrive one by one, not as a single block"
+    assert "".join(pieces).strip()
+    stats = gen.last_stats
+    assert stats["generated_tokens"] > 0 and stats["tokens_per_s"] > 0
+    assert 0 < stats["ttft_ms"] <= stats["total_ms"]
+    assert stats["prompt_tokens"] < 400, "the prompt stays within the compression budget"
+
+
+def test_model_loads_once_and_the_system_prompt_cache_is_reused(config):
+    first, second = llamacpp.LlamaCppGenerator(config), llamacpp.LlamaCppGenerator(config)
+    assert first.server is second.server
+    list(first.stream("When does work on the tram start?", _evidence()))
+    list(second.stream("Which places will the tram connect?", _evidence()))
+    # The second prompt shares the system prompt (and the passages) with the first: not processed again.
+    assert second.last_stats["cached_tokens"] >= len(SYSTEM_PROMPT) // 6
+
+
+def test_closing_the_stream_cancels_generation(config):
+    gen = llamacpp.LlamaCppGenerator(config.replace(extra={"llm_max_tokens": 400}))
+    assert gen.settings["llm_max_tokens"] == 400
+    stream = gen.stream("Describe the tram project in detail.", _evidence())
+    next(stream)
+    started = time.perf_counter()
+    stream.close()
+    assert time.perf_counter() - started < 10
+    assert "".join(llamacpp.LlamaCppGenerator(config).stream("What did the council approve?", _evidence()))
+
+
+def test_missing_model_is_a_clear_error(tmp_path):
+    cfg = Config.load(llm_model="qwen2.5-1.5b", model_dir=str(tmp_path))
+    with pytest.raises(RagError, match="rag models pull qwen2.5-1.5b"):
+        llamacpp.LlamaCppGenerator(cfg)
+
+
+def test_llamaindex_adapter_completes(config):
+    llm = llamacpp.as_llamaindex_llm(config)
+    assert llm.metadata.is_chat_model
+    assert llm.complete("Say hello.").text.strip()
+
+
+def test_chain_end_to_end_with_the_local_model(seeded_rag, config):
+    from rag.chain import Chain
+
+    chain = Chain(seeded_rag.store, seeded_rag.embedder, seeded_rag.config.replace(
+        generator="llamacpp", llm_model=SMALL, extra={"llm_max_tokens": 64}))
+    items = list(chain.stream(SAMPLE_QUESTION))
+    answer = items[-1]
+    assert answer.backend.startswith("llamacpp") and not answer.refused
+    assert len(items) > 2, "the answer was streamed"
+    markers = {int(n) for n in re.findall(r"\[(\d+)\]", answer.text)}
+    assert markers and markers == {c.n for c in answer.citations}
+    assert {c.source[:3] for c in answer.citations} <= {"001", "004"}
+    # Unanswerable questions are refused from evidence, before the model runs.
+    refused = chain.ask("Who won the 2022 FIFA World Cup?")
+    assert refused.refused and "generate_ms" not in refused.timings_ms
