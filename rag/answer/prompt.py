@@ -72,7 +72,7 @@ def _candidates(question: str, evidence: list["Passage"]) -> list[_Candidate]:
     from rag.retrieve.lexical import content_terms, coverage
 
     q_terms = content_terms(question)
-    seen: set[tuple[str, int]] = set()  # overlapping chunks repeat sentences
+    seen: set = set()  # overlapping chunks repeat sentences, articles repeat boilerplate
     out = []
     for i, p in enumerate(evidence):
         scored = getattr(p, "evidence", None) or []
@@ -82,10 +82,10 @@ def _candidates(question: str, evidence: list["Passage"]) -> list[_Candidate]:
             sents = [(coverage(q_terms, s.text), s.start, s.end, s.text)
                      for s in split_sentences(p.text, offset=p.start)]
         for score, start, end, text in sents:
-            key = (p.doc_id, start)
-            if key in seen:
+            keys = {(p.doc_id, start), " ".join(text.lower().split())}
+            if keys & seen:
                 continue
-            seen.add(key)
+            seen.update(keys)
             out.append(_Candidate(score + 0.05 / (1 + i), i, start, end, " ".join(text.split()),
                                   count_tokens(text) + 1))
     out.sort(key=lambda c: (-c.score, c.passage, c.start))
