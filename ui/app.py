@@ -12,6 +12,7 @@ import ipaddress
 import logging
 import os
 import sys
+import threading
 from typing import Any
 
 from rag import offline as _offline  # noqa: F401  (before gradio: analytics off, hubs offline)
@@ -33,12 +34,17 @@ def _backends(config: Any) -> list[str]:
     return names if config.generator in names else [config.generator, *names]
 
 
+_LOGO = ('<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" '
+         'stroke-linejoin="round" aria-hidden="true"><path d="M4 5h13v14H6a2 2 0 0 1-2-2z"/>'
+         '<path d="M17 9h3v8a2 2 0 0 1-2 2"/><path d="M7 9h7M7 12.5h7M7 16h4"/></svg>')
+
+
 def _header(docs: list[dict], problem: str = "") -> str:
     if problem:
         status = f'<span class="pill">store unavailable</span>'
     else:
         status = f'<span class="pill">{len(docs)} article{"s" * (len(docs) != 1)} indexed</span>'
-    return (f"<h1>📰 {APP_TITLE} {status}</h1><p>Ask questions about the news articles in the library. "
+    return (f"<h1>{_LOGO} {APP_TITLE} {status}</h1><p>Ask questions about the news articles in the library. "
             "Every claim carries a numbered citation: click it to read the passage it comes from.</p>")
 
 
@@ -50,20 +56,21 @@ def _examples(docs: list[dict], config: Any) -> list[str]:
         configured = [q.strip() for q in configured.split("|") if q.strip()]
     if configured:
         return list(configured)[:6]
-    titles = [d.get("title", "").strip() for d in docs if d.get("title")]
-    return [f"What does the article “{t}” report?" for t in titles[:4]]
+    titles = [d["title"].strip().rstrip(".") for d in docs if 8 <= len((d.get("title") or "").strip()) <= 72]
+    return [f"What is “{t}” about?" for t in titles[:4]]
 
 
 def build_app(rag: Any = None, opener: Any = None, examples: list[str] | None = None):
     """Build the UI around a RAG façade (or an `opener` called on first use, so a missing store is
     reported in the chat instead of stopping the app)."""
     handle = chat.RagHandle(rag, opener)
+    threading.Thread(target=chat.warm_up, args=(handle,), daemon=True, name="rag-warm-up").start()
     config = handle.config
     docs, problem = library.documents(handle)
     examples = examples if examples is not None else _examples(docs, config)
 
     with gr.Blocks(title=APP_TITLE, analytics_enabled=False) as demo:
-        state = gr.State(chat.new_state)
+        state = gr.State(chat.new_state())  # copied per browser session
         pending = gr.State("")
         rated = gr.State(None)
         header = gr.HTML(_header(docs, problem), elem_id="app-header")
@@ -99,7 +106,7 @@ def build_app(rag: Any = None, opener: Any = None, examples: list[str] | None = 
                         sources = gr.HTML(render.sources_panel([]), elem_id="sources", js_on_load=SOURCES_JS)
                     with gr.Tab("Library", id="library-tab"):
                         upload = gr.File(label="Add articles (txt, md, html, pdf; several at once)",
-                                         file_count="multiple", elem_id="upload", height=130)
+                                         file_count="multiple", elem_id="upload", height=170)
                         upload_status = gr.Markdown("", elem_id="upload-status")
                         doc_list = gr.HTML(render.documents_html(docs), elem_id="documents")
                         with gr.Row():

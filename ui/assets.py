@@ -6,7 +6,8 @@ Both are served inline by Gradio (no CDN, nothing fetched from outside).
 CSS = """
 .gradio-container { max-width: 1320px !important; margin: 0 auto !important; }
 #app-header { padding: 6px 4px 2px; }
-#app-header h1 { font-size: 1.55rem; margin: 0; letter-spacing: -0.01em; }
+#app-header h1 { font-size: 1.55rem; margin: 0; letter-spacing: -0.01em; display: flex; align-items: center; gap: 8px; }
+#app-header h1 svg { width: 28px; height: 28px; color: var(--color-accent); }
 #app-header p { margin: 2px 0 0; color: var(--body-text-color-subdued); }
 #app-header .pill { display: inline-block; padding: 1px 9px; border-radius: 999px; font-size: 0.8rem;
   background: var(--color-accent-soft); color: var(--color-accent); margin-left: 6px; font-weight: 600; }
@@ -37,7 +38,7 @@ span.cite-pending { color: var(--body-text-color-subdued); border: 1px dashed va
 .dark .notice-info { background: #12301f; color: #c9f0d6; }
 
 /* sources panel */
-#sources { max-height: 640px; overflow-y: auto; padding-right: 4px; }
+#sources { max-height: 660px; overflow-y: auto !important; padding-right: 6px; scroll-behavior: smooth; }
 .src-panel { display: flex; flex-direction: column; gap: 10px; font-size: 0.93rem; }
 .src-question { font-weight: 700; font-size: 0.98rem; }
 .src-rewritten { color: var(--body-text-color-subdued); font-size: 0.85rem; font-style: italic; }
@@ -49,11 +50,14 @@ span.cite-pending { color: var(--body-text-color-subdued); border: 1px dashed va
 .src-n { color: var(--color-accent); font-weight: 700; font-size: 0.85em; }
 .src-passage { border-top: 1px dashed var(--block-border-color); padding: 6px 0 2px; }
 .src-passage summary { cursor: pointer; color: var(--body-text-color); list-style-position: outside; }
+.src-passage[open] .snip, .src-passage:not([open]) .snip-open { display: none; }
+.snip-open { color: var(--body-text-color-subdued); font-size: 0.85rem; }
 .src-passage blockquote { margin: 6px 0 4px; padding: 6px 10px; border-left: 3px solid var(--color-accent);
   background: var(--background-fill-secondary); border-radius: 0 8px 8px 0; line-height: 1.5;
   white-space: pre-wrap; font-size: 0.9rem; }
 .src-passage mark { background: #ffe58a; color: #222; padding: 0 1px; border-radius: 3px; }
-.src-passage.active { animation: cite-flash 1.6s ease-out; border-radius: 8px; }
+.src-passage.active { animation: cite-flash 1.6s ease-out; border-radius: 8px;
+  box-shadow: inset 3px 0 0 var(--color-accent); padding-left: 8px; }
 @keyframes cite-flash { 0% { background: var(--color-accent-soft); } 100% { background: transparent; } }
 .src-earlier > summary { cursor: pointer; color: var(--body-text-color-subdued); font-weight: 600; }
 .src-earlier[open] > summary { margin-bottom: 8px; }
@@ -64,6 +68,9 @@ span.cite-pending { color: var(--body-text-color-subdued); border: 1px dashed va
 .doc-title { font-weight: 600; line-height: 1.3; }
 .doc-meta { color: var(--body-text-color-subdued); font-size: 0.8rem; }
 #upload-status { white-space: pre-line; }
+/* thumbs only make sense on answers, not on notices */
+.message-row:has(.notice) button[aria-label="Like"], .message-row:has(.notice) button[aria-label="Dislike"] { display: none; }
+.src-near summary { font-weight: 600; }
 #feedback-row { align-items: end; }
 
 """
@@ -82,7 +89,18 @@ if (!window.__ragCiteHandler) {
     document.querySelectorAll('.src-passage.active').forEach((x) => x.classList.remove('active'));
     void target.offsetWidth;
     target.classList.add('active');
-    target.scrollIntoView({ behavior: 'smooth', block: 'nearest' });
+    let box = target.parentElement;  // scroll the panel, not the page
+    while (box && box !== document.body && !(box.scrollHeight > box.clientHeight + 4
+           && /(auto|scroll)/.test(getComputedStyle(box).overflowY))) { box = box.parentElement; }
+    if (box && box !== document.body) {
+      const article = target.closest('.src-article');
+      const near = article && target.getBoundingClientRect().top - article.getBoundingClientRect().top < 260;
+      const anchor = near ? article : target;  // show the article's title too when it fits
+      const top = anchor.getBoundingClientRect().top - box.getBoundingClientRect().top + box.scrollTop - 8;
+      box.scrollTo({ top: top, behavior: 'smooth' });
+    } else {
+      target.scrollIntoView({ behavior: 'smooth', block: 'nearest' });
+    }
   };
   document.addEventListener('click', (event) => {
     const link = event.target.closest && event.target.closest('a.cite');

@@ -46,6 +46,17 @@ class RagHandle:
         return Config.load()
 
 
+def warm_up(handle: RagHandle) -> None:
+    """Load the embedding model and the answer chain in the background so the first question is fast."""
+    try:
+        rag = handle.get()
+        rag.embedder.embed(["warm up"])
+        if rag.count():
+            rag.retrieve("warm up", top_k=1)  # builds the chain: retriever, re-ranker
+    except Exception as err:  # noqa: BLE001 - the first question will report it readably
+        log.info("warm-up skipped: %s", err)
+
+
 def new_state() -> dict[str, Any]:
     """Per-browser-session conversation: the Chatbot messages and the answered turns."""
     return {"messages": [], "turns": []}
@@ -78,7 +89,7 @@ def validate(message: str, max_chars: int) -> str | None:
     return None
 
 
-def _user_display(message: str, limit: int = 600) -> str:
+def _user_display(message: str, limit: int = 280) -> str:
     text = message if len(message) <= limit else message[:limit] + f"… ({len(message):,} characters)"
     return render._md_text(text)
 

@@ -16,6 +16,10 @@ def _names(items: Iterable[Any]) -> str:
     return ", ".join(str(x) for x in items)
 
 
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'s' * (n != 1)}"
+
+
 def index_files(handle: RagHandle, paths: list[str], progress: Progress | None = None) -> tuple[str, bool]:
     """Index `paths` one file at a time. Returns (summary, ok) where ok means at least one file is searchable."""
     paths = [str(p) for p in paths or [] if p]
@@ -46,11 +50,12 @@ def index_files(handle: RagHandle, paths: list[str], progress: Progress | None =
         progress(len(paths), len(paths), "done")
     lines = []
     if added:
-        lines.append(f"Indexed {len(added)} article{'s' * (len(added) != 1)} ({chunks} passages): "
+        lines.append(f"Indexed {len(added)} article{'s' * (len(added) != 1)} ({_plural(chunks, 'passage')}): "
                      f"{_names(added)}. You can ask about {'them' if len(added) > 1 else 'it'} now.")
     if unchanged:
         lines.append(f"Already indexed, unchanged: {_names(unchanged)}.")
     for name, why in skipped:
+        why = str(why).removeprefix(f"{name}:").strip()
         lines.append(f"Not indexed: {name}: {why}")
     return "\n".join(lines) or "Nothing was indexed.", bool(added or unchanged)
 

@@ -55,8 +55,13 @@ def answer_message(answer: Any, turn: int) -> str:
     return _with_markers(answer.text, marker)
 
 
+def _html_text(text: str) -> str:
+    """Text inside an HTML block (Markdown is not applied there): escape, keep line breaks."""
+    return "<br>".join(html.escape(line) for line in text.splitlines())
+
+
 def refusal_message(text: str) -> str:
-    body = _md_text(text or "The articles do not say.")
+    body = _html_text(text or "The articles do not say.")
     return ('<div class="refusal"><span class="refusal-badge">Not in the articles</span>'
             f"<p>{body}</p></div>")
 
@@ -65,7 +70,7 @@ def notice_message(text: str, kind: str = "error") -> str:
     """A readable problem report shown in the chat (kind: error | info)."""
     label = {"error": "Could not answer", "info": "Library updated"}.get(kind, kind.title())
     return (f'<div class="notice notice-{kind}"><span class="notice-badge">{html.escape(label)}</span>'
-            f"<p>{_md_text(text)}</p></div>")
+            f"<p>{_html_text(text)}</p></div>")
 
 
 def highlight_sentence(citation: Any) -> str:
@@ -102,8 +107,7 @@ def _group_by_article(citations: Iterable[Any]) -> list[list[Any]]:
 def turn_sources(answer: Any, turn: int, open_first: bool = True) -> str:
     """The sources of one answer: cited articles, each with its cited passages."""
     if answer.refused or not answer.citations:
-        why = "The answer was refused: no passage supported it." if answer.refused else "No citations."
-        return f'<p class="src-empty">{html.escape(why)}</p>'
+        return _nearest(answer) if answer.refused else '<p class="src-empty">No citations.</p>'
     parts = []
     for i, group in enumerate(_group_by_article(answer.citations)):
         head = group[0]
@@ -112,7 +116,8 @@ def turn_sources(answer: Any, turn: int, open_first: bool = True) -> str:
         for c in group:
             passages.append(
                 f'<details class="src-passage" id="{cite_id(turn, c.n)}"{" open" if open_first and i == 0 else ""}>'
-                f'<summary><span class="src-n">[{c.n}]</span> {html.escape(_snippet(c))}</summary>'
+                f'<summary><span class="src-n">[{c.n}]</span> <span class="snip">{html.escape(_snippet(c))}</span>'
+                f'<span class="snip-open">Cited passage; the supporting sentence is highlighted</span></summary>'
                 f'<blockquote>{highlight_sentence(c)}</blockquote></details>')
         parts.append(
             '<div class="src-article">'
@@ -120,6 +125,21 @@ def turn_sources(answer: Any, turn: int, open_first: bool = True) -> str:
             f'<div class="src-meta">{_article_meta(head)}</div>'
             + "".join(passages) + "</div>")
     return "".join(parts)
+
+
+def _nearest(answer: Any, limit: int = 3) -> str:
+    """For a refusal: the closest passages that were read, so the reader can check the refusal."""
+    near = list(answer.passages or [])[:limit]
+    if not near:
+        return '<p class="src-empty">Nothing in the articles matched this question.</p>'
+    items = []
+    for p in near:
+        meta = " · ".join(html.escape(x) for x in (p.date, p.name) if x)
+        items.append(f'<details class="src-passage src-near"><summary>{html.escape(p.title or p.name)}'
+                     f' <span class="src-meta">{meta}</span></summary>'
+                     f"<blockquote>{html.escape(p.text)}</blockquote></details>")
+    return ('<p class="src-empty">None of these passages supports an answer, so none is cited. '
+            "The closest ones found:</p>" + "".join(items))
 
 
 def _snippet(c: Any, limit: int = 90) -> str:
@@ -155,6 +175,10 @@ def _turn_header(t: Mapping[str, Any]) -> str:
     return (f'<div class="src-question">{html.escape(_short(t["question"], 160))}</div>{extra}')
 
 
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'s' * (n != 1)}"
+
+
 def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -167,5 +191,5 @@ def documents_html(docs: list[Mapping[str, Any]]) -> str:
     for d in sorted(docs, key=lambda d: (d.get("date") or "", d.get("title") or ""), reverse=True):
         meta = " · ".join(html.escape(str(x)) for x in (d.get("date"), d.get("source"), d.get("name")) if x)
         rows.append(f'<li><div class="doc-title">{html.escape(d.get("title") or d.get("name", ""))}</div>'
-                    f'<div class="doc-meta">{meta} · {int(d.get("n_chunks") or 0)} passages</div></li>')
+                    f'<div class="doc-meta">{meta} · {_plural(int(d.get("n_chunks") or 0), "passage")}</div></li>')
     return f'<ul class="doc-list">{"".join(rows)}</ul>'

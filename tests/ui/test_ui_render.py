@@ -1,5 +1,5 @@
 """ui.render: markers become links to passages, refusals look different, the supporting sentence is marked."""
-from rag.types import Answer, Citation
+from rag.types import Answer, Citation, Passage
 
 from ui import render
 
@@ -31,6 +31,10 @@ def test_refusal_is_visibly_different():
     ans = Answer(question="q", text="The articles do not say.", citations=[], refused=True)
     out = render.answer_message(ans, 0)
     assert 'class="refusal"' in out and "cite" not in out
+    assert "Nothing in the articles matched" in render.sources_panel([{"turn": 0, "question": "q", "answer": ans}])
+    ans.passages = [Passage("c1", "d1", "near.txt", "Near <title>", "Some text.", 0, 10, 0.3, "2024-01-01")]
+    panel = render.sources_panel([{"turn": 0, "question": "q", "answer": ans}])
+    assert "none is cited" in panel and "Near &lt;title&gt;" in panel and "near.txt" in panel
     assert "refusal" not in render.answer_message(
         Answer(question="q", text="Yes [1].", citations=[citation()], refused=False), 0)
 
@@ -64,3 +68,9 @@ def test_documents_list_and_empty_states():
                                   "n_chunks": 4}])
     assert "T &amp; U" in out and "4 passages" in out
     assert "Ask a question" in render.sources_panel([])
+
+
+def test_notices_are_plain_escaped_html_with_line_breaks():
+    out = render.notice_message("Indexed a_b.txt (3 passages).\nNot indexed: x.png: <unsupported>", "info")
+    assert "a_b.txt (3 passages).<br>Not indexed: x.png: &lt;unsupported&gt;" in out
+    assert "\\" not in out and "notice-info" in out
