@@ -32,6 +32,7 @@ GATED: dict[str, tuple[bool, float]] = {
     "refusal.accuracy": (True, 0.0),
     "refusal.false_refusal_rate": (False, 0.05),
 }
+INFORMATIONAL = ["latency_ms.p50", "latency_ms.p95"]  # recorded for comparison, never gated
 
 
 @dataclass
@@ -102,8 +103,8 @@ def make_baseline(summary: dict[str, Any], previous: dict[str, Any] | None = Non
         "recorded": date.today().isoformat(),
         "note": "Written by `rag eval --update-baseline`; review the diff before committing.",
         "run": {k: summary.get("run", {}).get(k) for k in ("gold", "gold_sha256", "corpus", "generator", "top_k")},
-        "metrics": {k: get_metric(summary, k) for k in GATED},
-        "n": {k: metric_n(summary, k) for k in GATED},
+        "metrics": {k: get_metric(summary, k) for k in [*GATED, *INFORMATIONAL]},
+        "n": {k: metric_n(summary, k) for k in [*GATED, *INFORMATIONAL]},
         "tolerance": tolerance,
     }
 

@@ -60,7 +60,7 @@ def handle(args: argparse.Namespace) -> int:
     baseline_path = Path(args.baseline) if args.baseline else bl.DEFAULT_BASELINE
     try:
         items = load_gold(args.gold)
-        baseline = bl.load_baseline(baseline_path) if (args.check or baseline_path.is_file()) else None
+        baseline = _comparison_baseline(args, baseline_path)
         t0 = time.perf_counter()
         result = run_eval(items, corpus=args.corpus, index_dir=args.index, top_k=args.top_k,
                           generator=args.generator, log=log)
@@ -101,6 +101,19 @@ def handle(args: argparse.Namespace) -> int:
     if args.check:
         print("eval gate passed", file=out)
     return 0
+
+
+def _comparison_baseline(args: argparse.Namespace, path: Path) -> dict[str, Any] | None:
+    """The baseline to compare with: always for --check or an explicit --baseline, otherwise only the
+    default one recorded on this same gold file (a seeds baseline says nothing about another gold set)."""
+    from eval import baseline as bl
+
+    if args.check or args.baseline:
+        return bl.load_baseline(path)
+    if not path.is_file() or not Path(args.gold).is_file():
+        return None
+    recorded = bl.load_baseline(path)
+    return recorded if recorded.get("run", {}).get("gold_sha256") == bl.file_sha256(args.gold) else None
 
 
 def main(argv: list[str] | None = None) -> int:

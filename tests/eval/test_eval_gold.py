@@ -87,3 +87,21 @@ def test_committed_gold_set_is_valid_and_broad():
     assert all(i.answer for i in items)
     assert all(i.sources for i in items if i.answerable)
     assert len({i.id for i in items}) == len(items)
+
+
+@pytest.mark.parametrize("lines, expected", [
+    ([json.dumps(GOOD), "{not json"], ":2: malformed JSON"),
+    ([json.dumps({**GOOD, "question": ""})], ":1: empty or missing question"),
+    ([json.dumps({**GOOD, "sources": ["999_nowhere.txt"]})], ":1: unknown source '999_nowhere.txt'"),
+])
+def test_cli_prints_the_line_not_a_traceback(tmp_path, capsys, lines, expected):
+    import argparse
+
+    from eval.cli import configure
+
+    parser = argparse.ArgumentParser()
+    configure(parser)
+    args = parser.parse_args(["--gold", str(write(tmp_path, lines)), "--corpus", str(DEFAULT_CORPUS)])
+    assert args.func(args) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and expected in err and "Traceback" not in err

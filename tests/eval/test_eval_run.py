@@ -1,0 +1,60 @@
+"""The real thing: the seeds indexed into real Chroma with real embeddings, every gold question asked
+through RAG.ask, scored, and gated against the committed baseline. The index is the suite's shared
+`seeded_rag` (tests/conftest.py), read only."""
+import argparse
+import json
+import shutil
+
+import pytest
+
+from eval import baseline as bl
+from eval.cli import DEFAULT_GOLD, configure
+from eval.runner import DEFAULT_CORPUS, corpus_names
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def seeded_index(seeded_rag):
+    assert len(seeded_rag.documents()) == len(corpus_names(DEFAULT_CORPUS))
+    return seeded_rag.config.index_dir
+
+
+def run_cli(*argv):
+    parser = argparse.ArgumentParser()
+    configure(parser)
+    args = parser.parse_args([str(a) for a in argv])
+    return args.func(args)
+
+
+def test_default_run_has_the_stable_shape_and_passes_the_gate(seeded_index, tmp_path, capsys):
+    baseline = tmp_path / "baseline.json"
+    shutil.copy(bl.DEFAULT_BASELINE, baseline)
+    out, report = tmp_path / "out.json", tmp_path / "report.md"
+    rc = run_cli("--gold", DEFAULT_GOLD, "--index", seeded_index, "--json", out, "--report", report,
+                 "--check", "--baseline", baseline, "--update-baseline")
+    captured = capsys.readouterr()
+    assert rc == 0, captured.err
+    assert "eval gate passed" in captured.out
+    s = json.loads(out.read_text())
+    assert s["n"] >= 40 and s["errors"] == 0
+    shape = {"retrieval": {"k", "hit_rate", "mrr"}, "answer": {"fact_recall", "f1", "similarity"},
+             "citations": {"precision", "valid_rate", "dangling"}, "refusal": {"accuracy", "false_refusal_rate"},
+             "latency_ms": {"p50", "p95"}}
+    for group, keys in shape.items():
+        assert keys <= set(s[group]), group
+        for key in keys - {"k"}:
+            assert isinstance(s[group][key], (int, float)), f"{group}.{key} is {s[group][key]!r}"
+    assert s["retrieval"]["k"] == 5
+    assert len(s["questions"]) == s["n"]
+    assert all(q["latency_ms"] > 0 for q in s["questions"])
+    assert report.is_file() and report.with_suffix(".png").is_file()
+    # the gate ran on a full run; --update-baseline then rewrote the (copied) baseline from it
+    assert bl.load_baseline(baseline)["metrics"]["retrieval.hit_rate"] == s["retrieval"]["hit_rate"]
+
+
+def test_gate_fails_when_retrieval_is_forced_to_one_passage(seeded_index, capsys):
+    rc = run_cli("--gold", DEFAULT_GOLD, "--index", seeded_index, "--top-k", 1, "--check")
+    err = capsys.readouterr().err
+    assert rc == 1
+    assert "eval gate FAILED: retrieval." in err
