@@ -39,6 +39,13 @@ _LOGO = ('<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-widt
          '<path d="M17 9h3v8a2 2 0 0 1-2 2"/><path d="M7 9h7M7 12.5h7M7 16h4"/></svg>')
 
 
+_PLACEHOLDER = (
+    '<div class="empty-chat">' + _LOGO + "<h3>Ask the news</h3>"
+    "<p>Answers are built from the indexed articles and every claim carries a numbered citation "
+    "you can click to read its passage. When the articles do not say, you are told so.</p>"
+    "<p class='hint'>Add your own articles in the <b>Library</b> tab.</p></div>")
+
+
 def _header(docs: list[dict], problem: str = "") -> str:
     if problem:
         status = f'<span class="pill">store unavailable</span>'
@@ -79,8 +86,7 @@ def build_app(rag: Any = None, opener: Any = None, examples: list[str] | None = 
                 chatbot = gr.Chatbot(
                     elem_id="chat", height=600, show_label=False, layout="bubble",
                     feedback_options=("Like", "Dislike"), buttons=["copy"], autoscroll=True,
-                    placeholder=("**Ask about the articles.** Answers cite the passages they rest on; "
-                                 "when the articles do not say, you are told so."))
+                    placeholder=_PLACEHOLDER)
                 with gr.Row(elem_id="ask-row"):
                     question = gr.Textbox(placeholder="Ask a question and press Enter…", show_label=False,
                                           scale=8, lines=1, max_lines=6, autofocus=True, elem_id="question",

@@ -12,6 +12,13 @@ CSS = """
 #app-header .pill { display: inline-block; padding: 1px 9px; border-radius: 999px; font-size: 0.8rem;
   background: var(--color-accent-soft); color: var(--color-accent); margin-left: 6px; font-weight: 600; }
 
+/* empty chat */
+.empty-chat { text-align: center; max-width: 440px; margin: 0 auto; color: var(--body-text-color-subdued); }
+.empty-chat svg { display: block; margin: 0 auto; width: 44px !important; height: 44px !important; color: var(--color-accent); }
+.empty-chat h3 { margin: 6px 0 8px; color: var(--body-text-color); font-size: 1.25rem; }
+.empty-chat p { margin: 4px 0; line-height: 1.5; }
+.empty-chat .hint { font-size: 0.85rem; }
+
 /* citation markers in answers */
 a.cite, span.cite { display: inline-block; min-width: 1.6em; padding: 0 0.35em; margin: 0 1px;
   border-radius: 6px; font-size: 0.78em; font-weight: 700; line-height: 1.5; text-align: center;
