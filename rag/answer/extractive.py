@@ -55,4 +55,6 @@ class ExtractiveGenerator:
     def stream(self, question: str, evidence: list[Passage]) -> Iterator[str]:
         for k, (i, sentence) in enumerate(select_sentences(evidence, self.max_sentences, self.floor)):
             text = _LEADING_BULLET.sub("", sentence.text.strip())
+            if text[-1:].isalnum():
+                text += "."  # a headline or list item quoted as a sentence
             yield ("" if k == 0 else " ") + text + f" [{i}]"

@@ -42,22 +42,42 @@ def _best_sentence(claim: str, passage: Passage) -> ScoredSentence | None:
     return max(pool, key=lambda s: (len(terms & content_terms(s.text)), s.score))
 
 
+MARKER_RUN = re.compile(r"(?:\s*\[\d+(?:\s*,\s*\d+)*\])+")
+
+
+def claims(draft: str) -> list[tuple[str, list[int]]]:
+    """Split a draft into (claim, marker numbers): markers belong to the sentence they follow; a
+    segment of several sentences before a marker run leaves the earlier ones uncited."""
+    out: list[tuple[str, list[int]]] = []
+    pos = 0
+    for run in MARKER_RUN.finditer(draft):
+        numbers = [int(n) for n in re.findall(r"\d+", run.group(0))]
+        sentences = [x.text for x in split_sentences(draft[pos:run.start()])]
+        pos = run.end()
+        if not sentences:  # markers with no text of their own: they extend the previous claim
+            if out:
+                out[-1] = (out[-1][0], out[-1][1] + numbers)
+            continue
+        out.extend((text, []) for text in sentences[:-1])
+        out.append((sentences[-1], numbers))
+    out.extend((x.text, []) for x in split_sentences(draft[pos:]))
+    return out
+
+
 def ground(draft: str, evidence: list[Passage]) -> Grounded:
     out_sentences: list[str] = []
     order: dict[int, int] = {}  # evidence index (1-based) -> citation number
     supporting: dict[int, ScoredSentence | None] = {}
     unsupported: list[str] = []
     dropped = 0
-    for sentence in split_sentences(draft):
+    for claim, numbers in claims(draft):
         cited: list[int] = []
-        for match in MARKER.finditer(sentence.text):
-            for num in re.split(r"\s*,\s*", match.group(1)):
-                i = int(num)
-                if 1 <= i <= len(evidence) and i not in cited:
-                    cited.append(i)
-                elif not 1 <= i <= len(evidence):
-                    dropped += 1
-        claim = MARKER.sub("", sentence.text).strip()
+        for i in numbers:
+            if not 1 <= i <= len(evidence):
+                dropped += 1
+            elif i not in cited:
+                cited.append(i)
+        claim = claim.strip()
         if not claim or not re.search(r"\w", claim):
             continue
         terms = content_terms(claim)
@@ -68,13 +88,13 @@ def ground(draft: str, evidence: list[Passage]) -> Grounded:
         if not supported:
             unsupported.append(claim)
             continue
-        numbers = []
+        refs = []
         for i in supported:
             if i not in order:
                 order[i] = len(order) + 1
                 supporting[i] = _best_sentence(claim, evidence[i - 1])
-            numbers.append(order[i])
-        out_sentences.append(claim + " " + "".join(f"[{n}]" for n in numbers))
+            refs.append(order[i])
+        out_sentences.append(claim + " " + "".join(f"[{n}]" for n in refs))
     citations = [_citation(n, evidence[i - 1], supporting[i]) for i, n in sorted(order.items(), key=lambda x: x[1])]
     return Grounded(" ".join(out_sentences), citations, unsupported, dropped)
 

@@ -4,7 +4,7 @@ import threading
 
 import pytest
 
-from rag.answer.grounding import dangling_markers, ground
+from rag.answer.grounding import claims, dangling_markers, ground
 from rag.errors import EmptyIndexError, InvalidQuestionError
 from tests.conftest import SAMPLE_QUESTION
 
@@ -96,3 +96,9 @@ def test_grounding_drops_markers_that_point_nowhere_and_unsupported_claims(seede
     assert grounded.unsupported == ["The moon is made of green cheese and sold in Lahore."]
     assert grounded.text.endswith("[1]") and [c.n for c in grounded.citations] == [1]
     assert dangling_markers("a [1] b [3]", grounded.citations) == [3]
+
+
+def test_markers_belong_to_the_sentence_they_follow():
+    assert claims("Headline without stop [1] The BLA was listed. [2] Uncited. Last one [3, 4] tail.") == [
+        ("Headline without stop", [1]), ("The BLA was listed.", [2]), ("Uncited.", []),
+        ("Last one", [3, 4]), ("tail.", [])]
