@@ -20,7 +20,7 @@ import threading
 import time
 from typing import TYPE_CHECKING, Any, Iterator
 
-from rag.answer.prompt import build_messages, settings
+from rag.answer.prompt import build_messages, settings, trail_markers
 from rag.errors import RagError
 
 if TYPE_CHECKING:
@@ -156,8 +156,12 @@ class LlamaCppGenerator:
 
     def stream(self, question: str, evidence: list["Passage"]) -> Iterator[str]:
         self.last_stats = {}
-        yield from stream_chat(self.server, self.messages(question, evidence), self.settings["llm_max_tokens"],
-                               self.settings["llm_temperature"], stats=self.last_stats)
+        raw = stream_chat(self.server, self.messages(question, evidence), self.settings["llm_max_tokens"],
+                          self.settings["llm_temperature"], stats=self.last_stats)
+        try:
+            yield from trail_markers(raw)
+        finally:
+            raw.close()  # stops llama.cpp when the consumer stops reading
 
 
 def as_llamaindex_llm(config: "Config"):

@@ -14,7 +14,7 @@ import os
 import time
 from typing import TYPE_CHECKING, Iterator
 
-from rag.answer.prompt import build_messages, settings
+from rag.answer.prompt import build_messages, settings, trail_markers
 from rag.errors import RagError
 
 if TYPE_CHECKING:
@@ -57,9 +57,16 @@ class OpenAIGenerator:
         return build_messages(question, evidence, self.settings["llm_prompt_tokens"])
 
     def stream(self, question: str, evidence: list["Passage"]) -> Iterator[str]:
+        raw = self._stream(self.messages(question, evidence))
+        try:
+            yield from trail_markers(raw)
+        finally:
+            raw.close()
+
+    def _stream(self, messages: list[dict[str, str]]) -> Iterator[str]:
         from llama_index.core.llms import ChatMessage
 
-        chat = [ChatMessage(role=m["role"], content=m["content"]) for m in self.messages(question, evidence)]
+        chat = [ChatMessage(role=m["role"], content=m["content"]) for m in messages]
         self.last_stats = stats = {}
         started = time.perf_counter()
         first = None
@@ -68,9 +75,9 @@ class OpenAIGenerator:
                 if response.delta:
                     first = first or time.perf_counter()
                     yield response.delta
+        except RagError:
+            raise
         except Exception as err:
-            if isinstance(err, (RagError, GeneratorExit)):
-                raise
             raise RagError(f"the OpenAI-compatible server at {self.base_url} failed: "
                            f"{type(err).__name__}: {err}") from err
         finally:

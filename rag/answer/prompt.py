@@ -11,8 +11,9 @@ prompt cache) processes it only once per process.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterable, Iterator
 
 if TYPE_CHECKING:
     from rag.types import Passage
@@ -28,9 +29,14 @@ SYSTEM_PROMPT = (
     f"- If the passages do not answer the question, reply only: {REFUSAL}"
 )
 
+ANSWER_INSTRUCTION = "Answer in one to three sentences. End each sentence with the number of its passage, like [1]."
 DEFAULT_PROMPT_TOKENS = 400
 _TEMPLATE_OVERHEAD = 20  # chat-template tokens around the two messages
 
+
+
+_LEAD = re.compile(r"[ \t]*\[(\d+)\][ \t]*")
+_LEAD_PREFIX = re.compile(r"[ \t]*(?:\[\d*(?:\][ \t]*)?)?")
 
 
 @dataclass
@@ -136,11 +142,63 @@ def _header_tokens(p: "Passage") -> int:
 
 
 def format_passages(excerpts: list[Excerpt]) -> str:
-    return "\n".join(_header(e.n, e.date) + e.text for e in excerpts)
+    """One passage a line, its number at the end: the way the answer should cite it."""
+    return "\n".join((f"({e.date}) " if e.date else "") + f"{e.text} [{e.n}]" for e in excerpts)
 
 
 def user_message(question: str, excerpts: list[Excerpt]) -> str:
-    return f"Passages:\n{format_passages(excerpts)}\n\nQuestion: {question.strip()}"
+    return f"Passages:\n{format_passages(excerpts)}\n\nQuestion: {question.strip()}\n\n{ANSWER_INSTRUCTION}"
+
+
+def trail_markers(pieces: Iterable[str]) -> Iterator[str]:
+    """Move citation markers a model writes at the start of a line ("[1] The dialogue…") to the end of
+    that line ("The dialogue… [1]."), the form grounding reads; text keeps streaming as it comes."""
+    held: list[str] = []  # markers from the start of the current line
+    head = ""  # start of a line that may still turn out to be a marker
+    tail = ""  # closing punctuation held back while markers wait for the end of the line
+    at_start = True
+
+    def close_line() -> str:
+        nonlocal held, tail
+        text = (" " + "".join(f"[{n}]" for n in held) if held else "") + tail
+        held, tail = [], ""
+        return text
+
+    def emit(ch: str) -> str:
+        nonlocal tail, at_start
+        if ch == "\n":
+            at_start = True
+            return close_line() + ch
+        if held and ch in ".!?":
+            tail += ch
+            return ""
+        text, tail = tail + ch, ""
+        return text
+
+    for piece in pieces:
+        out = []
+        for ch in piece:
+            if not at_start:
+                out.append(emit(ch))
+                continue
+            head += ch
+            while (match := _LEAD.match(head)) and match.end() < len(head):
+                held.append(match.group(1))
+                head = head[match.end():]
+            if _LEAD_PREFIX.fullmatch(head):
+                continue  # might still be a marker: wait for the next character
+            at_start, text, head = False, head, ""
+            out.extend(emit(c) for c in text)
+        if "".join(out):
+            yield "".join(out)
+    match = _LEAD.fullmatch(head)
+    if match:
+        held.append(match.group(1))
+    elif head:
+        yield "".join(emit(c) for c in head)
+    rest = close_line()
+    if rest:
+        yield rest
 
 
 def build_messages(question: str, evidence: list["Passage"],

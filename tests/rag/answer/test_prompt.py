@@ -1,5 +1,6 @@
 """The LLM prompt: numbered passages cut down to the sentences that matter, within the token budget."""
-from rag.answer.prompt import REFUSAL, SYSTEM_PROMPT, build_messages, prompt_tokens, select_excerpts, settings
+from rag.answer.prompt import (ANSWER_INSTRUCTION, REFUSAL, SYSTEM_PROMPT, build_messages, prompt_tokens,
+                               select_excerpts, settings, trail_markers)
 from rag.config import Config
 from rag.types import Passage, ScoredSentence
 
@@ -18,8 +19,8 @@ def test_prompt_stays_within_the_budget_and_keeps_the_answer_sentence():
     messages = build_messages("How much did the bridge over the Danube cost?", evidence, max_prompt_tokens=400)
     assert prompt_tokens(messages) <= 400
     user = messages[1]["content"]
-    assert key in user and user.startswith("Passages:\n[1] ")
-    assert user.rstrip().endswith("Question: How much did the bridge over the Danube cost?")
+    assert key in user and user.startswith("Passages:\n")
+    assert "\n\nQuestion: How much did the bridge over the Danube cost?\n\n" in user
     assert "…" in user, "left-out text is marked"
 
 
@@ -30,8 +31,8 @@ def test_numbers_are_those_of_the_evidence_list():
     by_n = {e.n: e for e in excerpts}
     assert 2 in by_n and "80,000" in by_n[2].text
     user = build_messages("How many visitors did the festival draw?", evidence)[1]["content"]
-    assert "[2] The festival drew 80,000 visitors" in user
-    assert "[3] (2024-05-14) Organisers said" in user
+    assert "\nThe festival drew 80,000 visitors to the old town. [2]\n" in user
+    assert "\n(2024-05-14) Organisers said the festival will return next summer. [3]\n" in user
 
 
 def test_sentences_repeated_by_overlapping_chunks_appear_once():
@@ -68,3 +69,20 @@ def test_system_prompt_is_constant_and_asks_for_markers_and_refusal():
 def test_settings_come_from_config_fields_or_extra():
     assert settings(Config.load())["llm_prompt_tokens"] == 400
     assert settings(Config.load(llm_max_tokens="99"))["llm_max_tokens"] == 99
+
+
+def _stream(text: str, step: int) -> str:
+    return "".join(trail_markers(text[i:i + step] for i in range(0, len(text), step)))
+
+
+def test_markers_written_at_line_start_move_to_the_line_end_while_streaming():
+    for step in (1, 3, 100):
+        assert _stream("[1] The U.S. dialogue targeted the BLA.", step) == "The U.S. dialogue targeted the BLA [1]."
+        assert _stream("[1] A is b.\n[2][3] C is d", step) == "A is b [1].\nC is d [2][3]"
+        assert _stream("Already right [1]. Fine [2].", step) == "Already right [1]. Fine [2]."
+        assert _stream("[Nabeel Munir] chairs.", step) == "[Nabeel Munir] chairs."
+
+
+def test_user_message_shows_the_citation_form_and_asks_for_it():
+    user = build_messages("When?", [_passage(1, "It opened in May.")])[1]["content"]
+    assert "It opened in May. [1]" in user and user.endswith(ANSWER_INSTRUCTION)
