@@ -16,7 +16,8 @@ from rag.config import Config
 from rag.embed import Embedder
 from rag.errors import EmptyIndexError, InvalidQuestionError
 from rag.retrieve.dense import DenseRetriever
-from rag.retrieve.evidence import best_evidence, rerank, score_sentences
+from rag.retrieve.evidence import best_evidence
+from rag.retrieve.hybrid import HybridRetriever, RetrievalOptions
 from rag.store.chroma import ChromaStore
 from rag.types import Answer, Passage
 
@@ -51,11 +52,12 @@ class Chain:
         return self._generators[name]
 
     def retrieve(self, query: str, top_k: int, filters: dict | None = None) -> list[Passage]:
-        query_vector = self.embedder.embed_query(query)
-        candidates = self.retriever.retrieve(query, max(self.config.candidates, top_k), filters, query_vector)
-        stored = self.store.sentence_vectors([p.doc_id for p in candidates])
-        score_sentences(query, candidates, self.embedder, query_vector, stored)
-        return rerank(candidates, top_k)
+        """Hybrid dense + BM25 candidates, re-ranked by sentence evidence (rag/retrieve/hybrid.py)."""
+        hybrid = self.__dict__.get("_hybrid")
+        if hybrid is None:
+            hybrid = self.__dict__["_hybrid"] = HybridRetriever(
+                self.store, self.embedder, RetrievalOptions.from_config(self.config), dense=self.retriever)
+        return hybrid.retrieve(query, top_k, filters)
 
     def stream(self, question: str, *, history: list[tuple[str, str]] | None = None, top_k: int | None = None,
                generator: str | None = None, filters: dict | None = None) -> Iterator[str | Answer]:

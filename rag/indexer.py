@@ -15,6 +15,7 @@ from rag.config import Config
 from rag.embed import Embedder
 from rag.ingest.chunk import chunk_document
 from rag.ingest.documents import Skipped, discover, load_documents
+from rag.retrieve.bm25 import sync_lexical_index
 from rag.retrieve.evidence import evidence_sentences
 from rag.store.chroma import ChromaStore
 from rag.types import IndexReport
@@ -68,6 +69,7 @@ def index_paths(paths: Iterable[str | os.PathLike], store: ChromaStore, embedder
             if inside and entry["path"] not in present and not Path(entry["path"]).exists():
                 store.delete_doc(entry["doc_id"])
                 report.removed.append(entry["name"])
+        sync_lexical_index(store)  # the BM25 copy follows the store (rebuilt only when it changed)
     bar.close()
     return report
 

@@ -1,0 +1,133 @@
+"""The retrieval pipeline: dense + BM25 candidates, fused, re-ranked by sentence evidence, news-aware.
+
+    question -> dense (LlamaIndex over Chroma) ┐
+             -> BM25 (bm25s)                   ├ reciprocal rank fusion -> sentence-evidence re-rank
+             -> the same, restricted to a date the question names ┘     -> date preference -> collapse
+                                                                          near-duplicates -> top k
+Every choice here was measured (eval/confusable/RESULTS.md); the defaults are the best measured.
+`RetrievalOptions` exists so the benchmark can run each configuration through this same code.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+from typing import Any
+
+import numpy as np
+
+from rag.config import Config
+from rag.embed import Embedder
+from rag.retrieve.bm25 import lexical_index
+from rag.retrieve.dates import as_filters, in_ranges, query_date_ranges
+from rag.retrieve.dedup import collapse_near_duplicates
+from rag.retrieve.dense import DenseRetriever
+from rag.retrieve.evidence import score_sentences
+from rag.retrieve.fusion import normalised, reciprocal_rank_fusion
+from rag.store.chroma import ChromaStore
+from rag.types import Passage
+
+MODES = ("dense", "bm25", "hybrid")
+RERANKS = ("evidence", "fused", "none")
+
+
+@dataclass(frozen=True)
+class RetrievalOptions:
+    mode: str = "hybrid"
+    candidates: int = 20  # fetched from each retriever
+    lexical_weight: float = 1.0  # weight of the BM25 list in the fusion (dense has 1)
+    rrf_k: int = 60
+    rerank: str = "evidence"  # re-order the fused pool by sentence evidence, or keep the fused order
+    rerank_depth: int = 20  # how many fused candidates are scored sentence by sentence
+    evidence_weight: float = 0.6
+    cosine_weight: float = 0.4
+    fusion_weight: float = 0.0  # the normalised fused score, blended into the evidence ranking
+    date_bonus: float = 0.1  # added to passages dated when the question says; 0 turns date preference off
+    dedup: float = 0.6  # shingle containment above which passages are near-duplicates; 0 keeps all
+
+    def __post_init__(self) -> None:
+        if self.mode not in MODES:
+            raise ValueError(f"retrieval mode {self.mode!r}: use one of {', '.join(MODES)}")
+        if self.rerank not in RERANKS:
+            raise ValueError(f"re-rank {self.rerank!r}: use one of {', '.join(RERANKS)}")
+
+    @classmethod
+    def from_config(cls, config: Config) -> "RetrievalOptions":
+        """`candidates` from the config; any other field from `retrieval_<field>` in rag.toml / RAG_* extras."""
+        names = {f.name: f for f in fields(cls)}
+        values: dict[str, Any] = {"candidates": config.candidates}
+        for key, value in config.extra.items():
+            name = key.removeprefix("retrieval_")
+            if key.startswith("retrieval_") and name in names:
+                default = names[name].default
+                values[name] = type(default)(value) if not isinstance(default, str) else str(value)
+        return cls(**values)
+
+    def with_(self, **changes: Any) -> "RetrievalOptions":
+        return replace(self, **changes)
+
+
+def _has_date_filter(filters: dict[str, Any] | None) -> bool:
+    return bool(filters) and any(filters.get(k) for k in ("since", "until"))
+
+
+class HybridRetriever:
+    def __init__(self, store: ChromaStore, embedder: Embedder, options: RetrievalOptions,
+                 dense: DenseRetriever | None = None):
+        self.store = store
+        self.embedder = embedder
+        self.options = options
+        self.dense = dense or DenseRetriever(store, embedder)
+
+    def retrieve(self, query: str, top_k: int, filters: dict[str, Any] | None = None,
+                 options: RetrievalOptions | None = None) -> list[Passage]:
+        o = options or self.options
+        n = max(o.candidates, top_k)
+        query_vector = self.embedder.embed_query(query)
+        ranges = query_date_ranges(query) if o.date_bonus and not _has_date_filter(filters) else []
+        lists: list[list[Passage]] = []
+        weights: list[float] = []
+        dense_ids: set[str] = set()
+        for extra in [filters] + [{**(filters or {}), **as_filters(r)} for r in ranges[:2]]:
+            share = n if extra is filters else max(top_k, n // 2)
+            if o.mode in ("dense", "hybrid"):
+                lists.append(self.dense.retrieve(query, share, extra, query_vector))
+                weights.append(1.0)
+                dense_ids.update(p.chunk_id for p in lists[-1])
+            if o.mode in ("bm25", "hybrid"):
+                lists.append(lexical_index(self.store).retrieve(query, share, extra))
+                weights.append(o.lexical_weight)
+        fused = reciprocal_rank_fusion(lists, weights, k=o.rrf_k)[:max(o.rerank_depth, top_k)]
+        if not fused:
+            return []
+        pool = [p for p, _ in fused]
+        fusion = normalised([s for _, s in fused])
+        self._cosines(pool, dense_ids, query_vector)
+        dated = [ranges and in_ranges(p.date, ranges) for p in pool]
+        if o.rerank == "evidence":
+            stored = self.store.sentence_vectors([p.doc_id for p in pool])
+            score_sentences(query, pool, self.embedder, query_vector, stored)
+            keys = [o.evidence_weight * (p.evidence[0].score if p.evidence else 0.0) + o.cosine_weight * p.score
+                    + o.fusion_weight * f for p, f in zip(pool, fusion)]
+        else:
+            keys = list(fusion) if o.rerank == "fused" else [-i for i in range(len(pool))]
+        keys = [k + (o.date_bonus if d else 0.0) for k, d in zip(keys, dated)]
+        order = sorted(range(len(pool)), key=lambda i: keys[i], reverse=True)
+        ranked = [pool[i] for i in order]
+        if o.dedup:
+            ranked = collapse_near_duplicates(ranked, [p.text for p in ranked], top_k, o.dedup)
+        ranked = ranked[:top_k]
+        if o.rerank != "evidence":  # answering and refusal read sentence evidence: score the survivors
+            stored = self.store.sentence_vectors([p.doc_id for p in ranked])
+            score_sentences(query, ranked, self.embedder, query_vector, stored)
+        return ranked
+
+    def _cosines(self, pool: list[Passage], dense_ids: set[str], query_vector: np.ndarray) -> None:
+        """Give passages found only by BM25 their cosine similarity, from the vectors Chroma holds."""
+        todo = [p for p in pool if p.chunk_id not in dense_ids]
+        if not todo:
+            return
+        got = self.store.collection.get(ids=[p.chunk_id for p in todo], include=["embeddings"])
+        vectors = dict(zip(got["ids"], got["embeddings"] if got["embeddings"] is not None else []))
+        for p in todo:
+            vector = vectors.get(p.chunk_id)
+            p.score = round(float(np.dot(np.asarray(vector, dtype=np.float32), query_vector)), 4) \
+                if vector is not None else 0.0

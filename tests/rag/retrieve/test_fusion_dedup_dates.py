@@ -1,0 +1,52 @@
+"""Pure parts of retrieval: rank fusion, near-duplicate collapse, dates named in a question."""
+from rag.retrieve.dates import as_filters, in_ranges, query_date_ranges
+from rag.retrieve.dedup import collapse_near_duplicates
+from rag.retrieve.fusion import reciprocal_rank_fusion
+from rag.types import Passage
+
+
+def P(cid: str, score: float = 0.5) -> Passage:
+    return Passage(chunk_id=cid, doc_id=cid, name=cid, title="", text=cid, start=0, end=1, score=score)
+
+
+def test_rrf_rewards_agreement_and_keeps_the_first_lists_object():
+    dense = [P("a", 0.9), P("b", 0.8), P("c", 0.7)]
+    lexical = [P("c", 12.0), P("d", 9.0), P("a", 3.0)]
+    fused = reciprocal_rank_fusion([dense, lexical])
+    order = [p.chunk_id for p, _ in fused]
+    assert order[:2] == ["a", "c"] and set(order) == {"a", "b", "c", "d"}
+    assert next(p for p, _ in fused if p.chunk_id == "c").score == 0.7  # the dense object (cosine), not BM25's
+    weighted = reciprocal_rank_fusion([dense, lexical], weights=[1.0, 0.0])
+    assert [p.chunk_id for p, _ in weighted][:3] == ["a", "b", "c"]
+
+
+STORY = ("Hundreds of people have been forced to leave their homes in the Southern Highlands as strong winds "
+         "pushed a huge bushfire towards the town. An estimated 500 residents have left their homes for "
+         "nearby towns, and about 60 fire units are defending properties.")
+
+
+def test_wire_copies_collapse_but_different_stories_stay():
+    wire = "SYDNEY (AAP) - " + STORY.rsplit(" and about", 1)[0] + "."
+    other = ("The Reserve Bank has left interest rates on hold at its monthly board meeting, saying inflation "
+             "remains within the target band and the economy is growing steadily.")
+    follow_up = STORY.replace("500", "650").replace("60 fire", "75 fire").replace("Hundreds", "Thousands")
+    ranked = ["original", "wire", "other", "follow-up"]
+    kept = collapse_near_duplicates(ranked, [STORY, wire, other, follow_up])
+    assert kept[:2] == ["original", "other"]
+    assert collapse_near_duplicates(ranked, [STORY, wire, other, follow_up], threshold=1.01) == ranked
+    assert collapse_near_duplicates(ranked, [STORY, wire, other, follow_up], limit=1) == ["original"]
+
+
+def test_dates_named_in_questions():
+    assert query_date_ranges("What did the council decide in 2019?") == [(20190101, 20191231)]
+    assert query_date_ranges("What happened in March 2024?") == [(20240301, 20240331)]
+    assert query_date_ranges("What was agreed on 14 May 2024?") == [(20240514, 20240514)]
+    assert query_date_ranges("What was agreed on May 14, 2024?") == [(20240514, 20240514)]
+    assert query_date_ranges("What was agreed on 2024-05-14?") == [(20240514, 20240514)]
+    assert query_date_ranges("How did Sept. 2001 change things?") == [(20010901, 20010930)]
+    for no_date in ("How many police has the US trained?", "Were 2000 people evacuated?",
+                    "What did the 1500 troops do?", "Was it 2,019 votes?"):
+        assert query_date_ranges(no_date) == [], no_date
+    assert in_ranges("2019-06-01", [(20190101, 20191231)]) and not in_ranges("2020-01-01", [(20190101, 20191231)])
+    assert not in_ranges("", [(20190101, 20191231)])
+    assert as_filters((20240301, 20240331)) == {"since": "2024-03-01", "until": "2024-03-31"}

@@ -1,0 +1,103 @@
+"""Hybrid retrieval on a real index: BM25 finds rare terms, filters apply to both sides, wire copies
+collapse, a year in the question prefers that year's story, and the BM25 copy stays in step with Chroma."""
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from rag import RAG
+from rag.retrieve import bm25
+from rag.retrieve.dedup import containment, shingles
+from rag.retrieve.hybrid import HybridRetriever, RetrievalOptions
+from tests.conftest import SAMPLE_QUESTION, SEEDS
+
+POLICE_Q = "How many police and frontline responders has the US trained in Pakistan?"
+
+
+def _variant(text: str, year: str, trained: str, source: str) -> str:
+    text = text.replace("May 14, 2024", f"May 14, {year}").replace("Source: Dawn", f"Source: {source}")
+    return text.replace("over 300 police", f"over {trained} police")
+
+
+@pytest.fixture(scope="module")
+def news(tmp_path_factory):
+    """The seeds, a wire copy of the Dawn story, its 2023 edition with other numbers, and a rare-term memo."""
+    corpus = tmp_path_factory.mktemp("news")
+    shutil.copytree(SEEDS, corpus, dirs_exist_ok=True)
+    dawn = next(corpus.glob("004_*")).read_text(encoding="utf-8")
+    title, body = dawn.split("\n", 1)
+    (corpus / "wire_copy.txt").write_text(f"{title}\n\nISLAMABAD (Wire) - {body.lstrip()}".replace(
+        "Source: Dawn", "Source: Wire"), encoding="utf-8")
+    (corpus / "dawn_2023.txt").write_text(_variant(dawn, "2023", "120", "Dawn"), encoding="utf-8")
+    (corpus / "memo.txt").write_text(
+        "Procurement memo\n\nThe ministry approved the Zarvokite tender for border radios on Tuesday. "
+        "Officials said deliveries start next spring.\n\nSource: Gazette\n", encoding="utf-8")
+    r = RAG.open(tmp_path_factory.mktemp("news-index"))
+    r.index([corpus], progress=False)
+    return r
+
+
+def test_bm25_index_is_written_beside_the_store_and_matches_it(news):
+    folder = bm25.index_folder(news.config)
+    assert (folder / "chunks.json").is_file() and folder.parent == Path(news.config.index_dir)
+    index = bm25.lexical_index(news.store)
+    index.ensure_fresh()
+    assert len(index.ids) == news.count() and index.fingerprint == bm25.store_fingerprint(news.store)
+
+
+def test_a_rare_term_only_bm25_knows_is_found(news):
+    lexical = bm25.lexical_index(news.store).retrieve("Zarvokite tender", 5)
+    assert lexical and lexical[0].name == "memo.txt"
+    top = news.retrieve("Which tender did the ministry approve, Zarvokite or another?", top_k=3)
+    assert top[0].name == "memo.txt"
+
+
+@pytest.mark.parametrize("filters,expected", [
+    ({"source": "Wire"}, {"wire_copy.txt"}),
+    ({"source": ["Wire", "Gazette"]}, {"wire_copy.txt", "memo.txt"}),
+    ({"since": "2024-01-01", "until": "2024-12-31"}, None),
+    ({"until": "2023-12-31"}, {"dawn_2023.txt"}),
+])
+def test_filters_apply_to_bm25_as_to_dense(news, filters, expected):
+    lexical = bm25.lexical_index(news.store).retrieve(SAMPLE_QUESTION + " Zarvokite", 20, filters)
+    dense = HybridRetriever(news.store, news.embedder, RetrievalOptions(mode="dense", rerank="none", dedup=0))
+    dense_hits = dense.retrieve(SAMPLE_QUESTION + " Zarvokite", 20, filters)
+    assert lexical and dense_hits
+    if expected is None:  # 2024: the seeds dated then, never the 2023 edition or undated files
+        assert {p.date[:4] for p in lexical} == {p.date[:4] for p in dense_hits} == {"2024"}
+    else:
+        assert {p.name for p in lexical} <= expected and {p.name for p in dense_hits} <= expected
+    assert {p.name for p in news.retrieve(SAMPLE_QUESTION, top_k=10, filters=filters)} <= \
+        ({p.name for p in lexical} | {p.name for p in dense_hits})
+
+
+def test_wire_copies_do_not_fill_the_top_k(news):
+    passages = news.retrieve(SAMPLE_QUESTION, top_k=5)
+    sh = [shingles(p.text) for p in passages]
+    assert all(containment(sh[i], sh[j]) < 0.6 for i in range(len(sh)) for j in range(i))
+    plain = HybridRetriever(news.store, news.embedder, RetrievalOptions(dedup=0.0)).retrieve(SAMPLE_QUESTION, 5)
+    psh = [shingles(p.text) for p in plain]
+    assert any(containment(psh[i], psh[j]) >= 0.6 for i in range(len(psh)) for j in range(i)), \
+        "without collapsing, copies of the Dawn story crowd the top 5 (otherwise this test proves nothing)"
+
+
+@pytest.mark.parametrize("year,number,name", [("2023", "120", "dawn_2023.txt"), ("2024", "300", None)])
+def test_a_year_in_the_question_prefers_that_years_story(news, year, number, name):
+    top = news.retrieve(f"In {year}, {POLICE_Q[0].lower()}{POLICE_Q[1:]}", top_k=3)
+    assert top[0].date.startswith(year) and f"over {number} police" in top[0].text
+    if name:
+        assert top[0].name == name
+    answer = news.ask(f"In {year}, {POLICE_Q[0].lower()}{POLICE_Q[1:]}")
+    assert re.search(rf"\b{number}\b", answer.text) and not answer.refused
+
+
+def test_bm25_follows_deletes_and_rebuilds_from_chroma_when_its_copy_is_gone(news, tmp_path):
+    r = RAG.open(news.config.index_dir)  # another façade on the same folder, like a second process
+    assert r.delete("memo.txt") > 0
+    assert all(p.name != "memo.txt" for p in r.retrieve("Zarvokite tender", top_k=5))  # count changed: rebuilt
+    shutil.rmtree(bm25.index_folder(r.config))
+    bm25._INDEXES.clear()
+    assert r.retrieve(SAMPLE_QUESTION, top_k=3)
+    assert (bm25.index_folder(r.config) / "chunks.json").is_file()
+    news.index([next(p for p in (SEEDS.parent / "seeds").glob("000_*"))], progress=False)  # unchanged: no-op
