@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from typing import Any, Iterator
 
+from rag.answer import focus
 from rag.answer.base import get_generator
 from rag.answer.grounding import ground
 from rag.answer.rewrite import standalone_question
@@ -71,6 +72,7 @@ class Chain:
         query = standalone_question(question, history)
         k = top_k or self.config.top_k
         passages = self.retrieve(query, k, filters)
+        focus.apply(query, passages)
         timings["retrieve_ms"] = (time.perf_counter() - t0) * 1000
         name = generator or self.config.generator
         answer = Answer(question=question, text="", citations=[], refused=False, passages=passages,
@@ -88,7 +90,8 @@ class Chain:
                 yield piece
             timings["generate_ms"] = (time.perf_counter() - t1) * 1000
             grounded = ground("".join(pieces), passages)
-            if grounded.unsupported and name != "extractive":
+            if (grounded.unsupported or not grounded.citations) and name != "extractive":
+                # the evidence check passed, so the extractive answer exists: use it rather than refuse
                 answer.backend = f"{name}->extractive"
                 grounded = ground("".join(self.generator("extractive").stream(query, passages)), passages)
             if not grounded.citations:

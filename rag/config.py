@@ -28,10 +28,15 @@ class Config:
     candidates: int = 20  # passages fetched before re-ranking
     generator: str = "extractive"
     max_answer_sentences: int = 3
-    min_evidence: float = 0.45  # sentence-evidence score below which the chain refuses
+    min_evidence: float = 0.42  # sentence-evidence score below which the chain refuses
     max_question_chars: int = 2000
     model_dir: str = str(PROJECT_ROOT / "models")
     llm_model: str = ""  # GGUF path or name for the llamacpp backend
+    llm_prompt_tokens: int = 400  # evidence budget of the prompt (context compression)
+    llm_max_tokens: int = 160
+    llm_temperature: float = 0.0
+    llm_ctx: int = 2048
+    llm_threads: int = 0  # 0: as many as cores
     openai_model: str = ""
     feedback_file: str = str(PROJECT_ROOT / "feedback.jsonl")
     extra: dict[str, Any] = field(default_factory=dict)

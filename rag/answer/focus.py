@@ -1,0 +1,139 @@
+"""Does the evidence talk about what the question names?
+
+Passages about the right topic but the wrong entity are the commonest near miss in news: "Who is the
+prime minister of India?" against articles about Pakistan's prime minister; "the 2024 election" against
+other years. The names a question carries (capitalised words, acronyms, years) must appear in the
+evidence sentence or its passage, where an acronym matches its expansion ("BLA" ~ "Balochistan
+Liberation Army") and dotted or common short forms match ("U.S." ~ "US" ~ "United States").
+Sentences are down-weighted by the share of names they miss, before the refusal decision.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from rag.retrieve.lexical import STOPWORDS, stem
+from rag.types import Passage
+
+NAME_WEIGHT = 0.5  # a sentence missing every name keeps half its score
+QUANTITY_PENALTY = 0.5  # a "how many/much" question answered by a sentence with no number (or no money)
+
+_ALIASES = {
+    "united states of america": "us", "united states": "us", "usa": "us", "america": "us",
+    "united kingdom": "uk", "britain": "uk", "great britain": "uk",
+    "united nations": "un", "european union": "eu",
+}
+_QUESTION_WORDS = {"what", "which", "who", "whom", "whose", "when", "where", "why", "how", "is", "are", "was",
+                   "were", "did", "does", "do", "can", "could", "would", "should", "will", "has", "have", "had",
+                   "in", "on", "at", "according", "besides", "between", "during", "since", "after", "before"}
+_DOTTED = re.compile(r"\b((?:[A-Za-z]\.){2,})")
+_CAPITALISED_RUN = re.compile(r"\b[A-Z][\w'’-]*(?:\s+(?:of|for|and|the|de|al|bin)?\s*[A-Z][\w'’-]*)+")
+_QUANTITY = re.compile(r"\b(how many|how much|what (?:is|was) the (?:number|amount|budget|cost|price|population|"
+                       r"size|value|total)|budget|population|death toll|casualt)", re.I)
+_MONEY_QUESTION = re.compile(r"\b(how much (?:money|funding|aid|did|does|will|has|have|was|is)|budget|cost|price|"
+                             r"fund(?:ing|s)?|spend(?:ing)?|invest(?:ment|ed)? (?:of|worth))\b", re.I)
+_MONEY = re.compile(r"[$€£¥₹]|\b(?:dollars?|euros?|pounds?|rupees?|yuan|renminbi|yen|usd|pkr|rs\.?)\b|"
+                    r"\d[\d,.]*\s*(?:million|billion|trillion|bn|m)\b", re.I)
+_NUMBER = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?|"
+                     r"thousands?|millions?|billions?|several)\b", re.I)
+
+
+def _normalise(text: str) -> str:
+    text = _DOTTED.sub(lambda m: m.group(1).replace(".", ""), text)
+    lowered = text.lower()
+    for phrase, short in _ALIASES.items():
+        lowered = re.sub(rf"\b{phrase}\b", short, lowered)
+    return lowered
+
+
+def _acronyms(text: str) -> set[str]:
+    """Initials of capitalised multi-word names: "Centre for Research and Security Studies" -> "crss"."""
+    out = set()
+    for match in _CAPITALISED_RUN.finditer(text):
+        words = [w for w in re.split(r"\s+", match.group(0)) if w[:1].isupper()]
+        if len(words) >= 2:
+            out.add("".join(w[0] for w in words).lower())
+    return out
+
+
+@lru_cache(maxsize=4096)
+def vocabulary(text: str) -> frozenset[str]:
+    """Stemmed words of a text plus the acronyms of its multi-word names (normalised)."""
+    words = re.findall(r"[a-z0-9]+", _normalise(text))
+    return frozenset({stem(w) for w in words} | _acronyms(text))
+
+
+class Name:
+    """A name from the question: its stemmed words, and its acronym when it has several words."""
+
+    def __init__(self, words: list[str], acronym: str = ""):
+        self.words = {stem(w) for w in words}
+        self.acronym = acronym
+
+    def found_in(self, vocab: frozenset[str]) -> bool:
+        if self.acronym and self.acronym in vocab:
+            return True
+        if len(self.words) == 1:
+            (word,) = self.words
+            # "Chinese" ~ "China", "Pakistani" ~ "Pakistan": a demonym shares its country's opening letters
+            return word in vocab or (len(word) >= 5 and any(v[:4] == word[:4] and len(v) >= 4 for v in vocab))
+        return len(self.words & vocab) * 2 > len(self.words)
+
+    def __repr__(self) -> str:
+        return f"Name({sorted(self.words)}, {self.acronym!r})"
+
+
+def question_names(question: str) -> list[Name]:
+    """Runs of capitalised words (not the opening question word), acronyms and years."""
+    names: list[Name] = []
+    run: list[str] = []
+
+    def close() -> None:
+        if run:
+            words = re.findall(r"[a-z0-9]+", _normalise(" ".join(run)))
+            words = [w for w in words if w not in STOPWORDS or w.upper() in run] or words
+            acronym = "".join(w[0] for w in run).lower() if len(run) > 1 else ""
+            names.append(Name(words, acronym))
+            run.clear()
+
+    for i, token in enumerate(re.findall(r"[A-Za-z][\w'’.]*|\d{4}|\S", question)):
+        bare = re.sub(r"['’]s$", "", token.strip(".'’"))
+        if re.fullmatch(r"\d{4}", bare):
+            close()
+            names.append(Name([bare]))
+        elif bare.isupper() and len(bare) >= 2:
+            run.append(bare)  # an acronym, even one that spells a common word ("US")
+        elif bare[:1].isupper() and not (i == 0 or bare.lower() in _QUESTION_WORDS or bare.lower() in STOPWORDS):
+            run.append(bare)
+        elif bare.lower() in ("of", "for", "and", "the") and run:
+            continue  # inside a name: "Centre for Research and Security Studies"
+        else:
+            close()
+    close()
+    return names
+
+
+def name_coverage(names: list[Name], vocab: frozenset[str]) -> float:
+    if not names:
+        return 1.0
+    return sum(1 for name in names if name.found_in(vocab)) / len(names)
+
+
+def apply(question: str, passages: list[Passage]) -> None:
+    """Down-weight evidence sentences that miss the question's names or the quantity it asks for."""
+    names = question_names(question)
+    wants_money = bool(_MONEY_QUESTION.search(question))
+    wants_quantity = wants_money or bool(_QUANTITY.search(question))
+    if not names and not wants_quantity:
+        return
+    for p in passages:
+        passage_vocab = vocabulary(p.text)
+        for s in p.evidence:
+            factor = 1.0
+            if names:
+                cov = name_coverage(names, passage_vocab | vocabulary(s.text))
+                factor *= (1 - NAME_WEIGHT) + NAME_WEIGHT * cov
+            if (wants_money and not _MONEY.search(s.text)) or (wants_quantity and not _NUMBER.search(s.text)):
+                factor *= QUANTITY_PENALTY
+            s.score = round(s.score * factor, 4)
+        p.evidence.sort(key=lambda x: x.score, reverse=True)

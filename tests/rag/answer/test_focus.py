@@ -1,0 +1,36 @@
+"""The question's names must be in the evidence: acronyms, dotted and common short forms, demonyms."""
+from rag.answer.focus import apply, name_coverage, question_names, vocabulary
+from rag.types import Passage, ScoredSentence
+
+
+def test_names_acronyms_and_years_are_found_in_questions():
+    names = question_names("In which year was the Balochistan Liberation Army listed by the US in 2019?")
+    assert [(sorted(n.words), n.acronym) for n in names] == [
+        (["army", "balochistan", "liber"], "bla"), (["us"], ""), (["2019"], "")]
+    assert question_names("What is the capital of australia?") == []  # lower case: not a name
+
+
+def test_acronym_expansion_short_forms_and_demonyms_match():
+    text = "The BLA was blacklisted by the U.S. in 2019, Chinese officials said."
+    vocab = vocabulary(text)
+    assert name_coverage(question_names("When did the United States list the Balochistan Liberation Army?"), vocab) == 1
+    assert name_coverage(question_names("What did China say?"), vocab) == 1
+    assert name_coverage(question_names("What did India say in 2024?"), vocab) == 0
+
+
+def _passage(text: str, score: float = 0.8) -> Passage:
+    p = Passage("c", "d", "n.txt", "t", text, 0, len(text), score)
+    p.evidence = [ScoredSentence(text, 0, len(text), score)]
+    return p
+
+
+def test_evidence_missing_the_named_entity_or_the_quantity_is_down_weighted():
+    about_pakistan = _passage("Pakistan's prime minister visited Beijing last week.")
+    apply("Who is the prime minister of India?", [about_pakistan])
+    assert about_pakistan.evidence[0].score == 0.4
+    no_amount = _passage("China pledged support for Pakistan's counterterrorism efforts.")
+    apply("How much money has China pledged to Pakistan?", [no_amount])
+    assert no_amount.evidence[0].score == 0.4
+    with_amount = _passage("China pledged $2 billion for Pakistan's counterterrorism efforts.")
+    apply("How much money has China pledged to Pakistan?", [with_amount])
+    assert with_amount.evidence[0].score == 0.8
