@@ -58,3 +58,23 @@ def test_gate_fails_when_retrieval_is_forced_to_one_passage(seeded_index, capsys
     err = capsys.readouterr().err
     assert rc == 1
     assert "eval gate FAILED: retrieval." in err
+
+
+def test_llama_dataset_scores_retrieval_by_reference_context(seeded_rag, tmp_path):
+    from eval.gold import load_gold
+    from eval.runner import run_eval
+
+    article = (DEFAULT_CORPUS / "004_8f852d439ac2f143.txt").read_text(encoding="utf-8")
+    paragraph = next(p for p in article.split("\n\n") if "trained" in p)
+    data = {"examples": [
+        {"query": "How many police and frontline responders has the US trained in Pakistan?",
+         "reference_answer": "Over 300.", "reference_contexts": [paragraph]},
+        {"query": "What is the capital of Australia?", "reference_answer": "Canberra.",
+         "reference_contexts": ["Canberra is the capital city of Australia."]},
+    ]}
+    (tmp_path / "rag_dataset.json").write_text(json.dumps(data), encoding="utf-8")
+    result = run_eval(load_gold(tmp_path), rag=seeded_rag)
+    s = result["summary"]
+    assert s["n"] == 2 and s["retrieval"]["n"]["hit_rate"] == 2
+    hits = [q["hit"] for q in result["questions"]]
+    assert hits == [True, False]  # the US-training paragraph is found; nothing in the seeds is about Canberra
