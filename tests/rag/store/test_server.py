@@ -1,0 +1,52 @@
+"""Server mode against a real `chroma run` on a free loopback port: index, ask, two ingestion workers, SIGTERM."""
+import pytest
+
+from rag import RAG
+from rag.config import Config
+from rag.errors import RagError
+from rag.store.server import ChromaServer
+from rag.workers import index_parallel, shares
+
+from tests.conftest import SAMPLE_QUESTION
+
+
+@pytest.fixture
+def server(tmp_path):
+    with ChromaServer(tmp_path / "chroma-data") as srv:
+        yield srv
+    assert srv.proc.returncode is not None  # stopped
+
+
+def test_index_and_ask_through_a_server_then_stop_it_with_sigterm(tmp_path, seeds_dir):
+    srv = ChromaServer(tmp_path / "data").start()
+    try:
+        rag = RAG.open(tmp_path / "unused", chroma_url=srv.url, embed_model="minilm-onnx")
+        report = rag.index([seeds_dir], progress=False)
+        assert len(report.added) == 5 and rag.count() == report.chunks_added
+        answer = rag.ask(SAMPLE_QUESTION)
+        assert not answer.refused and {c.source[:3] for c in answer.citations} & {"001", "004"}
+    finally:
+        code = srv.stop()
+    assert code in (0, -15)  # exited on SIGTERM
+    assert not srv.healthy()
+
+
+def test_two_workers_fill_one_server_like_a_single_process(server, seeds_dir, tmp_path):
+    config = Config.load(chroma_url=server.url, embed_model="minilm-onnx", index_dir=str(tmp_path / "unused"))
+    report = index_parallel([seeds_dir], config, workers=2)
+    assert sorted(report.added) == sorted(p.name for p in seeds_dir.iterdir())
+    rag = RAG.open(config=config)
+    assert len(rag.documents()) == 5 and rag.count() == report.chunks_added
+    again = index_parallel([seeds_dir], config, workers=2)  # idempotent through the workers too
+    assert again.added == [] and again.chunks_added == 0 and len(again.unchanged) == 5
+
+
+def test_shares_balance_bytes(seeds_dir):
+    files = sorted(seeds_dir.iterdir())
+    parts = shares(files, 2)
+    assert len(parts) == 2 and sorted(sum(parts, [])) == files
+
+
+def test_parallel_indexing_needs_a_server(tmp_path, seeds_dir):
+    with pytest.raises(RagError, match="server"):
+        index_parallel([seeds_dir], Config.load(index_dir=str(tmp_path)), workers=2)

@@ -1,0 +1,86 @@
+"""The embedding paths: the ONNX int8 model agrees with the float one, batches by length without
+changing results, keeps torch out of the process, and an index refuses vectors of another model."""
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from rag import RAG
+from rag.embed import load_embedder, model_id
+from rag.errors import StoreError
+from rag.ingest.sentences import split_sentences
+
+from tests.conftest import ROOT, SAMPLE_QUESTION, SEEDS
+
+
+@pytest.fixture(scope="module")
+def onnx():
+    return load_embedder("minilm-onnx")
+
+
+@pytest.fixture(scope="module")
+def seed_texts():
+    text = next(SEEDS.glob("004_*")).read_text(encoding="utf-8")
+    return [s.text for s in split_sentences(text)][:40] + [text[:1200], text[1200:2600]]
+
+
+def test_onnx_vectors_match_the_float_model(onnx, seed_texts):
+    fast, ref = onnx.embed(seed_texts), load_embedder("minilm").embed(seed_texts)
+    assert fast.shape == ref.shape == (len(seed_texts), 384)
+    assert np.allclose(np.linalg.norm(fast, axis=1), 1.0, atol=1e-4)
+    assert float((fast * ref).sum(axis=1).min()) > 0.98  # same model, int8 weights
+
+
+def test_batching_by_length_does_not_change_vectors_or_order(onnx, seed_texts):
+    together = onnx.embed(seed_texts)
+    alone = np.stack([onnx.embed_query(t) for t in seed_texts[::7]])
+    assert np.allclose(together[::7], alone, atol=1e-4)
+    assert onnx.embed([]).shape == (0, 384)
+
+
+def test_fits_follows_the_model_limit(onnx):
+    assert onnx.fits("word " * 100) and not onnx.fits("word " * 300)
+
+
+def test_onnx_path_never_imports_torch(tmp_path):
+    code = (f"import sys; from rag import RAG; r = RAG.open({str(tmp_path / 'i')!r}, embed_model='minilm-onnx');"
+            f"r.index([{str(next(SEEDS.glob('004_*')))!r}], progress=False); a = r.ask({SAMPLE_QUESTION!r});"
+            "assert a.citations and not a.refused, a.text;"
+            "print(sorted(m for m in ('torch', 'transformers', 'sentence_transformers') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_index_records_its_model_and_refuses_another(tmp_path):
+    one = next(SEEDS.glob("004_*"))
+    built = RAG.open(tmp_path / "i", embed_model="minilm-onnx")
+    built.index([one], progress=False)
+    assert built.store.collection.metadata["embed_model"] == model_id("minilm-onnx")
+    with pytest.raises(StoreError, match="re-index") as err:
+        RAG.open(tmp_path / "i", embed_model="minilm")
+    assert "minilm-onnx" in str(err.value)  # says how to go back
+    assert RAG.open(tmp_path / "i", embed_model="minilm-onnx").count() == built.count()
+
+
+def test_an_empty_index_takes_the_new_model(tmp_path):
+    RAG.open(tmp_path / "i", embed_model="minilm-onnx")  # created, nothing written
+    again = RAG.open(tmp_path / "i", embed_model="minilm")
+    assert again.store.collection.metadata["embed_model"] == model_id("minilm")
+
+
+def test_an_index_from_before_models_were_recorded_is_taken_as_the_float_model(tmp_path):
+    import chromadb
+    from chromadb.config import Settings
+
+    client = chromadb.PersistentClient(path=str(tmp_path / "old"), settings=Settings(anonymized_telemetry=False))
+    old = client.create_collection("articles", embedding_function=None, metadata={"hnsw:space": "cosine"})
+    old.add(ids=["x"], embeddings=[[1.0] + [0.0] * 383], documents=["old chunk"], metadatas=[{"chunk": 1}])
+    del client
+    from rag.store.chroma import drop_client_cache
+
+    drop_client_cache()
+    with pytest.raises(StoreError, match="all-MiniLM-L6-v2"):
+        RAG.open(tmp_path / "old", embed_model="minilm-onnx")
+    assert RAG.open(tmp_path / "old", embed_model="minilm").store.collection.metadata["embed_model"] == "all-MiniLM-L6-v2"
