@@ -1,0 +1,133 @@
+"""One benchmark measurement in a fresh process (so peak memory and imports are its own).
+
+    python -m eval.bench_worker ours   --corpus DIR --index DIR --model minilm-onnx --questions FILE
+    python -m eval.bench_worker plain  --corpus DIR --index DIR --questions FILE --chunk-size 180
+
+Indexes the corpus into an empty index, then times retrieval (and, for ours, full answers per backend)
+over the questions, and prints one JSON object as its last line. Model loading is timed apart from
+indexing, so throughput is the steady-state pipeline: read, clean, chunk, embed, write.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+from statistics import median
+from typing import Any, Callable
+
+import rag  # noqa: F401  (offline settings before any ML library)
+
+
+def corpus_files(corpus: str) -> list[Path]:
+    suffixes = {".txt", ".md", ".html", ".htm", ".pdf"}
+    return sorted(p for p in Path(corpus).rglob("*") if p.is_file() and p.suffix.lower() in suffixes)
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    pos = (len(ordered) - 1) * q
+    lo, hi = int(pos), min(int(pos) + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (pos - lo)
+
+
+def latency(fn: Callable[[str], Any], questions: list[str], warmup: int = 1) -> dict[str, float]:
+    for q in questions[:warmup]:
+        fn(q)
+    times = []
+    for q in questions:
+        t = time.perf_counter()
+        fn(q)
+        times.append((time.perf_counter() - t) * 1000)
+    return {"p50_ms": round(median(times), 2), "p95_ms": round(percentile(times, 0.95), 2), "n": len(times)}
+
+
+def run_ours(args: argparse.Namespace, questions: list[str]) -> dict[str, Any]:
+    from rag import RAG
+
+    t = time.perf_counter()
+    rag_ = RAG.open(args.index, embed_model=args.model, chroma_url=args.chroma_url or "")
+    rag_.embedder  # load the model outside the timed indexing
+    load_s = time.perf_counter() - t
+    t = time.perf_counter()
+    report = rag_.index([args.corpus], progress=False)
+    index_s = time.perf_counter() - t
+    out: dict[str, Any] = {"load_s": round(load_s, 3), "index_s": round(index_s, 3), "chunks": report.chunks_added,
+                           "vectors": rag_.count() + rag_.store.sentences.count(), "docs": len(report.added),
+                           "rss_after_index_mb": round(peak_rss_mb(), 1)}
+    out["retrieve"] = latency(lambda q: rag_.retrieve(q), questions)
+    out["answer"] = {}
+    for backend in args.backends:
+        try:
+            out["answer"][backend] = latency(lambda q: rag_.ask(q, generator=backend), questions)
+        except Exception as err:  # noqa: BLE001 - a backend that is not installed is reported, not fatal
+            out["answer"][backend] = {"error": f"{err.__class__.__name__}: {str(err)[:200]}"}
+    return out
+
+
+def run_plain(args: argparse.Namespace, questions: list[str]) -> dict[str, Any]:
+    """LlamaIndex as its documentation shows it: SimpleDirectoryReader, SentenceSplitter, HuggingFaceEmbedding, Chroma."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+    from llama_index.core import SimpleDirectoryReader, StorageContext, VectorStoreIndex
+    from llama_index.core.node_parser import SentenceSplitter
+    from llama_index.embeddings.huggingface import HuggingFaceEmbedding
+    from llama_index.vector_stores.chroma import ChromaVectorStore
+
+    from rag.embed import resolve_model_path
+
+    t = time.perf_counter()
+    embed_model = HuggingFaceEmbedding(model_name=resolve_model_path("minilm"), device="cpu")
+    load_s = time.perf_counter() - t
+    t = time.perf_counter()
+    docs = SimpleDirectoryReader(args.corpus, recursive=True).load_data()
+    nodes = SentenceSplitter(chunk_size=args.chunk_size, chunk_overlap=args.chunk_overlap).get_nodes_from_documents(docs)
+    client = chromadb.PersistentClient(path=args.index, settings=ChromaSettings(anonymized_telemetry=False))
+    collection = client.get_or_create_collection("plain", embedding_function=None)
+    storage = StorageContext.from_defaults(vector_store=ChromaVectorStore(chroma_collection=collection))
+    index = VectorStoreIndex(nodes, storage_context=storage, embed_model=embed_model)
+    index_s = time.perf_counter() - t
+    out: dict[str, Any] = {"load_s": round(load_s, 3), "index_s": round(index_s, 3), "chunks": len(nodes),
+                           "vectors": collection.count(), "docs": len(docs),
+                           "rss_after_index_mb": round(peak_rss_mb(), 1)}
+    retriever = index.as_retriever(similarity_top_k=5)
+    out["retrieve"] = latency(retriever.retrieve, questions)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m eval.bench_worker")
+    p.add_argument("impl", choices=("ours", "plain"))
+    p.add_argument("--corpus", required=True)
+    p.add_argument("--index", required=True)
+    p.add_argument("--questions", required=True, help="text file, one question per line")
+    p.add_argument("--model", default="minilm")
+    p.add_argument("--chroma-url", default="")
+    p.add_argument("--backends", default="extractive")
+    p.add_argument("--chunk-size", type=int, default=180)
+    p.add_argument("--chunk-overlap", type=int, default=20)
+    args = p.parse_args(argv)
+    args.backends = [b for b in args.backends.split(",") if b]
+    questions = [q for q in Path(args.questions).read_text(encoding="utf-8").splitlines() if q.strip()]
+    t0 = time.perf_counter()
+    result = run_ours(args, questions) if args.impl == "ours" else run_plain(args, questions)
+    files = corpus_files(args.corpus)
+    result["input_mb"] = round(sum(f.stat().st_size for f in files) / 1e6, 4)
+    result["files"] = len(files)
+    result["peak_rss_mb"] = round(peak_rss_mb(), 1)
+    result["wall_s"] = round(time.perf_counter() - t0, 3)
+    result["torch_imported"] = "torch" in sys.modules
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,47 @@
+"""`rag bench --quick` runs end to end (real pipelines, real processes) and writes the documented JSON shape."""
+import json
+import subprocess
+import sys
+
+from eval.bench import goals, ratios, summarise, table
+
+from tests.conftest import ROOT
+
+
+def test_quick_bench_writes_every_section(tmp_path):
+    out = tmp_path / "bench.json"
+    proc = subprocess.run([sys.executable, "-m", "rag.cli", "bench", "--quick", "--json", str(out)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=900)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    data = json.loads(out.read_text())
+    ours = next(k for k in data["summary"] if k.startswith("ours:"))
+    for impl in (ours, "plain"):
+        s = data["summary"][impl]
+        assert s["chunks"] > 0 and s["chunks_per_s"] > 0 and s["mb_per_s"] > 0 and s["peak_rss_mb"] > 50
+        assert 0 < s["retrieve_p50_ms"] <= s["retrieve_p95_ms"]
+    assert data["summary"][ours]["answer"]["extractive"]["p50_ms"] > 0
+    assert set(data["ratios"][f"{ours}/plain"]) >= {"chunks_per_s", "mb_per_s", "peak_rss_mb", "retrieve_p50_ms"}
+    model = ours.split(":", 1)[1]
+    assert data["cold"]["ask"][model]["median_s"] > 0 and data["cold"]["ui"][model]["ready_median_s"] > 0
+    assert data["cold"]["imports"][model]  # where the start-up time goes
+    assert data["scale"][0]["count"] == data["scale"][0]["n"] == 1000 and data["scale"][0]["query_p50_ms"] > 0
+    assert data["extrapolation"]["articles"] == 100_000 and data["extrapolation"][ours]["hours_one_process"] > 0
+    assert {"indexing_mb_per_s_ratio", "retrieve_p50_ms_seeds", "cold_ask_s", "ui_ready_s"} <= set(data["goals"])
+    assert "chunks/s" in proc.stdout and "/plain" in proc.stdout
+
+
+def test_summary_takes_medians_and_ratios_divide_ours_by_theirs():
+    def run(index_s, p50):
+        return {"chunks": 10, "vectors": 30, "input_mb": 0.5, "index_s": index_s, "load_s": 1.0, "peak_rss_mb": 300,
+                "retrieve": {"p50_ms": p50, "p95_ms": p50 * 2}, "torch_imported": False, "answer": {}}
+
+    ours = summarise([run(1.0, 5), run(2.0, 7), run(4.0, 100), {"error": "crashed"}])
+    assert ours["runs"] == 3 and ours["chunks_per_s"] == 5.0 and ours["retrieve_p50_ms"] == 7
+    plain = summarise([run(10.0, 14)])
+    r = ratios(ours, plain)
+    assert r["chunks_per_s"] == 5.0 and r["retrieve_p50_ms"] == 0.5
+    result = {"summary": {"ours:x": ours, "plain": plain}, "ratios": {"ours:x/plain": r},
+              "machine": {"cpus": 2, "load_avg_start": (1.0,)}}
+    g = goals(result)
+    assert g["indexing_mb_per_s_ratio"]["met"] is True and g["retrieve_p50_ms_seeds"]["met"] is True
+    assert "5.00x" in table(result)
