@@ -91,7 +91,7 @@ def summarise(runs: list[dict[str, Any]]) -> dict[str, Any]:
            "index_s": med(lambda r: r["index_s"]), "load_s": med(lambda r: r["load_s"]),
            "chunks_per_s": med(lambda r: r["chunks"] / r["index_s"]),
            "vectors_per_s": med(lambda r: r["vectors"] / r["index_s"]),
-           "mb_per_s": med(lambda r: r["input_mb"] / r["index_s"]),
+           "mb_per_s": round(median(r["input_mb"] / r["index_s"] for r in ok), 6),
            "peak_rss_mb": med(lambda r: r["peak_rss_mb"]),
            "retrieve_p50_ms": med(lambda r: r["retrieve"]["p50_ms"]),
            "retrieve_p95_ms": med(lambda r: r["retrieve"]["p95_ms"]),
@@ -254,7 +254,7 @@ def table(result: dict[str, Any]) -> str:
             continue
         ans = "; ".join(f"{b} {a['p50_ms']:.0f}" if "p50_ms" in a else f"{b} n/a"
                         for b, a in s.get("answer", {}).items()) or "—"
-        rows.append((impl, f"{s['chunks_per_s']:.1f}", f"{s['mb_per_s']:.4f}", f"{s['peak_rss_mb']:.0f}",
+        rows.append((impl, f"{s['chunks_per_s']:.1f}", f"{s['mb_per_s']:.5f}", f"{s['peak_rss_mb']:.0f}",
                      f"{s['load_s']:.1f}", f"{s['retrieve_p50_ms']:.1f}", f"{s['retrieve_p95_ms']:.1f}", ans))
     for name, r in result.get("ratios", {}).items():
         rows.append((name, *(f"{r.get(k, float('nan')):.2f}x" for k in
