@@ -217,7 +217,7 @@ def prompt_tokens(messages: list[dict[str, str]]) -> int:
 
 
 def settings(config: object) -> dict:
-    """LLM knobs from the config: real fields when the Config has them, else `Config.extra`, else defaults."""
+    """LLM knobs from the config (its fields; `Config.extra` for configs without them)."""
     extra = getattr(config, "extra", {}) or {}
     defaults = {"llm_prompt_tokens": DEFAULT_PROMPT_TOKENS, "llm_max_tokens": 160, "llm_temperature": 0.0,
                 "llm_ctx": 2048, "llm_threads": 0}

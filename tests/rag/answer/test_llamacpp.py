@@ -55,7 +55,7 @@ def test_model_loads_once_and_the_system_prompt_cache_is_reused(config):
 
 
 def test_closing_the_stream_cancels_generation(config):
-    gen = llamacpp.LlamaCppGenerator(config.replace(extra={"llm_max_tokens": 400}))
+    gen = llamacpp.LlamaCppGenerator(config.replace(llm_max_tokens=400))
     assert gen.settings["llm_max_tokens"] == 400
     stream = gen.stream("Describe the tram project in detail.", _evidence())
     next(stream)
@@ -81,7 +81,7 @@ def test_chain_end_to_end_with_the_local_model(seeded_rag, config):
     from rag.chain import Chain
 
     chain = Chain(seeded_rag.store, seeded_rag.embedder, seeded_rag.config.replace(
-        generator="llamacpp", llm_model=SMALL, extra={"llm_max_tokens": 64}))
+        generator="llamacpp", llm_model=SMALL, llm_max_tokens=64))
     items = list(chain.stream(SAMPLE_QUESTION))
     answer = items[-1]
     assert answer.backend.startswith("llamacpp") and not answer.refused
