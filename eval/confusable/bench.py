@@ -86,7 +86,8 @@ def llamaindex_default(corpus: Path, embedder) -> Callable[[str], list[tuple[str
 
     from rag.embed import as_llama_embedding
 
-    docs = SimpleDirectoryReader(str(corpus), filename_as_id=True).load_data()
+    docs = SimpleDirectoryReader(str(corpus), filename_as_id=True, exclude_hidden=False,
+                                 required_exts=[".txt", ".md", ".html", ".pdf"]).load_data()
     nodes = SentenceSplitter(chunk_size=1024).get_nodes_from_documents(docs)
     index = VectorStoreIndex(nodes, embed_model=as_llama_embedding(embedder))
     retriever = index.as_retriever(similarity_top_k=K)
@@ -103,7 +104,8 @@ def our_index(corpus: Path, work: Path, set_name: str, chunking: tuple[int, int]
     return r
 
 
-def run(sets: list[str], work: Path, log=print) -> dict[str, dict[str, dict[str, float]]]:
+def run(sets: list[str], work: Path, log=print,
+        chunkings: set[tuple[int, int]] | None = None) -> dict[str, dict[str, dict[str, float]]]:
     results: dict[str, dict[str, dict[str, float]]] = {}
     for set_name in sets:
         corpus, gold = SETS[set_name]
@@ -116,7 +118,10 @@ def run(sets: list[str], work: Path, log=print) -> dict[str, dict[str, dict[str,
         search = llamaindex_default(corpus, embedder)
         log(f"{set_name}: LlamaIndex default indexed in {time.perf_counter() - t0:.0f} s")
         results[set_name]["LlamaIndex default (SentenceSplitter 1024, top-k)"] = score(search, items)
+        log(f"{set_name}: LlamaIndex default: {json.dumps(results[set_name]['LlamaIndex default (SentenceSplitter 1024, top-k)'])}")
         for label, chunking, options in CONFIGS:
+            if chunkings and chunking not in chunkings:
+                continue
             t0 = time.perf_counter()
             r = our_index(corpus, work, set_name, chunking)
             retriever = HybridRetriever(r.store, r.embedder, options)
@@ -153,8 +158,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sets", default="seeds,confusable,aragog")
     ap.add_argument("--work", type=Path, default=DEFAULT_OUT.parent / "bench-indexes")
     ap.add_argument("--json", type=Path, help="also write the raw figures here")
+    ap.add_argument("--chunking", action="append", metavar="TOKENS,OVERLAP",
+                    help="only configurations with this chunking (repeatable), e.g. 180,1")
     args = ap.parse_args(argv)
-    results = run([s.strip() for s in args.sets.split(",") if s.strip()], args.work)
+    chunkings = {tuple(int(x) for x in c.split(",")) for c in args.chunking or []} or None
+    results = run([s.strip() for s in args.sets.split(",") if s.strip()], args.work, chunkings=chunkings)
     if args.json:
         args.json.write_text(json.dumps(results, indent=1), encoding="utf-8")
     print(table(results))

@@ -139,7 +139,7 @@ def build(out: Path, cache: Path) -> dict:
         if i % 3 == 0 and len(body) > 3:  # wire copy: dateline, cut ending
             wire = rng.choice(WIRES)
             lead = f"{rng.choice(['SYDNEY', 'CANBERRA', 'MELBOURNE', 'BRISBANE'])} ({wire}) - {body[0]}"
-            articles.append({**base, "kind": "wire", "body": [lead] + body[1:-1], "source": wire,
+            articles.append({**base, "kind": "wire", "body": [lead] + body[1:-1], "lead": body[:1], "source": wire,
                              "date": date + dt.timedelta(days=rng.choice((0, 1)))})
         if i % 3 == 1:  # follow-up a year on: the same names, other numbers
             later = date.replace(year=2002) if not (date.month == 2 and date.day == 29) else date
@@ -155,8 +155,8 @@ def build(out: Path, cache: Path) -> dict:
         text = article_text(a["title"], a["body"], a["date"], a["source"])
         a["name"] = f"{n:04d}_{hashlib.sha256(text.encode()).hexdigest()[:12]}.txt"
         (out / a["name"]).write_text(text, encoding="utf-8")
-        for s in a["body"]:
-            sentence_docs.setdefault(s, set()).add(a["name"])
+        for s in a["body"] + (a["lead"] if a["kind"] == "wire" else []):
+            sentence_docs.setdefault(s, set()).add(a["name"])  # a wire lead holds the original's first sentence
     gold = []
     for a in sorted(articles, key=lambda a: a["name"]):
         if a["kind"] == "wire":

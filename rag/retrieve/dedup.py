@@ -2,15 +2,18 @@
 
 Two passages are near-duplicates when most word 3-grams of the shorter one also occur in the other
 (containment, so a copy with an extra lead paragraph or a cut ending still counts). The better-ranked
-one is kept.
+one is kept. Only copies from about the same time collapse: a follow-up a year later that repeats
+the story with new figures is a different passage, not a copy.
 """
 from __future__ import annotations
 
 from typing import Sequence, TypeVar
 
 from rag.retrieve.lexical import words
+from rag.store.chroma import date_number
 
 DUPLICATE_CONTAINMENT = 0.6
+SAME_TIME_DAYS = 3  # copies of one story are published within days of each other
 SHINGLE = 3
 T = TypeVar("T")
 
@@ -28,17 +31,40 @@ def containment(a: frozenset[int], b: frozenset[int]) -> float:
     return len(a & b) / min(len(a), len(b))
 
 
+def _days(date: str) -> int | None:
+    import datetime as dt
+
+    num = date_number(date or "")
+    try:
+        return dt.date(num // 10000, num // 100 % 100, num % 100).toordinal() if num else None
+    except ValueError:
+        return None
+
+
 def collapse_near_duplicates(ranked: Sequence[T], texts: Sequence[str], limit: int | None = None,
-                             threshold: float = DUPLICATE_CONTAINMENT) -> list[T]:
-    """Keep items (best first) whose text is not a near-duplicate of an already kept one; stop at `limit`."""
+                             threshold: float = DUPLICATE_CONTAINMENT, dates: Sequence[str] | None = None,
+                             preferred: Sequence[bool] | None = None) -> list[T]:
+    """Keep items (in the order given) whose text is not a near-duplicate of an already kept one; stop at `limit`.
+
+    With `dates`, only copies from about the same date collapse (undated items match any date). With
+    `preferred` (e.g. "dated when the question asks"), a preferred item and a non-preferred near-copy
+    collapse whatever their dates: the same story from another time is the confuser.
+    """
     kept: list[T] = []
-    kept_shingles: list[frozenset[int]] = []
-    for item, text in zip(ranked, texts):
-        s = shingles(text)
-        if any(containment(s, other) >= threshold for other in kept_shingles):
+    kept_keys: list[tuple[frozenset[int], int | None, bool]] = []
+    for i, (item, text) in enumerate(zip(ranked, texts)):
+        s, day = shingles(text), _days(dates[i]) if dates else None
+        pref = bool(preferred[i]) if preferred else False
+
+        def copy_of(other: frozenset[int], d: int | None, p: bool) -> bool:
+            if containment(s, other) < threshold:
+                return False
+            return p != pref or day is None or d is None or abs(day - d) <= SAME_TIME_DAYS
+
+        if any(copy_of(*key) for key in kept_keys):
             continue
         kept.append(item)
-        kept_shingles.append(s)
+        kept_keys.append((s, day, pref))
         if limit is not None and len(kept) >= limit:
             break
     return kept

@@ -113,7 +113,14 @@ class HybridRetriever:
         order = sorted(range(len(pool)), key=lambda i: keys[i], reverse=True)
         ranked = [pool[i] for i in order]
         if o.dedup:
-            ranked = collapse_near_duplicates(ranked, [p.text for p in ranked], top_k, o.dedup)
+            # Copies collapse when published about the same time; the same story from another time than
+            # the question names collapses into the one dated then. Those dated then are offered first, so
+            # they are the ones kept; the ranking order is restored after.
+            inside = [bool(ranges) and in_ranges(p.date, ranges) for p in ranked]
+            offer = sorted(range(len(ranked)), key=lambda i: not inside[i])
+            kept = set(collapse_near_duplicates(offer, [ranked[i].text for i in offer], None, o.dedup,
+                                                [ranked[i].date for i in offer], [inside[i] for i in offer]))
+            ranked = [p for i, p in enumerate(ranked) if i in kept]
         ranked = ranked[:top_k]
         if o.rerank != "evidence":  # answering and refusal read sentence evidence: score the survivors
             stored = self.store.sentence_vectors([p.doc_id for p in ranked])

@@ -50,3 +50,22 @@ def test_dates_named_in_questions():
     assert in_ranges("2019-06-01", [(20190101, 20191231)]) and not in_ranges("2020-01-01", [(20190101, 20191231)])
     assert not in_ranges("", [(20190101, 20191231)])
     assert as_filters((20240301, 20240331)) == {"since": "2024-03-01", "until": "2024-03-31"}
+
+
+def test_a_follow_up_a_year_later_is_not_a_copy():
+    follow_up = STORY.replace("500", "650")
+    texts, dates = [STORY, follow_up, STORY], ["2001-12-24", "2002-12-24", "2001-12-25"]
+    assert collapse_near_duplicates(["a", "b", "c"], texts, dates=dates) == ["a", "b"]
+    assert collapse_near_duplicates(["a", "b", "c"], texts, dates=["", "2002-12-24", ""]) == ["a"]
+
+
+def test_the_year_asked_for_wins_over_its_copy_from_another_year():
+    """Asked about 2001: the 2002 follow-up collapses into the 2001 story; two 2001 stories months apart stay."""
+    june, december = STORY.replace("500", "520"), STORY
+    follow_up = STORY.replace("500", "650")
+    kept = collapse_near_duplicates(["dec-2001", "jun-2001", "dec-2002"], [december, june, follow_up],
+                                    dates=["2001-12-24", "2001-06-01", "2002-12-24"], preferred=[True, True, False])
+    assert kept == ["dec-2001", "jun-2001"]
+    unasked = collapse_near_duplicates(["dec-2001", "jun-2001", "dec-2002"], [december, june, follow_up],
+                                       dates=["2001-12-24", "2001-06-01", "2002-12-24"])
+    assert unasked == ["dec-2001", "jun-2001", "dec-2002"]
