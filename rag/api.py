@@ -23,9 +23,10 @@ class RAG:
     @classmethod
     def open(cls, index_dir: str | os.PathLike | None = None, *, config: Config | None = None,
              **overrides: Any) -> "RAG":
-        config = config or Config.load(**overrides)
-        if overrides and config is not None:
-            config = config.replace(**{k: v for k, v in overrides.items() if v is not None})
+        if config is None:
+            config = Config.load(**overrides)  # unknown keys land in config.extra
+        elif overrides:
+            config = config.with_overrides(**overrides)
         if index_dir is not None:
             config = config.replace(index_dir=str(index_dir))
         rag = cls(config)

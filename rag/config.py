@@ -62,6 +62,13 @@ class Config:
     def replace(self, **changes: Any) -> "Config":
         return dataclasses.replace(self, **changes)
 
+    def with_overrides(self, **overrides: Any) -> "Config":
+        """Like `replace`, but keys that are not fields go to `extra` (options read by one backend)."""
+        names = {f.name for f in fields(self)}
+        known = {k: v for k, v in overrides.items() if k in names and v is not None}
+        unknown = {k: v for k, v in overrides.items() if k not in names and v is not None}
+        return dataclasses.replace(self, **known, extra={**self.extra, **unknown})
+
 
 def _coerce(value: Any, default: Any) -> Any:
     if isinstance(default, bool):

@@ -17,3 +17,8 @@ def test_unknown_keys_are_kept_as_extra(tmp_path, monkeypatch):
     monkeypatch.setenv("RAG_CONFIG", str(toml))
     config = Config.load()
     assert config.top_k == 3 and config.extra == {"ui_theme": "dark"}
+
+
+def test_overrides_that_are_not_fields_go_to_extra():
+    config = Config().with_overrides(top_k=9, retrieval_mode="dense")
+    assert config.top_k == 9 and config.extra["retrieval_mode"] == "dense"
