@@ -21,7 +21,7 @@ from urllib.parse import urlparse
 import numpy as np
 
 from rag.config import Config
-from rag.retrieve.lexical import STOPWORDS, stem, words
+from rag.retrieve.lexical import content_tokens
 from rag.store.chroma import DOC_KEY, ChromaStore, date_number
 from rag.types import Passage
 
@@ -32,15 +32,7 @@ _INDEXES_LOCK = threading.Lock()
 
 
 def tokenize(text: str) -> list[str]:
-    """Stemmed content words in order (duplicates kept: BM25 counts them); hyphenated words add their parts."""
-    out: list[str] = []
-    for word in words(text):
-        if word in STOPWORDS or len(word) < 2:
-            continue
-        out.append(stem(word))
-        if "-" in word:
-            out.extend(stem(p) for p in word.split("-") if p not in STOPWORDS and len(p) > 1)
-    return out
+    return content_tokens(text)
 
 
 def index_folder(config: Config) -> Path:

@@ -31,16 +31,21 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text.lower().replace("’", "'"))
 
 
-def content_terms(text: str) -> set[str]:
-    """Stemmed content words; hyphenated names also contribute their parts ("isis-khorasan")."""
-    terms: set[str] = set()
+def content_tokens(text: str) -> list[str]:
+    """Stemmed content words in order (repeats kept, as BM25 counts them); hyphenated names also
+    contribute their parts ("isis-khorasan")."""
+    out: list[str] = []
     for word in words(text):
         if word in STOPWORDS or len(word) < 2:
             continue
-        terms.add(stem(word))
+        out.append(stem(word))
         if "-" in word:
-            terms.update(stem(p) for p in word.split("-") if p not in STOPWORDS and len(p) > 1)
-    return terms
+            out.extend(stem(p) for p in word.split("-") if p not in STOPWORDS and len(p) > 1)
+    return out
+
+
+def content_terms(text: str) -> set[str]:
+    return set(content_tokens(text))
 
 
 def coverage(query_terms: set[str], text: str) -> float:
