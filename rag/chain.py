@@ -16,7 +16,6 @@ from rag.answer.rewrite import standalone_question
 from rag.config import Config
 from rag.embed import Embedder
 from rag.errors import EmptyIndexError, InvalidQuestionError
-from rag.retrieve.dense import DenseRetriever
 from rag.retrieve.evidence import best_evidence
 from rag.retrieve.hybrid import HybridRetriever, RetrievalOptions
 from rag.store.chroma import ChromaStore
@@ -44,7 +43,7 @@ class Chain:
         self.store = store
         self.embedder = embedder
         self.config = config
-        self.retriever = DenseRetriever(store, embedder)
+        self.retriever = HybridRetriever(store, embedder, RetrievalOptions.from_config(config))
         self._generators: dict[str, Any] = {}
 
     def generator(self, name: str):
@@ -54,11 +53,7 @@ class Chain:
 
     def retrieve(self, query: str, top_k: int, filters: dict | None = None) -> list[Passage]:
         """Hybrid dense + BM25 candidates, re-ranked by sentence evidence (rag/retrieve/hybrid.py)."""
-        hybrid = self.__dict__.get("_hybrid")
-        if hybrid is None:
-            hybrid = self.__dict__["_hybrid"] = HybridRetriever(
-                self.store, self.embedder, RetrievalOptions.from_config(self.config), dense=self.retriever)
-        return hybrid.retrieve(query, top_k, filters)
+        return self.retriever.retrieve(query, top_k, filters)
 
     def stream(self, question: str, *, history: list[tuple[str, str]] | None = None, top_k: int | None = None,
                generator: str | None = None, filters: dict | None = None) -> Iterator[str | Answer]:
