@@ -208,3 +208,10 @@ def percentile(values: Sequence[float], q: float) -> float | None:
     pos = (len(data) - 1) * q / 100.0
     lo, hi = math.floor(pos), math.ceil(pos)
     return data[lo] + (data[hi] - data[lo]) * (pos - lo)
+
+
+def latency_summary(values: Sequence[float]) -> dict[str, float | int | None]:
+    """{"p50", "p95", "n"} of millisecond timings, rounded to 0.1 ms (None when there are none)."""
+    p50, p95 = percentile(values, 50), percentile(values, 95)
+    return {"p50": None if p50 is None else round(p50, 1), "p95": None if p95 is None else round(p95, 1),
+            "n": len(values)}

@@ -10,8 +10,9 @@ from eval.scoring import get_metric, metric_n
 # Metrics shown in tables, in order; the 0..1 ones are also plotted.
 SHOWN = ["retrieval.hit_rate", "retrieval.mrr", "retrieval.recall", "answer.fact_recall", "answer.f1",
          "answer.similarity", "citations.precision", "citations.valid_rate", "citations.dangling",
-         "refusal.accuracy", "refusal.false_refusal_rate", "latency_ms.p50", "latency_ms.p95"]
-PLOTTED = [m for m in SHOWN if m not in ("citations.dangling", "latency_ms.p50", "latency_ms.p95")]
+         "refusal.accuracy", "refusal.false_refusal_rate", "ttft_ms.p50", "ttft_ms.p95", "latency_ms.p50",
+         "latency_ms.p95"]
+PLOTTED = [m for m in SHOWN if m != "citations.dangling" and not m.startswith(("latency_ms.", "ttft_ms."))]
 
 
 def _fmt(value: Any) -> str:
@@ -55,7 +56,7 @@ def markdown_table(header: list[str], rows: list[list[str]]) -> str:
 
 
 SUMMARY_HEADER = ["metric", "n", "this run", "baseline", "delta", "gate"]
-QUESTION_HEADER = ["id", "question", "answer", "hit@k", "facts", "F1", "sim", "cites ok", "refusal", "ms"]
+QUESTION_HEADER = ["id", "question", "answer", "hit@k", "facts", "F1", "sim", "cites ok", "refusal", "first ms", "ms"]
 
 
 def _mark(flag: Any) -> str:
@@ -70,7 +71,7 @@ def question_rows(questions: list[dict[str, Any]], width: int = 90) -> list[list
         cites = "–" if q["citations_supported"] is None else f"{q['citations_supported']}/{q['citations']}"
         rows.append([q["id"], q["question"], answer, _mark(q["hit"]), _mark(q["facts_ok"]),
                      _fmt(q["f1"]), _fmt(q["similarity"]), cites, _mark(q["refusal_ok"]),
-                     f"{q['latency_ms']:.0f}"])
+                     "–" if q.get("ttft_ms") is None else f"{q['ttft_ms']:.0f}", f"{q['latency_ms']:.0f}"])
     return rows
 
 
@@ -121,6 +122,9 @@ def write_report(result: dict[str, Any], baseline: dict[str, Any] | None, failur
         f"Indexing {run.get('index_seconds')} s, questions {run.get('ask_seconds')} s, "
         f"total {run.get('total_seconds')} s; {s['errors']} errors.", "",
     ]
+    if s.get("backends"):
+        lines += ["Answers written by: " + ", ".join(f"`{b}` {n}" for b, n in s["backends"].items())
+                  + " (`a->extractive`: grounding replaced the draft with the extractive answer).", ""]
     if failures:
         lines += ["**Gate failed:** " + "; ".join(f.message() for f in failures), ""]
     elif failures is not None:

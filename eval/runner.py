@@ -19,6 +19,7 @@ from rag.config import PROJECT_ROOT
 from rag.errors import RagError
 
 from eval.gold import GoldItem, check_sources
+from eval.metrics import latency_summary
 from eval.scoring import add_similarity, score_question, summarize
 
 DEFAULT_CORPUS = PROJECT_ROOT / "seeds"
@@ -79,6 +80,7 @@ def run_eval(items: list[GoldItem], *, corpus: str | Path | None = None, index_d
         ask_seconds = time.perf_counter() - started - index_seconds
         add_similarity(rows, rag.embedder.embed)
         summary = summarize(rows, k)
+        add_stream_summary(summary, rows)
         summary["run"] = {
             "corpus": display_path(corpus), "index": None if temp_dir else display_path(index_dir),
             "generator": gen, "top_k": k, "documents": len(docs),
@@ -99,15 +101,45 @@ def _ask_all(rag: Any, items: list[GoldItem], k: int, generator: str,
     rows = []
     for i, item in enumerate(items, start=1):
         t0 = time.perf_counter()
-        answer, error = None, ""
+        answer, error, first = None, "", None
         try:
-            answer = rag.ask(item.question, top_k=k, generator=generator)
+            answer, first = _ask(rag, item.question, k, generator)
         except RagError as exc:  # a question the chain rejects counts as a failed answer
             error = str(exc)
-        latency = (time.perf_counter() - t0) * 1000.0
-        rows.append(score_question(item, answer, k, latency, error))
-        log(f"[{i}/{len(items)}] {item.id} {latency:.0f} ms")
+        end = time.perf_counter()
+        latency = (end - t0) * 1000.0
+        row = score_question(item, answer, k, latency, error)
+        row["ttft_ms"] = round(((first or end) - t0) * 1000.0, 1)
+        row["backend"] = getattr(answer, "backend", None) or generator
+        rows.append(row)
+        log(f"[{i}/{len(items)}] {item.id} {latency:.0f} ms (first text {row['ttft_ms']:.0f} ms) {row['backend']}")
     return rows
+
+
+def _ask(rag: Any, question: str, k: int, generator: str) -> tuple[Any, float | None]:
+    """The final answer and the moment its first piece of text arrived (None: not streamed)."""
+    stream = getattr(rag, "ask_stream", None)
+    if not callable(stream):
+        return rag.ask(question, top_k=k, generator=generator), None
+    answer, first = None, None
+    for item in stream(question, top_k=k, generator=generator):
+        if isinstance(item, str):
+            if first is None and item:
+                first = time.perf_counter()
+        else:
+            answer = item
+    return answer, first
+
+
+def add_stream_summary(summary: dict[str, Any], rows: list[dict[str, Any]]) -> None:
+    """Time to first text (p50/p95 beside the full-answer latency) and which backend wrote the answers:
+    "llamacpp->extractive" counts the drafts grounding replaced with the extractive answer."""
+    summary["ttft_ms"] = latency_summary([r["ttft_ms"] for r in rows if r.get("ttft_ms") is not None])
+    backends: dict[str, int] = {}
+    for r in rows:
+        if not r.get("refused") and not r.get("error"):
+            backends[r.get("backend") or "?"] = backends.get(r.get("backend") or "?", 0) + 1
+    summary["backends"] = dict(sorted(backends.items()))
 
 
 def _close(rag: Any) -> None:
