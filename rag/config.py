@@ -24,6 +24,9 @@ class Config:
     embed_batch_size: int = 32
     chunk_tokens: int = 180  # cl100k tokens; MiniLM reads at most 256 word pieces
     chunk_overlap_sentences: int = 1
+    embed_title: bool = False  # embed "title\n\nchunk" for each chunk (stored and shown text stays the chunk)
+    chunk_vectors: str = "embed"  # "embed": a model pass per chunk; "mean" / "mean-tokens": normalised
+    #   (token-weighted) mean of the chunk's sentence vectors, which indexing computes anyway
     top_k: int = 5  # passages handed to the answerer
     candidates: int = 20  # passages fetched before re-ranking
     generator: str = "extractive"

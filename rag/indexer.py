@@ -3,6 +3,11 @@
 Per file: unchanged content is skipped, changed content replaces the old chunks, a file whose content
 is already indexed under another name is not indexed twice, and files gone from a folder that is
 re-indexed are removed from the store. Problems with one file never stop the others.
+
+Every sentence is embedded (the store keeps its vector for evidence scoring). A chunk's vector is, by
+`chunk_vectors`, either a model pass over the chunk ("embed", headed by the title when `embed_title`) or
+the normalised mean of the vectors of the sentences it holds ("mean", or "mean-tokens" weighted by their
+token counts), which costs no model pass. The stored text is the chunk's own in every case.
 """
 from __future__ import annotations
 
@@ -11,20 +16,25 @@ import sys
 from pathlib import Path
 from typing import Callable, Iterable
 
+import numpy as np
+
 from rag.config import Config
 from rag.embed import Embedder
-from rag.ingest.chunk import chunk_document
+from rag.ingest.chunk import chunk_document, count_tokens, embedding_input
 from rag.ingest.documents import Skipped, discover, load_documents
 from rag.retrieve.bm25 import sync_lexical_index
 from rag.retrieve.evidence import evidence_sentences
 from rag.store.chroma import ChromaStore
-from rag.types import IndexReport
+from rag.types import Document, IndexReport
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
+CHUNK_VECTORS = ("embed", "mean", "mean-tokens")
 
 
 def index_paths(paths: Iterable[str | os.PathLike], store: ChromaStore, embedder: Embedder, config: Config,
                 progress: bool | Progress = True) -> IndexReport:
+    if config.chunk_vectors not in CHUNK_VECTORS:
+        raise ValueError(f"chunk_vectors {config.chunk_vectors!r}: use one of {', '.join(CHUNK_VECTORS)}")
     report = IndexReport()
     files, folders, problems = discover(paths)
     for problem in problems:
@@ -50,15 +60,12 @@ def index_paths(paths: Iterable[str | os.PathLike], store: ChromaStore, embedder
                 _skip(report, Skipped(Path(doc.path), f"{doc.name}: same content as {twin['name']}, already indexed"))
                 bar(doc.name, 0)
                 continue
-            chunks = chunk_document(doc, config.chunk_tokens, config.chunk_overlap_sentences, fits=embedder.fits)
-            sentences = evidence_sentences(doc.text)
-            vectors = embedder.embed([c.text for c in chunks] + [s.text for s in sentences])
+            chunks, chunk_vectors, sentences, sentence_vectors = _embed_document(doc, embedder, config)
             if twin:  # renamed or moved file: same content, new place
                 store.delete_doc(twin["doc_id"])
             if old:
                 store.delete_doc(old["doc_id"])
-            store.add(doc, chunks, vectors[:len(chunks)], [(s.start, s.end) for s in sentences],
-                      vectors[len(chunks):])
+            store.add(doc, chunks, chunk_vectors, [(s.start, s.end) for s in sentences], sentence_vectors)
             (report.replaced if old else report.added).append(doc.name)
             report.chunks_added += len(chunks)
             by_id[doc.doc_id] = by_path[doc.path] = {**doc.metadata(), "n_chunks": len(chunks)}
@@ -72,6 +79,49 @@ def index_paths(paths: Iterable[str | os.PathLike], store: ChromaStore, embedder
         sync_lexical_index(store)  # the BM25 copy follows the store (rebuilt only when it changed)
     bar.close()
     return report
+
+
+def _embed_document(doc: Document, embedder: Embedder, config: Config):
+    """Chunk the document and embed its chunks and sentences: (chunks, chunk vectors, sentences, their vectors)."""
+    title = doc.title if config.embed_title else ""
+    fits = (lambda text: embedder.fits(embedding_input(text, title))) if title else embedder.fits
+    chunks = chunk_document(doc, config.chunk_tokens, config.chunk_overlap_sentences, fits=fits)
+    sentences = evidence_sentences(doc.text)
+    if config.chunk_vectors == "embed":
+        vectors = embedder.embed([embedding_input(c.text, title) for c in chunks] + [s.text for s in sentences])
+        return chunks, vectors[:len(chunks)], sentences, vectors[len(chunks):]
+    head = [title] if title else []
+    vectors = embedder.embed(head + [s.text for s in sentences])
+    title_vector, sentence_vectors = (vectors[0], vectors[1:]) if head else (None, vectors)
+    weights = np.array([count_tokens(s.text) if config.chunk_vectors == "mean-tokens" else 1
+                        for s in sentences], dtype=np.float32)
+    chunk_vectors = mean_vectors([(c.start, c.end) for c in chunks], [(s.start, s.end) for s in sentences],
+                                 sentence_vectors, weights, title_vector)
+    # A chunk holding no scored sentence (only fragments under the evidence minimum) is embedded itself.
+    lost = [i for i, v in enumerate(chunk_vectors) if not v.any()]
+    if lost:
+        chunk_vectors[lost] = embedder.embed([embedding_input(chunks[i].text, title) for i in lost])
+    return chunks, chunk_vectors, sentences, sentence_vectors
+
+
+def mean_vectors(spans: list[tuple[int, int]], sentence_spans: list[tuple[int, int]], sentence_vectors: np.ndarray,
+                 weights: np.ndarray, extra: np.ndarray | None = None) -> np.ndarray:
+    """For each span, the L2-normalised weighted mean of the vectors of the sentences overlapping it
+    (plus `extra` with the weight of an average sentence, when given); a zero row when none overlaps."""
+    dim = sentence_vectors.shape[1] if len(sentence_vectors) else (len(extra) if extra is not None else 0)
+    out = np.zeros((len(spans), dim), dtype=np.float32)
+    starts = np.array([a for a, _ in sentence_spans], dtype=np.int64)
+    ends = np.array([b for _, b in sentence_spans], dtype=np.int64)
+    for row, (a, b) in enumerate(spans):
+        inside = np.flatnonzero((starts < b) & (ends > a))
+        if not len(inside):
+            continue
+        w = weights[inside]
+        total = (w[:, None] * sentence_vectors[inside]).sum(axis=0)
+        if extra is not None:
+            total = total + w.mean() * extra
+        out[row] = total / max(float(np.linalg.norm(total)), 1e-12)
+    return out
 
 
 def _skip(report: IndexReport, item: Skipped) -> None:

@@ -4,7 +4,8 @@ Chunks are runs of whole sentences of at most `max_tokens` cl100k tokens (tiktok
 `overlap` sentences, never crossing a paragraph that would fit whole in the next chunk. A sentence longer
 than the budget is cut at word boundaries. Each chunk keeps its character span in the document, and
 `fits` (the embedding model's own limit, e.g. 256 word pieces for MiniLM) has the last word: a chunk
-that does not fit is split again, so no chunk's tail goes unembedded.
+that does not fit is split again, so no chunk's tail goes unembedded. `embedding_input` is the text the
+model reads for a chunk (optionally headed by the article title); the stored text is always the chunk's own.
 """
 from __future__ import annotations
 
@@ -88,3 +89,13 @@ def _emit(doc: Document, group: list[Sentence], out: list[Chunk], fits: Callable
                 _emit(doc, [piece], out, fits)
             return
     out.append(Chunk(doc.doc_id, len(out), text, start, end, count_tokens(text)))
+
+
+def embedding_input(text: str, title: str = "") -> str:
+    """What the model reads for a chunk: its text, headed by the article title when one is given.
+
+    The title is left out when the chunk already begins with it (the first chunk of most articles)."""
+    head = title.strip().rstrip("…").strip()
+    if not head or text.lstrip().startswith(head):
+        return text
+    return f"{title.strip()}\n\n{text}"

@@ -40,3 +40,12 @@ def test_a_giant_sentence_is_cut_and_a_dense_one_is_split_again_to_fit(embedder)
 
 def test_token_counting_is_tiktoken_cl100k():
     assert count_tokens("hello world") == 2
+
+
+def test_embedding_input_heads_the_chunk_with_the_title_unless_it_opens_with_it():
+    from rag.ingest.chunk import embedding_input
+
+    assert embedding_input("Body text here.", "The Title") == "The Title\n\nBody text here."
+    assert embedding_input("The Title\n\nBody text.", "The Title") == "The Title\n\nBody text."
+    assert embedding_input("A long first sentence goes on", "A long first…") == "A long first sentence goes on"
+    assert embedding_input("Body.", "") == "Body."
