@@ -75,6 +75,12 @@ class RAG:
         question = validate_question(question, self.config.max_question_chars)
         return self.chain.retrieve(question, top_k or self.config.top_k, filters)
 
+    def as_retriever(self, top_k: int | None = None, filters: dict | None = None):
+        """This retrieval as a LlamaIndex retriever (`rag.llama.NewsRetriever`), for LlamaIndex query engines."""
+        from rag.llama import NewsRetriever
+
+        return NewsRetriever(self, top_k=top_k, filters=filters)
+
     def documents(self) -> list[dict[str, Any]]:
         return self.store.documents()
 

@@ -1,60 +1,65 @@
-"""Dense retrieval through LlamaIndex over the Chroma collection, with news metadata filters."""
+"""Dense retrieval: the chunks nearest the question's vector, read from the Chroma collection.
+
+The collection is written through LlamaIndex (`ChromaVectorStore`, one TextNode per chunk), so any
+LlamaIndex application can open it, and `rag.llama.NewsRetriever` puts our whole retrieval behind
+LlamaIndex's retriever interface. The query path itself reads Chroma directly: importing LlamaIndex
+costs 1.5-2.8 s on this 2-core machine, more than the whole cold `rag ask` budget (rag bench).
+"""
 from __future__ import annotations
 
-import math
 from typing import Any
 
-from rag.embed import Embedder, as_llama_embedding
+from rag.embed import Embedder
 from rag.store.chroma import DOC_KEY, ChromaStore, date_number
 from rag.types import Passage
 
+FILTER_KEYS = ("source", "name", "doc_id", "title", "since", "until")
 
-def to_metadata_filters(filters: dict[str, Any] | None):
-    """{"source": "Dawn", "since": "2024-01-01", "until": "2024-12-31", "name": "x.txt"} -> MetadataFilters."""
-    if not filters:
-        return None
-    from llama_index.core.vector_stores import FilterOperator, MetadataFilter, MetadataFilters
 
-    parts = []
-    for key, value in filters.items():
+def to_where(filters: dict[str, Any] | None) -> dict[str, Any] | None:
+    """{"source": "Dawn", "since": "2024-01-01", "until": "2024-12-31", "name": "x.txt"} -> a Chroma `where`.
+
+    The same semantics as the lexical side (`rag.retrieve.bm25.matches`): `until` also excludes undated
+    articles, several values of one key mean any of them.
+    """
+    clauses: list[dict[str, Any]] = []
+    for key, value in (filters or {}).items():
         if value in (None, "", []):
             continue
         if key == "since":
-            parts.append(MetadataFilter(key="date_num", value=date_number(str(value)), operator=FilterOperator.GTE))
+            clauses.append({"date_num": {"$gte": date_number(str(value))}})
         elif key == "until":
-            parts.append(MetadataFilter(key="date_num", value=date_number(str(value)), operator=FilterOperator.LTE))
-            parts.append(MetadataFilter(key="date_num", value=0, operator=FilterOperator.GT))
+            clauses.append({"date_num": {"$lte": date_number(str(value))}})
+            clauses.append({"date_num": {"$gt": 0}})
         elif key in ("source", "name", "doc_id", "title"):
-            key = DOC_KEY if key == "doc_id" else key
-            values = value if isinstance(value, (list, tuple)) else [value]
-            op = FilterOperator.IN if len(values) > 1 else FilterOperator.EQ
-            parts.append(MetadataFilter(key=key, value=list(values) if len(values) > 1 else values[0], operator=op))
+            field = DOC_KEY if key == "doc_id" else key
+            values = list(value) if isinstance(value, (list, tuple)) else [value]
+            clauses.append({field: {"$in": values}} if len(values) > 1 else {field: {"$eq": values[0]}})
         else:
             raise ValueError(f"unknown filter {key!r} (use source, name, since, until)")
-    return MetadataFilters(filters=parts) if parts else None
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+def passage_from(chunk_id: str, text: str, meta: dict[str, Any], score: float) -> Passage:
+    return Passage(chunk_id=chunk_id, doc_id=meta.get(DOC_KEY, ""), name=meta.get("name", ""),
+                   title=meta.get("title", ""), text=text or "", start=int(meta.get("start") or 0),
+                   end=int(meta.get("end") or 0), score=round(score, 4), date=meta.get("date", ""),
+                   source=meta.get("source", ""))
 
 
 class DenseRetriever:
     def __init__(self, store: ChromaStore, embedder: Embedder):
-        from llama_index.core import VectorStoreIndex
-
-        self.index = VectorStoreIndex.from_vector_store(store.vector_store,
-                                                        embed_model=as_llama_embedding(embedder))
+        self.store = store
+        self.embedder = embedder
 
     def retrieve(self, query: str, k: int, filters: dict[str, Any] | None = None,
                  query_vector=None) -> list[Passage]:
-        from llama_index.core.schema import QueryBundle
-
-        retriever = self.index.as_retriever(similarity_top_k=k, filters=to_metadata_filters(filters))
-        bundle = QueryBundle(query, embedding=None if query_vector is None else list(map(float, query_vector)))
-        passages = []
-        for hit in retriever.retrieve(bundle):
-            meta = hit.node.metadata
-            # ChromaVectorStore reports exp(-cosine distance); report the cosine similarity itself.
-            cosine = 1.0 + math.log(hit.score) if hit.score and hit.score > 0 else 0.0
-            passages.append(Passage(
-                chunk_id=hit.node.node_id, doc_id=meta.get(DOC_KEY, ""), name=meta.get("name", ""),
-                title=meta.get("title", ""), text=hit.node.get_content(), start=int(meta.get("start", 0)),
-                end=int(meta.get("end", 0)), score=round(cosine, 4), date=meta.get("date", ""),
-                source=meta.get("source", "")))
-        return passages
+        vector = query_vector if query_vector is not None else self.embedder.embed_query(query)
+        got = self.store.collection.query(query_embeddings=[[float(x) for x in vector]], n_results=k,
+                                          where=to_where(filters), include=["distances"])
+        ids, distances = got["ids"][0], got["distances"][0]
+        records = self.store.chunk_records(ids)
+        # The collection's space is cosine: distance = 1 - cosine similarity.
+        return [passage_from(i, *records[i], 1.0 - float(d)) for i, d in zip(ids, distances) if i in records]

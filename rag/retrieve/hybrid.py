@@ -118,7 +118,9 @@ class HybridRetriever:
             # they are the ones kept; the ranking order is restored after.
             inside = [bool(ranges) and in_ranges(p.date, ranges) for p in ranked]
             offer = sorted(range(len(ranked)), key=lambda i: not inside[i])
-            kept = set(collapse_near_duplicates(offer, [ranked[i].text for i in offer], None, o.dedup,
+            # Without a date to prefer, the offer order is the ranking: stop once top_k are kept.
+            limit = None if ranges else top_k
+            kept = set(collapse_near_duplicates(offer, [ranked[i].text for i in offer], limit, o.dedup,
                                                 [ranked[i].date for i in offer], [inside[i] for i in offer]))
             ranked = [p for i, p in enumerate(ranked) if i in kept]
         ranked = ranked[:top_k]
@@ -132,9 +134,7 @@ class HybridRetriever:
         todo = [p for p in pool if p.chunk_id not in dense_ids]
         if not todo:
             return
-        got = self.store.collection.get(ids=[p.chunk_id for p in todo], include=["embeddings"])
-        vectors = dict(zip(got["ids"], got["embeddings"] if got["embeddings"] is not None else []))
+        vectors = self.store.chunk_vectors([p.chunk_id for p in todo])
         for p in todo:
             vector = vectors.get(p.chunk_id)
-            p.score = round(float(np.dot(np.asarray(vector, dtype=np.float32), query_vector)), 4) \
-                if vector is not None else 0.0
+            p.score = round(float(np.dot(vector, query_vector)), 4) if vector is not None else 0.0

@@ -14,6 +14,7 @@ import contextlib
 import fcntl
 import os
 import threading
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any, Iterator
 from urllib.parse import urlparse
@@ -33,6 +34,12 @@ DOC_KEY = "article_id"
 # Sentence vectors, computed at index time so that scoring a passage's sentences at query time is a
 # lookup and a dot product rather than a model run.
 SENTENCES_SUFFIX = "__sentences"
+# Vectors read back at query time are kept per process: the same candidates recur question after
+# question. Ids are content hashes (a document's id is the hash of its text, a chunk's id derives
+# from it), so what an id names only changes if the same text is re-chunked differently; writes
+# through this store clear the cache.
+CACHED_DOCS = 256
+CACHED_CHUNKS = 4096
 
 
 def _client(config: Config):
@@ -96,6 +103,10 @@ class ChromaStore:
         for collection in (self.collection, self.sentences):
             self._check_model(collection)
         self._vector_store = None
+        self._cache_lock = threading.Lock()
+        self._sentence_cache: OrderedDict[str, list[tuple[int, int, np.ndarray]]] = OrderedDict()
+        self._chunk_cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._record_cache: OrderedDict[str, tuple[str, dict[str, Any]]] = OrderedDict()
 
     def _check_model(self, collection) -> None:
         """Record our model in an empty or legacy collection; refuse one built with another model."""
@@ -155,6 +166,7 @@ class ChromaStore:
     def add(self, doc: Document, chunks: list[Chunk], embeddings: np.ndarray,
             sentences: list[tuple[int, int]] = (), sentence_vectors: np.ndarray | None = None) -> None:
         """Write a document's chunks (and its sentences' spans and vectors)."""
+        self.forget_cached()
         if len(sentences):
             for start in range(0, len(sentences), 2000):
                 part = sentences[start:start + 2000]
@@ -165,14 +177,51 @@ class ChromaStore:
         self._add_chunks(doc, chunks, embeddings)
 
     def sentence_vectors(self, doc_ids: list[str]) -> dict[str, list[tuple[int, int, np.ndarray]]]:
-        """doc_id -> [(start, end, vector)] for the given documents."""
-        if not doc_ids:
-            return {}
-        where = {DOC_KEY: {"$in": sorted(set(doc_ids))}} if len(set(doc_ids)) > 1 else {DOC_KEY: doc_ids[0]}
-        got = self.sentences.get(where=where, include=["embeddings", "metadatas"])
-        out: dict[str, list[tuple[int, int, np.ndarray]]] = {}
-        for meta, vector in zip(got["metadatas"] or [], got["embeddings"] if got["embeddings"] is not None else []):
-            out.setdefault(meta[DOC_KEY], []).append((int(meta["start"]), int(meta["end"]), np.asarray(vector)))
+        """doc_id -> [(start, end, vector)] for the given documents (read once per process, then cached)."""
+        wanted = sorted(set(doc_ids))
+        with self._cache_lock:
+            out = {d: self._sentence_cache[d] for d in wanted if d in self._sentence_cache}
+        missing = [d for d in wanted if d not in out]
+        if missing:
+            where = {DOC_KEY: {"$in": missing}} if len(missing) > 1 else {DOC_KEY: missing[0]}
+            got = self.sentences.get(where=where, include=["embeddings", "metadatas"])
+            fetched: dict[str, list[tuple[int, int, np.ndarray]]] = {d: [] for d in missing}
+            vectors = got["embeddings"] if got["embeddings"] is not None else []
+            for meta, vector in zip(got["metadatas"] or [], vectors):
+                fetched.setdefault(meta[DOC_KEY], []).append(
+                    (int(meta["start"]), int(meta["end"]), np.asarray(vector, dtype=np.float32)))
+            out.update(fetched)
+            _remember(self._sentence_cache, fetched, CACHED_DOCS, self._cache_lock)
+        with self._cache_lock:
+            for d in out:
+                if d in self._sentence_cache:
+                    self._sentence_cache.move_to_end(d)
+        return out
+
+    def chunk_records(self, chunk_ids: list[str]) -> dict[str, tuple[str, dict[str, Any]]]:
+        """chunk id -> (text, metadata), cached: a nearest-neighbour query then needs only ids and
+        distances from Chroma, which is several times faster than having it return texts and metadata."""
+        with self._cache_lock:
+            out = {c: self._record_cache[c] for c in chunk_ids if c in self._record_cache}
+        missing = [c for c in dict.fromkeys(chunk_ids) if c not in out]
+        if missing:
+            got = self.collection.get(ids=missing, include=["documents", "metadatas"])
+            fetched = {i: (t or "", m or {}) for i, t, m in zip(got["ids"], got["documents"], got["metadatas"])}
+            out.update(fetched)
+            _remember(self._record_cache, fetched, CACHED_CHUNKS, self._cache_lock)
+        return out
+
+    def chunk_vectors(self, chunk_ids: list[str]) -> dict[str, np.ndarray]:
+        """chunk id -> its stored vector (cached like sentence vectors)."""
+        with self._cache_lock:
+            out = {c: self._chunk_cache[c] for c in chunk_ids if c in self._chunk_cache}
+        missing = [c for c in dict.fromkeys(chunk_ids) if c not in out]
+        if missing:
+            got = self.collection.get(ids=missing, include=["embeddings"])
+            vectors = got["embeddings"] if got["embeddings"] is not None else []
+            fetched = {i: np.asarray(v, dtype=np.float32) for i, v in zip(got["ids"], vectors)}
+            out.update(fetched)
+            _remember(self._chunk_cache, fetched, CACHED_CHUNKS, self._cache_lock)
         return out
 
     def _add_chunks(self, doc: Document, chunks: list[Chunk], embeddings: np.ndarray) -> None:
@@ -191,7 +240,15 @@ class ChromaStore:
                                   relationships={NodeRelationship.SOURCE: RelatedNodeInfo(node_id=doc.doc_id)}))
         self.vector_store.add(nodes)
 
+    def forget_cached(self) -> None:
+        """Drop vectors cached for queries (a re-index with other chunking may reuse a chunk id)."""
+        with self._cache_lock:
+            self._sentence_cache.clear()
+            self._chunk_cache.clear()
+            self._record_cache.clear()
+
     def delete_doc(self, doc_id: str) -> int:
+        self.forget_cached()
         ids = self.collection.get(where={DOC_KEY: doc_id}, include=[])["ids"]
         if ids:
             self.collection.delete(ids=ids)
@@ -208,6 +265,13 @@ class ChromaStore:
             if len(ids) < page:
                 return
             offset += page
+
+
+def _remember(cache: OrderedDict, items: dict, limit: int, lock: threading.Lock) -> None:
+    with lock:
+        cache.update(items)
+        while len(cache) > limit:
+            cache.popitem(last=False)
 
 
 def _config_name(model_id: str) -> str:

@@ -29,3 +29,23 @@ def test_index_reopens_from_disk_in_a_new_client(tmp_path, seeds_dir):
     drop_client_cache()
     again = RAG.open(tmp_path / "i")
     assert again.count() == count and again.documents()[0]["date"] == "2024-05-14"
+
+
+def test_cached_vectors_and_records_equal_what_chroma_holds_and_writes_clear_them(tmp_path, seeds_dir):
+    import numpy as np
+
+    rag_ = RAG.open(tmp_path / "i")
+    rag_.index([next(seeds_dir.glob("004_*")), next(seeds_dir.glob("001_*"))], progress=False)
+    store = rag_.store
+    docs = [d["doc_id"] for d in store.documents()]
+    ids = store.collection.get(include=[])["ids"]
+    first = store.sentence_vectors(docs), store.chunk_vectors(ids), store.chunk_records(ids)
+    again = store.sentence_vectors(docs), store.chunk_vectors(ids), store.chunk_records(ids)
+    assert [len(v) for v in first[0].values()] == [len(again[0][d]) for d in first[0]]
+    raw = store.collection.get(ids=ids, include=["embeddings", "documents"])
+    for i, vector, text in zip(raw["ids"], raw["embeddings"], raw["documents"]):
+        assert np.allclose(again[1][i], vector) and again[2][i][0] == text
+    assert store._sentence_cache and store._chunk_cache and store._record_cache
+    rag_.delete(docs[0])
+    assert not store._sentence_cache and not store._chunk_cache and not store._record_cache
+    assert store.sentence_vectors([docs[0]]) == {docs[0]: []}  # gone from Chroma, not served from memory
