@@ -28,8 +28,11 @@ class Sentence:
     end: int
 
 
+_LOOKBACK = 64  # characters searched for the word before a period: the whole prefix made splitting quadratic
+
+
 def _is_abbreviation(text: str, dot_at: int) -> bool:
-    match = _WORD_BEFORE.search(text, 0, dot_at)
+    match = _WORD_BEFORE.search(text, max(0, dot_at - _LOOKBACK), dot_at)
     if not match:
         return False
     word = match.group(1).lower().rstrip(".")

@@ -7,6 +7,7 @@ the story with new figures is a different passage, not a copy.
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Sequence, TypeVar
 
 from rag.retrieve.lexical import words
@@ -18,6 +19,7 @@ SHINGLE = 3
 T = TypeVar("T")
 
 
+@lru_cache(maxsize=2048)  # the same candidate passages recur across questions
 def shingles(text: str, n: int = SHINGLE) -> frozenset[int]:
     tokens = words(text)
     if len(tokens) < n:

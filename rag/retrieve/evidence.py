@@ -7,6 +7,7 @@ Sentence vectors come from the store (computed at index time); sentences without
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import numpy as np
 
@@ -23,6 +24,12 @@ MIN_SENTENCE_CHARS = 12
 def evidence_sentences(text: str, offset: int = 0) -> list[Sentence]:
     sents = split_sentences(text, offset)
     return [s for s in sents if len(s.text) >= MIN_SENTENCE_CHARS] or sents
+
+
+@lru_cache(maxsize=2048)
+def passage_sentences(text: str, offset: int) -> tuple[Sentence, ...]:
+    """A passage's evidence sentences, cached: candidates recur across questions (texts of chunk size)."""
+    return tuple(evidence_sentences(text, offset))
 
 
 _NUMBER = re.compile(r"\b\d[\d,.]*\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|hundred|"
@@ -45,19 +52,25 @@ def answer_type(question: str) -> str:
     return ""
 
 
-def _has_answer_type(kind: str, sentence: str, question: str) -> bool:
+@lru_cache(maxsize=16384)
+def _sentence_kinds(sentence: str) -> tuple[bool, bool, tuple[frozenset[str], ...]]:
+    """What a sentence holds: a number, a date, and the names it mentions (each as its set of words)."""
+    words = sentence.split()
+    capitalised = sum(1 for w in words if w[:1].isupper())
+    headline = bool(words) and capitalised / len(words) > 0.6  # title case: not a sentence naming things
+    names = () if headline else tuple({frozenset(m.group(0).lower().split()) for m in _NAME.finditer(sentence)})
+    return bool(_NUMBER.search(sentence)), bool(_YEAR_OR_DATE.search(sentence)), names
+
+
+def _has_answer_type(kind: str, sentence: str, asked: frozenset[str]) -> bool:
+    """`asked`: the question's words, lower-cased; a name the question itself uses is not an answer."""
+    has_number, has_date, names = _sentence_kinds(sentence)
     if kind == "number":
-        return bool(_NUMBER.search(sentence))
+        return has_number
     if kind == "date":
-        return bool(_YEAR_OR_DATE.search(sentence))
+        return has_date
     if kind == "name":
-        words = sentence.split()
-        capitalised = sum(1 for w in words if w[:1].isupper())
-        if words and capitalised / len(words) > 0.6:
-            return False  # a headline in title case, not a sentence naming things
-        asked = {w.lower() for w in re.findall(r"[A-Za-z]+", question)}
-        names = {m.group(0).lower() for m in _NAME.finditer(sentence)}
-        return any(not set(n.split()) & asked for n in names)
+        return any(not n & asked for n in names)
     return False
 
 
@@ -66,13 +79,14 @@ def score_sentences(question: str, passages: list[Passage], embedder: Embedder,
     """Fill `passage.evidence` (best first) for each passage."""
     query_terms = content_terms(question)
     kind = answer_type(question)
+    asked = frozenset(w.lower() for w in re.findall(r"[A-Za-z]+", question))
     q = query_vector if query_vector is not None else embedder.embed_query(question)
     stored = stored or {}
     per_passage: list[list[tuple[Sentence, np.ndarray | None]]] = []
     missing: list[Sentence] = []
     for p in passages:
         known = {(a, b): v for a, b, v in stored.get(p.doc_id, []) if p.start <= a and b <= p.end}
-        sents = evidence_sentences(p.text, offset=p.start)
+        sents = passage_sentences(p.text, p.start)
         rows = [(s, known.get((s.start, s.end))) for s in sents]
         missing += [s for s, v in rows if v is None]
         per_passage.append(rows)
@@ -84,7 +98,7 @@ def score_sentences(question: str, passages: list[Passage], embedder: Embedder,
             sim = float(np.dot(vector, q))
             cov = coverage(query_terms, s.text)
             score = SEMANTIC_WEIGHT * sim + (1 - SEMANTIC_WEIGHT) * cov
-            if kind and _has_answer_type(kind, s.text, question):
+            if kind and _has_answer_type(kind, s.text, asked):
                 score += ANSWER_TYPE_BONUS
             scored.append(ScoredSentence(s.text, s.start, s.end, round(score, 4), round(sim, 4), round(cov, 4)))
         p.evidence = sorted(scored, key=lambda x: x.score, reverse=True)

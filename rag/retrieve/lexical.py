@@ -44,11 +44,13 @@ def content_tokens(text: str) -> list[str]:
     return out
 
 
-def content_terms(text: str) -> set[str]:
-    return set(content_tokens(text))
+@lru_cache(maxsize=8192)
+def content_terms(text: str) -> frozenset[str]:
+    """Cached: the same passages and sentences are scored for question after question."""
+    return frozenset(content_tokens(text))
 
 
-def coverage(query_terms: set[str], text: str) -> float:
+def coverage(query_terms: frozenset[str] | set[str], text: str) -> float:
     """Share of the query's content terms found in `text` (0 when the query has none)."""
     if not query_terms:
         return 0.0
