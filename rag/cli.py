@@ -22,6 +22,10 @@ def _open(args: argparse.Namespace, must_exist: bool = False):
     if must_exist and not config.chroma_url and not default_index_exists(config.index_dir):
         raise RagError(f"No index at {config.index_dir}. Build one first:\n"
                        f"  rag index seeds/            (or any folder of .txt/.md/.html/.pdf articles)")
+    if must_exist:  # about to answer: load the model while Chroma is imported and opened
+        from rag.embed import preload_embedder
+
+        preload_embedder(config.embed_model, config.embed_batch_size)
     return RAG.open(config=config)
 
 

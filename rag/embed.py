@@ -89,14 +89,35 @@ def _packaged_path() -> str:
         return ""
 
 
-@lru_cache(maxsize=4)
+_LOAD_LOCK = threading.Lock()
+
+
 def load_embedder(model: str = "minilm", batch_size: int = 32) -> Embedder:
-    """The model, loaded once per process (per name and batch size)."""
+    """The model, loaded once per process (per name and batch size), whichever thread asks first."""
+    with _LOAD_LOCK:
+        return _load(model, batch_size)
+
+
+@lru_cache(maxsize=4)
+def _load(model: str, batch_size: int) -> Embedder:
     if model in ONNX_NAMES:
         from rag.embed_onnx import OnnxEmbedder
 
         return OnnxEmbedder(batch_size=batch_size)
     return Embedder(resolve_model_path(model), batch_size=batch_size)
+
+
+def preload_embedder(model: str, batch_size: int = 32) -> threading.Thread:
+    """Start loading the model in the background (a command line overlaps it with opening the store)."""
+    def load() -> None:
+        try:
+            load_embedder(model, batch_size)
+        except Exception:  # noqa: BLE001 - the foreground load raises the same error, with its message
+            pass
+
+    thread = threading.Thread(target=load, daemon=True, name="rag-embedder-preload")
+    thread.start()
+    return thread
 
 
 def as_llama_embedding(embedder: Embedder):
