@@ -46,8 +46,10 @@ _PLACEHOLDER = (
     "<p class='hint'>Add your own articles in the <b>Library</b> tab.</p></div>")
 
 
-def _header(docs: list[dict], problem: str = "") -> str:
-    if problem:
+def _header(docs: list[dict], problem: str = "", opening: bool = False) -> str:
+    if opening:
+        status = '<span class="pill">opening the library…</span>'
+    elif problem:
         status = f'<span class="pill">store unavailable</span>'
     else:
         status = f'<span class="pill">{len(docs)} article{"s" * (len(docs) != 1)} indexed</span>'
@@ -67,20 +69,24 @@ def _examples(docs: list[dict], config: Any) -> list[str]:
     return [f"What is “{t}” about?" for t in titles[:4]]
 
 
-def build_app(rag: Any = None, opener: Any = None, examples: list[str] | None = None):
+def build_app(rag: Any = None, opener: Any = None, examples: list[str] | None = None,
+              defer_library: bool = False):
     """Build the UI around a RAG façade (or an `opener` called on first use, so a missing store is
-    reported in the chat instead of stopping the app)."""
+    reported in the chat instead of stopping the app). With `defer_library`, the page is served before
+    the store is opened (importing Chroma takes about a second) and the article list, header and
+    title-based examples arrive when the page loads."""
     handle = chat.RagHandle(rag, opener)
     threading.Thread(target=chat.warm_up, args=(handle,), daemon=True, name="rag-warm-up").start()
     config = handle.config
-    docs, problem = library.documents(handle)
+    docs, problem = ([], "") if defer_library else library.documents(handle)
+    given_examples = examples
     examples = examples if examples is not None else _examples(docs, config)
 
     with gr.Blocks(title=APP_TITLE, analytics_enabled=False) as demo:
         state = gr.State(chat.new_state())  # copied per browser session
         pending = gr.State("")
         rated = gr.State(None)
-        header = gr.HTML(_header(docs, problem), elem_id="app-header")
+        header = gr.HTML(_header(docs, problem, opening=defer_library), elem_id="app-header")
         with gr.Row(equal_height=False):
             with gr.Column(scale=7, min_width=420):
                 chatbot = gr.Chatbot(
@@ -92,8 +98,10 @@ def build_app(rag: Any = None, opener: Any = None, examples: list[str] | None = 
                                           scale=8, lines=1, max_lines=6, autofocus=True, elem_id="question",
                                           container=False)
                     ask = gr.Button("Ask", variant="primary", scale=1, min_width=90, elem_id="ask")
-                if examples:
-                    gr.Examples(examples=[[q] for q in examples], inputs=[question], label="Try")
+                # A Dataset rather than gr.Examples: its samples can arrive after the page (defer_library).
+                try_examples = gr.Dataset(components=[question], samples=[[q] for q in examples], label="Try",
+                                          type="values", visible=bool(examples) or defer_library,
+                                          elem_id="examples")
                 with gr.Row(visible=False, elem_id="feedback-row") as feedback_row:
                     comment = gr.Textbox(label="Thanks! Anything to add? (optional)", scale=6,
                                          placeholder="What was right or wrong with this answer?",
@@ -127,6 +135,9 @@ def build_app(rag: Any = None, opener: Any = None, examples: list[str] | None = 
         def respond(message: str, st: dict, k: float, be: str):
             for st in chat.respond(handle, message, st, top_k=int(k), backend=be):
                 yield st, st["messages"], render.sources_panel(st["turns"])
+
+        try_examples.click(lambda sample: sample[0], [try_examples], [question], queue=False,
+                           api_visibility="private")
 
         outputs = [state, chatbot, sources]
         for trigger in (question.submit, ask.click):
@@ -192,6 +203,16 @@ def build_app(rag: Any = None, opener: Any = None, examples: list[str] | None = 
         delete.click(on_delete, [to_delete], [upload_status, doc_list, to_delete, header],
                      api_visibility="private")
 
+        if defer_library:
+            def on_page_load():
+                docs, problem = library.documents(handle)  # waits for the store the warm-up is opening
+                questions = given_examples if given_examples is not None else _examples(docs, handle.config)
+                return (render.documents_html(docs), gr.update(choices=[d["name"] for d in docs], value=None),
+                        _header(docs, problem), gr.Dataset(samples=[[q] for q in questions], visible=bool(questions)))
+
+            demo.load(on_page_load, None, [doc_list, to_delete, header, try_examples],
+                      api_visibility="private", show_progress="hidden")
+
         # --- HTTP API ---------------------------------------------------------------------------
         def ask_api(question: str, top_k: int = 0, backend: str = "", history: list | None = None) -> dict:
             """Answer a question from the indexed articles. Returns the Answer as JSON (answer, refused,
@@ -245,7 +266,7 @@ def launch(rag: Any = None, host: str = "127.0.0.1", port: int = 7860, index_dir
     warning = bind_warning(host, port, auth)
     if warning:
         print(warning, file=sys.stderr)
-    demo = build_app(rag, opener=opener)
+    demo = build_app(rag, opener=opener, defer_library=rag is None)
     demo.queue(default_concurrency_limit=4)
     demo.launch(server_name=host, server_port=int(port), share=False, auth=auth, ssr_mode=False,
                 prevent_thread_lock=not block, quiet=quiet, show_error=True, mcp_server=False,

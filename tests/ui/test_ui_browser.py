@@ -146,3 +146,35 @@ def passage_in_view(page, href: str) -> bool:
     return page.evaluate("""h => { const t = document.querySelector(h).getBoundingClientRect();
         const p = document.querySelector('#sources').getBoundingClientRect();
         return t.top >= p.top - 1 && t.top < p.bottom && t.top < window.innerHeight; }""", href)
+
+
+def test_started_like_rag_ui_the_page_fills_its_library_once_the_store_opens(browser, seed_index, tmp_path):
+    """`rag ui` serves the page before opening the store; the header, article list and the examples built
+    from the articles' titles arrive on page load, and questions are answered."""
+    import shutil
+
+    from conftest import free_port
+    from ui.app import launch
+
+    shutil.copytree(seed_index, tmp_path / "index")
+    port = free_port()
+    demo = launch(None, host="127.0.0.1", port=port, index_dir=str(tmp_path / "index"), block=False, quiet=True)
+    context = browser.new_context(viewport={"width": 1400, "height": 950})
+    try:
+        pg = context.new_page()
+        pg.goto(f"http://127.0.0.1:{port}/", wait_until="load")
+        pg.wait_for_function("() => /5 articles indexed/.test(document.querySelector('#app-header')?.innerText)",
+                             timeout=60_000)
+        pg.get_by_role("tab", name="Library").click()
+        assert "001_" in pg.locator("#documents").inner_text()
+        pg.get_by_role("tab", name="Sources").click()
+        example = pg.locator("#examples").get_by_text("What is “", exact=False).first  # built from titles
+        example.click()
+        pg.wait_for_function("() => document.querySelector('#question textarea').value.startsWith('What is')",
+                             timeout=10_000)
+        ask(pg, SAMPLE_QUESTION)
+        wait_answer(pg, 0)
+        assert pg.locator(BOT).last.locator("a.cite").count() >= 1
+    finally:
+        context.close()
+        demo.close()
