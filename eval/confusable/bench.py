@@ -1,10 +1,11 @@
 """Retrieval benchmark: hit@1, hit@5 and MRR@5 per configuration, on seeds, ARAGOG and the confusable set.
 
-    python -m eval.confusable.bench [--sets seeds,aragog,confusable] [--work DIR] [--out RESULTS.md]
+    python -m eval.confusable.bench [--sets seeds,aragog,confusable] [--work DIR] [--json FILE] [--reuse FILE]
 
 Each configuration runs through the product's own retriever (`rag.retrieve.hybrid.HybridRetriever`)
 over a real index built by `RAG.index` (kept in --work between runs: content-hash indexing makes a
-re-run cheap); chunking variants get their own index. The baseline is LlamaIndex's default pipeline:
+re-run cheap); each index build (chunking, title embedded, chunk vectors) gets its own index. Rows found
+in --reuse (same set, same label) are taken from there instead of measured again. The baseline is LlamaIndex's default pipeline:
 SimpleDirectoryReader -> SentenceSplitter(chunk_size=1024) -> all-MiniLM-L6-v2 -> vector top-k.
 A hit is a passage from a gold source (seeds, ARAGOG) or one holding the gold sentence (confusable).
 Latency is per query, query embedding included, generation excluded.
@@ -16,11 +17,12 @@ import json
 import statistics
 import sys
 import time
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Callable
 
 import rag  # noqa: F401  (offline environment)
-from rag.config import PROJECT_ROOT
+from rag.config import PROJECT_ROOT, Config
 from rag.retrieve.hybrid import HybridRetriever, RetrievalOptions
 
 from eval.confusable.build import DEFAULT_OUT
@@ -34,20 +36,48 @@ SETS = {
 K = 5
 DEFAULT = RetrievalOptions()
 PLAIN = dict(rerank="none", dedup=0.0, date_bonus=0.0)
-# (label, chunking (tokens, overlap), options): the product default last among its chunking.
-CONFIGS: list[tuple[str, tuple[int, int], RetrievalOptions]] = [
-    ("dense only", (180, 1), DEFAULT.with_(mode="dense", **PLAIN)),
-    ("dense + evidence re-rank (foundation)", (180, 1), DEFAULT.with_(mode="dense", dedup=0.0, date_bonus=0.0)),
-    ("BM25 only", (180, 1), DEFAULT.with_(mode="bm25", **PLAIN)),
-    ("hybrid RRF", (180, 1), DEFAULT.with_(**PLAIN)),
-    ("hybrid RRF, BM25 weight 0.5", (180, 1), DEFAULT.with_(lexical_weight=0.5, **PLAIN)),
-    ("hybrid + evidence re-rank", (180, 1), DEFAULT.with_(dedup=0.0, date_bonus=0.0)),
-    ("hybrid + evidence + fused score", (180, 1), DEFAULT.with_(fusion_weight=0.3, dedup=0.0, date_bonus=0.0)),
-    ("hybrid + evidence + dates", (180, 1), DEFAULT.with_(dedup=0.0)),
-    ("hybrid + evidence + dates + dedup (default)", (180, 1), DEFAULT),
-    ("default, chunks of 120 tokens", (120, 1), DEFAULT),
-    ("default, chunks of 256 tokens", (256, 1), DEFAULT),
-    ("default, 180 tokens, no overlap", (180, 0), DEFAULT),
+LLAMAINDEX = "LlamaIndex default (SentenceSplitter 1024, top-k)"
+
+
+@dataclass(frozen=True)
+class Build:
+    """How an index is built: the Config fields that change what is stored. Defaults: the product's."""
+    chunk_tokens: int = Config.chunk_tokens
+    chunk_overlap_sentences: int = Config.chunk_overlap_sentences
+    embed_title: bool = Config.embed_title
+    chunk_vectors: str = Config.chunk_vectors
+
+    def with_(self, **changes: Any) -> "Build":
+        return Build(**{**asdict(self), **changes})
+
+    def dirname(self, set_name: str) -> str:
+        name = f"{set_name}-{self.chunk_tokens}-{self.chunk_overlap_sentences}"
+        return name + ("-title" if self.embed_title else "") + \
+            (f"-{self.chunk_vectors}" if self.chunk_vectors != "embed" else "")
+
+
+B = Build()
+# (label, index build, options): the product default first among its build.
+CONFIGS: list[tuple[str, Build, RetrievalOptions]] = [
+    ("hybrid + evidence + dates + dedup (default)", B, DEFAULT),
+    ("dense only", B, DEFAULT.with_(mode="dense", **PLAIN)),
+    ("dense + evidence re-rank (foundation)", B, DEFAULT.with_(mode="dense", dedup=0.0, date_bonus=0.0)),
+    ("BM25 only", B, DEFAULT.with_(mode="bm25", **PLAIN)),
+    ("hybrid RRF", B, DEFAULT.with_(**PLAIN)),
+    ("hybrid RRF, BM25 weight 0.5", B, DEFAULT.with_(lexical_weight=0.5, **PLAIN)),
+    ("hybrid + evidence re-rank", B, DEFAULT.with_(dedup=0.0, date_bonus=0.0)),
+    ("hybrid + evidence + fused score", B, DEFAULT.with_(fusion_weight=0.3, dedup=0.0, date_bonus=0.0)),
+    ("hybrid + evidence + dates", B, DEFAULT.with_(dedup=0.0)),
+    ("default, title embedded with each chunk", B.with_(embed_title=True), DEFAULT),
+    ("dense only, title embedded", B.with_(embed_title=True), DEFAULT.with_(mode="dense", **PLAIN)),
+    ("default, chunk vector = mean of its sentence vectors", B.with_(chunk_vectors="mean"), DEFAULT),
+    ("dense only, mean of sentence vectors", B.with_(chunk_vectors="mean"), DEFAULT.with_(mode="dense", **PLAIN)),
+    ("default, chunk vector = token-weighted mean", B.with_(chunk_vectors="mean-tokens"), DEFAULT),
+    ("dense only, token-weighted mean", B.with_(chunk_vectors="mean-tokens"),
+     DEFAULT.with_(mode="dense", **PLAIN)),
+    ("default, chunks of 120 tokens", B.with_(chunk_tokens=120), DEFAULT),
+    ("default, chunks of 256 tokens", B.with_(chunk_tokens=256), DEFAULT),
+    ("default, no sentence overlap", B.with_(chunk_overlap_sentences=0), DEFAULT),
 ]
 
 
@@ -94,48 +124,66 @@ def llamaindex_default(corpus: Path, embedder) -> Callable[[str], list[tuple[str
     return lambda q: [(h.node.metadata.get("file_name", ""), h.node.get_content()) for h in retriever.retrieve(q)]
 
 
-def our_index(corpus: Path, work: Path, set_name: str, chunking: tuple[int, int]):
+def our_index(corpus: Path, work: Path, set_name: str, build: Build, log=print):
     from rag import RAG
 
-    tokens, overlap = chunking
-    r = RAG.open(work / f"{set_name}-{tokens}-{overlap}", chroma_url="", chunk_tokens=tokens,
-                 chunk_overlap_sentences=overlap)
-    r.index([corpus], progress=False)
+    r = RAG.open(work / build.dirname(set_name), chroma_url="", **asdict(build))
+    t0 = time.perf_counter()
+    report = r.index([corpus], progress=False)
+    if report.chunks_added:
+        log(f"{set_name}: indexed {build.dirname(set_name)} in {time.perf_counter() - t0:.0f} s")
     return r
 
 
-def run(sets: list[str], work: Path, log=print,
-        chunkings: set[tuple[int, int]] | None = None) -> dict[str, dict[str, dict[str, float]]]:
-    results: dict[str, dict[str, dict[str, float]]] = {}
+Results = dict[str, dict[str, dict[str, float]]]
+
+
+def run(sets: list[str], work: Path, log=print, builds: Callable[[Build], bool] | None = None,
+        labels: Callable[[str], bool] | None = None, reuse: Results | None = None,
+        save: Callable[[Results], None] | None = None, stages: dict | None = None) -> Results:
+    """Measure every configuration (and each second stage in `stages`: label -> (build, options, factory))."""
+    results: Results = {}
+    reuse = reuse or {}
+    todo = [(label, build, options, None) for label, build, options in CONFIGS]
+    todo += [(label, build, options, factory) for label, (build, options, factory) in (stages or {}).items()]
     for set_name in sets:
         corpus, gold = SETS[set_name]
         items = load_items(gold)
-        results[set_name] = {}
-        from rag.embed import load_embedder
+        results[set_name] = dict(reuse.get(set_name, {}))
+        if LLAMAINDEX not in results[set_name]:
+            from rag.embed import load_embedder
 
-        embedder = load_embedder()
-        t0 = time.perf_counter()
-        search = llamaindex_default(corpus, embedder)
-        log(f"{set_name}: LlamaIndex default indexed in {time.perf_counter() - t0:.0f} s")
-        results[set_name]["LlamaIndex default (SentenceSplitter 1024, top-k)"] = score(search, items)
-        log(f"{set_name}: LlamaIndex default: {json.dumps(results[set_name]['LlamaIndex default (SentenceSplitter 1024, top-k)'])}")
-        for label, chunking, options in CONFIGS:
-            if chunkings and chunking not in chunkings:
+            t0 = time.perf_counter()
+            search = llamaindex_default(corpus, load_embedder())
+            log(f"{set_name}: LlamaIndex default indexed in {time.perf_counter() - t0:.0f} s")
+            results[set_name][LLAMAINDEX] = score(search, items)
+            log(f"{set_name}: LlamaIndex default: {json.dumps(results[set_name][LLAMAINDEX])}")
+            if save:
+                save(results)
+        opened: dict[Build, Any] = {}  # each index is brought up to date once per run
+        for label, build, options, factory in todo:
+            if label in results[set_name] or (builds and not builds(build)) or (labels and not labels(label)):
                 continue
             t0 = time.perf_counter()
-            r = our_index(corpus, work, set_name, chunking)
+            if build not in opened:
+                opened[build] = our_index(corpus, work, set_name, build, log)
+            r = opened[build]
             retriever = HybridRetriever(r.store, r.embedder, options)
-            retriever.retrieve("warm up", K)
-            res = score(lambda q: [(p.name, p.text) for p in retriever.retrieve(q, K)], items)
+            search = factory(r, retriever, work / build.dirname(set_name)) if factory else \
+                (lambda q: [(p.name, p.text) for p in retriever.retrieve(q, K)])
+            search("warm up")
+            res = score(search, items)
             res["chunks"] = r.count()
             results[set_name][label] = res
             log(f"{set_name}: {label}: {json.dumps({k: round(v, 3) for k, v in res.items()})} "
                 f"({time.perf_counter() - t0:.0f} s)")
+            if save:
+                save(results)
     return results
 
 
-def table(results: dict[str, dict[str, dict[str, float]]]) -> str:
-    labels = list(next(iter(results.values())))
+def table(results: Results) -> str:
+    labels = list(dict.fromkeys(label for per_set in results.values() for label in per_set))
     head = "| configuration | " + " | ".join(f"{s} hit@1 | {s} hit@5 | {s} MRR" for s in results) + " |"
     rule = "|---|" + "---|" * (3 * len(results))
     rows = []
@@ -157,14 +205,25 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--sets", default="seeds,confusable,aragog")
     ap.add_argument("--work", type=Path, default=DEFAULT_OUT.parent / "bench-indexes")
-    ap.add_argument("--json", type=Path, help="also write the raw figures here")
+    ap.add_argument("--json", type=Path, help="write the raw figures here (after each row)")
+    ap.add_argument("--reuse", type=Path, help="figures of an earlier --json run: rows found there are not re-run")
     ap.add_argument("--chunking", action="append", metavar="TOKENS,OVERLAP",
                     help="only configurations with this chunking (repeatable), e.g. 180,1")
+    ap.add_argument("--only", help="only configurations whose label contains this text")
+    ap.add_argument("--mpnet", type=Path, help="all-mpnet-base-v2 folder: also measure it as a second stage")
     args = ap.parse_args(argv)
-    chunkings = {tuple(int(x) for x in c.split(",")) for c in args.chunking or []} or None
-    results = run([s.strip() for s in args.sets.split(",") if s.strip()], args.work, chunkings=chunkings)
-    if args.json:
-        args.json.write_text(json.dumps(results, indent=1), encoding="utf-8")
+    chunkings = {tuple(int(x) for x in c.split(",")) for c in args.chunking or []}
+    builds = (lambda b: (b.chunk_tokens, b.chunk_overlap_sentences) in chunkings) if chunkings else None
+    labels = (lambda label: args.only in label) if args.only else None
+    reuse = json.loads(args.reuse.read_text(encoding="utf-8")) if args.reuse and args.reuse.is_file() else None
+    save = (lambda res: args.json.write_text(json.dumps(res, indent=1), encoding="utf-8")) if args.json else None
+    stages = None
+    if args.mpnet:
+        from eval.confusable.second_stage import mpnet_stages
+
+        stages = mpnet_stages(args.mpnet, B, DEFAULT, K)
+    results = run([s.strip() for s in args.sets.split(",") if s.strip()], args.work, builds=builds, labels=labels,
+                  reuse=reuse, save=save, stages=stages)
     print(table(results))
     return 0
 
