@@ -68,6 +68,8 @@ CONFIGS: list[tuple[str, Build, RetrievalOptions]] = [
     ("hybrid + evidence re-rank", B, DEFAULT.with_(dedup=0.0, date_bonus=0.0)),
     ("hybrid + evidence + fused score", B, DEFAULT.with_(fusion_weight=0.3, dedup=0.0, date_bonus=0.0)),
     ("hybrid + evidence + dates", B, DEFAULT.with_(dedup=0.0)),
+    ("default + fused score 0.3", B, DEFAULT.with_(fusion_weight=0.3)),
+    ("default + fused score 0.15", B, DEFAULT.with_(fusion_weight=0.15)),
     ("default, title embedded with each chunk", B.with_(embed_title=True), DEFAULT),
     ("dense only, title embedded", B.with_(embed_title=True), DEFAULT.with_(mode="dense", **PLAIN)),
     ("default, chunk vector = mean of its sentence vectors", B.with_(chunk_vectors="mean"), DEFAULT),
