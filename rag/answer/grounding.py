@@ -3,8 +3,16 @@
 - markers that point at no evidence passage are dropped;
 - every sentence must be supported by a passage it cites (term coverage, or semantic similarity to
   one of the passage's sentences); an uncited sentence gets the passage that supports it, if any;
+- a supported sentence that does not answer is left out: one that only restates the question (no
+  content word beyond the question's; needs `question`), or one resting on a sentence the chain's
+  evidence scoring ranks far below the best evidence for the question (a small model copying the
+  wrong line); and an answer none of whose sentences rests on the best evidence (within
+  `ANCHOR_MARGIN` of the top score, the sentences the extractive answer quotes) misses the point:
+  all of it is left out;
 - markers are renumbered 1..n in order of first appearance, one citation per distinct passage.
-Sentences left unsupported are reported, so the chain can fall back to the extractive answer or refuse.
+Sentences left unsupported are reported, so the chain can fall back to the extractive answer or refuse;
+so are the ones left out (`off_topic`): an answer with nothing left has no citations, and the chain
+falls back the same way.
 """
 from __future__ import annotations
 
@@ -17,6 +25,8 @@ from rag.types import Citation, Passage, ScoredSentence
 
 MARKER = re.compile(r"\s?\[(\d+(?:\s*,\s*\d+)*)\]")
 MIN_COVERAGE = 0.6  # share of a claim's content words found in the passage it cites
+OFF_TOPIC_MARGIN = 0.3  # evidence score below the best sentence's at which a claim is off the question
+ANCHOR_MARGIN = 0.12  # some claim must rest on a sentence this close to the best (the extractive answer's margin)
 
 
 @dataclass
@@ -25,6 +35,7 @@ class Grounded:
     citations: list[Citation]
     unsupported: list[str] = field(default_factory=list)
     dropped_markers: int = 0
+    off_topic: list[str] = field(default_factory=list)
 
 
 def _support(claim_terms: set[str], passage: Passage) -> float:
@@ -64,12 +75,46 @@ def claims(draft: str) -> list[tuple[str, list[int]]]:
     return out
 
 
-def ground(draft: str, evidence: list[Passage]) -> Grounded:
+def _off_topic(claim: str, terms: frozenset[str], passages: list[Passage], q_terms: frozenset[str],
+               floor: float | None) -> bool:
+    """True when the claim restates the question, or every passage supporting it does so only with a
+    sentence scored below `floor` for the question."""
+    if q_terms and terms and all(_asked(t, q_terms) for t in terms):
+        return True
+    if floor is None:
+        return False
+    return _support_score(claim, passages) < floor
+
+
+def _asked(term: str, q_terms: frozenset[str]) -> bool:
+    """The question has this content word (or another form of it: "approv" / "approve")."""
+    return term in q_terms or any(min(len(term), len(q)) >= 4 and (q.startswith(term) or term.startswith(q))
+                                  for q in q_terms)
+
+
+def _support_score(claim: str, passages: list[Passage]) -> float:
+    """The chain's evidence score of the best sentence supporting `claim` (inf: passages unscored)."""
+    best = float("-inf")
+    for p in passages:
+        sentence = _best_sentence(claim, p) if p.evidence else None
+        if sentence is None:
+            return float("inf")
+        best = max(best, sentence.score)
+    return best
+
+
+def ground(draft: str, evidence: list[Passage], question: str | None = None) -> Grounded:
     out_sentences: list[str] = []
     order: dict[int, int] = {}  # evidence index (1-based) -> citation number
     supporting: dict[int, ScoredSentence | None] = {}
     unsupported: list[str] = []
+    off_topic: list[str] = []
     dropped = 0
+    q_terms = content_terms(question) if question else frozenset()
+    top = max((s.score for p in evidence for s in p.evidence), default=None)
+    floor = None if top is None else top - OFF_TOPIC_MARGIN
+    anchored = top is None
+    kept: list[str] = []
     for claim, numbers in claims(draft):
         cited: list[int] = []
         for i in numbers:
@@ -88,6 +133,12 @@ def ground(draft: str, evidence: list[Passage]) -> Grounded:
         if not supported:
             unsupported.append(claim)
             continue
+        if _off_topic(claim, terms, [evidence[i - 1] for i in supported], q_terms, floor):
+            off_topic.append(claim)
+            continue
+        if not anchored:
+            anchored = _support_score(claim, [evidence[i - 1] for i in supported]) >= top - ANCHOR_MARGIN
+        kept.append(claim)
         refs = []
         for i in supported:
             if i not in order:
@@ -95,8 +146,11 @@ def ground(draft: str, evidence: list[Passage]) -> Grounded:
                 supporting[i] = _best_sentence(claim, evidence[i - 1])
             refs.append(order[i])
         out_sentences.append(claim + " " + "".join(f"[{n}]" for n in refs))
+    if not anchored:  # nothing rests on the best evidence: the answer missed the point
+        off_topic.extend(kept)
+        out_sentences, order = [], {}
     citations = [_citation(n, evidence[i - 1], supporting[i]) for i, n in sorted(order.items(), key=lambda x: x[1])]
-    return Grounded(" ".join(out_sentences), citations, unsupported, dropped)
+    return Grounded(" ".join(out_sentences), citations, unsupported, dropped, off_topic)
 
 
 def _citation(n: int, p: Passage, sentence: ScoredSentence | None) -> Citation:

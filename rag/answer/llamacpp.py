@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 _SERVERS: dict[tuple, Any] = {}
 _LOAD_LOCK = threading.Lock()
 _DONE = object()
+STOP = ("\n\n",)  # answers are one short paragraph: a blank line starts something else
 
 
 def _threads(requested: int) -> int:
@@ -77,7 +78,7 @@ def stream_chat(server, messages: list[dict[str, str]], max_tokens: int = 160, t
                 stats: dict | None = None) -> Iterator[str]:
     """Stream the assistant's text for `messages`; fills `stats` (timings, token counts) at the end."""
     request = {"messages": messages, "stream": True, "max_tokens": max_tokens, "temperature": temperature,
-               "cache_prompt": True}
+               "cache_prompt": True, "stop": list(STOP)}
     chunks: queue.Queue = queue.Queue()
     stop = threading.Event()
     started = time.perf_counter()

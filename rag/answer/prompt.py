@@ -21,18 +21,29 @@ if TYPE_CHECKING:
 REFUSAL = "The articles do not say."
 
 SYSTEM_PROMPT = (
-    "You answer questions about news articles. Use only the numbered passages the user gives you.\n"
-    "Rules:\n"
-    "- Answer in one to three short sentences, in your own words.\n"
-    "- After every claim, put the number of the passage that supports it in square brackets, like [2].\n"
-    "- Use only facts written in the passages. Never add names, dates or numbers that are not there.\n"
-    f"- If the passages do not answer the question, reply only: {REFUSAL}"
+    "You answer questions about news articles, using only the numbered passages the user gives you.\n"
+    "Answer in one or two short sentences, in your own words, and keep the exact names, numbers and dates "
+    "of the passages. Put the number of the passage that supports each sentence at its end, like [2]. "
+    "Never add facts that are not in the passages.\n"
+    f"If the passages do not answer the question, reply only: {REFUSAL}"
 )
 
-ANSWER_INSTRUCTION = "Answer in one to three sentences. End each sentence with the number of its passage, like [1]."
-DEFAULT_PROMPT_TOKENS = 400
-_TEMPLATE_OVERHEAD = 20  # chat-template tokens around the two messages
+# One worked example (made up, about nothing in any corpus) after the system prompt: it shows a small
+# model the answer form better than rules do. It is constant, so it is cached with the system prompt.
+EXAMPLE_QUESTION = "When will work on the tram line start, and what will the line connect?"
+EXAMPLE_PASSAGES = (
+    "(2021-03-02) The Rivermouth city council approved a 45 million euro budget for a new tram line. [1]\n"
+    "(2021-03-02) Work on the line, which will link the harbour to the university, is expected to start in "
+    "April 2022. [2]"
+)
+EXAMPLE_ANSWER = "Work is expected to start in April 2022 [2]. The line will link the harbour to the university [2]."
 
+ANSWER_INSTRUCTION = "Answer briefly, with the passage numbers."
+DEFAULT_PROMPT_TOKENS = 400
+RELEVANCE_MARGIN = 0.2  # sentences scoring this far below the best one stay out of the prompt
+MIN_SENTENCES = 2  # ... unless fewer than this many are in
+MAX_SENTENCES = 6
+_TEMPLATE_OVERHEAD = 20  # chat-template tokens around the messages
 
 
 _LEAD = re.compile(r"[ \t]*\[(\d+)\][ \t]*")
@@ -98,16 +109,24 @@ def _candidates(question: str, evidence: list["Passage"]) -> list[_Candidate]:
     return out
 
 
-def select_excerpts(question: str, evidence: list["Passage"], budget: int) -> list[Excerpt]:
+def select_excerpts(question: str, evidence: list["Passage"], budget: int,
+                    margin: float = RELEVANCE_MARGIN, max_sentences: int = MAX_SENTENCES) -> list[Excerpt]:
     """The sentences of `evidence` that best answer `question`, within `budget` tokens.
 
-    Sentences are taken best first while they fit; each passage keeps its chosen sentences in
-    document order, joined by " … " where text was left out. Passages with nothing chosen are left
-    out of the prompt (their numbers are simply not used).
+    Sentences are taken best first while they fit, score within `margin` of the best one (at least
+    `MIN_SENTENCES` of them regardless) and number at most `max_sentences`: a small model copies from
+    whatever it is shown, so weak sentences are distractors, and every prompt token costs time.
+    Each passage keeps its chosen sentences in document order, joined by " … " where text was left
+    out; passages come best first. Passages with nothing chosen are left out of the prompt (their
+    numbers are simply not used).
     """
     chosen: dict[int, list[_Candidate]] = {}
-    used = 0
-    for cand in _candidates(question, evidence):
+    used = taken = 0
+    candidates = _candidates(question, evidence)
+    floor = candidates[0].score - margin if candidates else 0.0
+    for cand in candidates:
+        if taken >= max_sentences or (taken >= MIN_SENTENCES and cand.score < floor):
+            break
         cost = cand.tokens + (0 if cand.passage in chosen else _header_tokens(evidence[cand.passage]))
         if used + cost > budget:
             if used == 0:  # not even the best sentence fits: cut it to the budget
@@ -115,12 +134,12 @@ def select_excerpts(question: str, evidence: list["Passage"], budget: int) -> li
                 keep = max(1, len(words) * max(1, budget - cost + cand.tokens) // max(1, cand.tokens))
                 chosen[cand.passage] = [_Candidate(cand.score, cand.passage, cand.start, cand.end,
                                                    " ".join(words[:keep]) + " …", budget)]
-                used = budget
+                used, taken = budget, taken + 1
             continue
         chosen.setdefault(cand.passage, []).append(cand)
-        used += cost
+        used, taken = used + cost, taken + 1
     out = []
-    for i in sorted(chosen):
+    for i in sorted(chosen, key=lambda i: (-max(c.score for c in chosen[i]), i)):
         sents = sorted(chosen[i], key=lambda c: c.start)
         parts: list[str] = []
         prev_end = None
@@ -201,15 +220,28 @@ def trail_markers(pieces: Iterable[str]) -> Iterator[str]:
         yield rest
 
 
-def build_messages(question: str, evidence: list["Passage"],
-                   max_prompt_tokens: int = DEFAULT_PROMPT_TOKENS) -> list[dict[str, str]]:
-    """Chat messages (OpenAI shape) for `question` over `evidence`, about `max_prompt_tokens` long."""
-    fixed = count_tokens(SYSTEM_PROMPT) + count_tokens(user_message(question, [])) + _TEMPLATE_OVERHEAD
-    excerpts = select_excerpts(question, evidence, max(40, max_prompt_tokens - fixed))
+def prefix_messages() -> list[dict[str, str]]:
+    """The constant start of every conversation: system prompt and the worked example (cached)."""
     return [
         {"role": "system", "content": SYSTEM_PROMPT},
-        {"role": "user", "content": user_message(question, excerpts)},
+        {"role": "user", "content": f"Passages:\n{EXAMPLE_PASSAGES}\n\nQuestion: {EXAMPLE_QUESTION}\n\n"
+                                    f"{ANSWER_INSTRUCTION}"},
+        {"role": "assistant", "content": EXAMPLE_ANSWER},
     ]
+
+
+def build_messages(question: str, evidence: list["Passage"],
+                   max_prompt_tokens: int = DEFAULT_PROMPT_TOKENS) -> list[dict[str, str]]:
+    """Chat messages (OpenAI shape) for `question` over `evidence`.
+
+    `max_prompt_tokens` bounds the whole prompt; the question's own message (passages and question),
+    which is all a runtime with a prompt cache processes per question, is usually much shorter: only
+    the sentences within the relevance margin of the best one go in.
+    """
+    prefix = prefix_messages()
+    fixed = prompt_tokens(prefix) + count_tokens(user_message(question, []))
+    excerpts = select_excerpts(question, evidence, max(40, max_prompt_tokens - fixed))
+    return [*prefix, {"role": "user", "content": user_message(question, excerpts)}]
 
 
 def prompt_tokens(messages: list[dict[str, str]]) -> int:

@@ -1,6 +1,7 @@
 """The LLM prompt: numbered passages cut down to the sentences that matter, within the token budget."""
-from rag.answer.prompt import (ANSWER_INSTRUCTION, REFUSAL, SYSTEM_PROMPT, build_messages, prompt_tokens,
-                               select_excerpts, settings, trail_markers)
+from rag.answer.prompt import (ANSWER_INSTRUCTION, EXAMPLE_ANSWER, MAX_SENTENCES, REFUSAL, SYSTEM_PROMPT,
+                               build_messages, prefix_messages, prompt_tokens, select_excerpts, settings,
+                               trail_markers)
 from rag.config import Config
 from rag.types import Passage, ScoredSentence
 
@@ -18,10 +19,11 @@ def test_prompt_stays_within_the_budget_and_keeps_the_answer_sentence():
     evidence = [_passage(1, FILLER + key + " " + FILLER), _passage(2, FILLER * 2), _passage(3, FILLER)]
     messages = build_messages("How much did the bridge over the Danube cost?", evidence, max_prompt_tokens=400)
     assert prompt_tokens(messages) <= 400
-    user = messages[1]["content"]
+    user = messages[-1]["content"]
     assert key in user and user.startswith("Passages:\n")
     assert "\n\nQuestion: How much did the bridge over the Danube cost?\n\n" in user
     assert "…" in user, "left-out text is marked"
+    assert prompt_tokens(messages[-1:]) < 120, "filler far below the best sentence stays out"
 
 
 def test_numbers_are_those_of_the_evidence_list():
@@ -30,8 +32,8 @@ def test_numbers_are_those_of_the_evidence_list():
     excerpts = select_excerpts("How many visitors did the festival draw?", evidence, budget=60)
     by_n = {e.n: e for e in excerpts}
     assert 2 in by_n and "80,000" in by_n[2].text
-    user = build_messages("How many visitors did the festival draw?", evidence)[1]["content"]
-    assert "\nThe festival drew 80,000 visitors to the old town. [2]\n" in user
+    user = build_messages("How many visitors did the festival draw?", evidence)[-1]["content"]
+    assert "Passages:\nThe festival drew 80,000 visitors to the old town. [2]\n" in user, "best passage first"
     assert "\n(2024-05-14) Organisers said the festival will return next summer. [3]\n" in user
 
 
@@ -39,7 +41,7 @@ def test_sentences_repeated_by_overlapping_chunks_appear_once():
     shared = "The port handled a record 2 million containers last year."
     a = _passage(1, "Trade grew fast. " + shared, doc="d", start=0)
     b = _passage(2, shared + " Exports rose too.", doc="d", start=len("Trade grew fast. "))
-    user = build_messages("How many containers did the port handle?", [a, b])[1]["content"]
+    user = build_messages("How many containers did the port handle?", [a, b])[-1]["content"]
     assert user.count(shared) == 1
 
 
@@ -56,14 +58,38 @@ def test_chain_evidence_scores_decide_which_sentences_go_in():
 def test_a_single_overlong_sentence_is_cut_to_fit():
     long_sentence = " ".join(f"word{i}" for i in range(600)) + "."
     messages = build_messages("word5?", [_passage(1, long_sentence)], max_prompt_tokens=300)
-    assert prompt_tokens(messages) <= 330 and "…" in messages[1]["content"]
+    assert prompt_tokens(messages) <= 330 and "…" in messages[-1]["content"]
 
 
-def test_system_prompt_is_constant_and_asks_for_markers_and_refusal():
+def test_system_prompt_and_example_are_a_constant_prefix_that_asks_for_markers_and_refusal():
     a = build_messages("Who?", [_passage(1, "Anna met Bob.")])
     b = build_messages("Where?", [_passage(1, "They met in Oslo.")])
-    assert a[0] == b[0] == {"role": "system", "content": SYSTEM_PROMPT}
-    assert "[2]" in SYSTEM_PROMPT and REFUSAL in SYSTEM_PROMPT
+    assert a[:-1] == b[:-1] == prefix_messages()
+    assert a[0] == {"role": "system", "content": SYSTEM_PROMPT}
+    assert [m["role"] for m in a] == ["system", "user", "assistant", "user"]
+    assert "[2]" in SYSTEM_PROMPT and REFUSAL in SYSTEM_PROMPT and "[2]" in EXAMPLE_ANSWER
+
+
+def test_only_sentences_near_the_best_go_in_and_at_most_max_sentences():
+    def scored(texts_scores):
+        text, sents, pos = "", [], 0
+        for t, sc in texts_scores:
+            sents.append(ScoredSentence(t, pos, pos + len(t), sc))
+            text += t + " "
+            pos += len(t) + 1
+        p = _passage(1, text.strip())
+        p.evidence = sorted(sents, key=lambda x: -x.score)
+        return p
+
+    p = scored([("Best answer sentence here.", 0.9), ("Second sentence is close.", 0.8),
+                ("A weak line about nothing.", 0.3), ("Another weak line.", 0.2)])
+    text = select_excerpts("q?", [p], budget=300)[0].text
+    assert "Best answer" in text and "Second sentence" in text and "weak" not in text
+    # at least two sentences even when the runner-up is far behind (a list may continue there)
+    p = scored([("Best answer sentence here.", 0.9), ("A weak line about nothing.", 0.3), ("Another weak line.", 0.2)])
+    assert "A weak line" in select_excerpts("q?", [p], budget=300)[0].text
+    many = scored([(f"Sentence number {i} says something.", 0.9 - i / 100) for i in range(12)])
+    assert select_excerpts("q?", [many], budget=1000)[0].text.count("says something") == MAX_SENTENCES
 
 
 def test_settings_come_from_config_fields_or_extra():
@@ -84,5 +110,5 @@ def test_markers_written_at_line_start_move_to_the_line_end_while_streaming():
 
 
 def test_user_message_shows_the_citation_form_and_asks_for_it():
-    user = build_messages("When?", [_passage(1, "It opened in May.")])[1]["content"]
+    user = build_messages("When?", [_passage(1, "It opened in May.")])[-1]["content"]
     assert "It opened in May. [1]" in user and user.endswith(ANSWER_INSTRUCTION)
