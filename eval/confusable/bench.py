@@ -126,12 +126,21 @@ def llamaindex_default(corpus: Path, embedder) -> Callable[[str], list[tuple[str
     return lambda q: [(h.node.metadata.get("file_name", ""), h.node.get_content()) for h in retriever.retrieve(q)]
 
 
-def our_index(corpus: Path, work: Path, set_name: str, build: Build, log=print):
+def our_index(corpus: Path, work: Path, set_name: str, build: Build, log=print, cache=None):
+    """Open (and bring up to date) the index of one build; `cache` shares sentence vectors between builds."""
     from rag import RAG
 
     r = RAG.open(work / build.dirname(set_name), chroma_url="", **asdict(build))
     t0 = time.perf_counter()
-    report = r.index([corpus], progress=False)
+    if cache is None:
+        report = r.index([corpus], progress=False)
+    else:
+        cache.remember(r.store)
+        own, r.__dict__["embedder"] = r.embedder, cache
+        try:
+            report = r.index([corpus], progress=False)
+        finally:
+            r.__dict__["embedder"] = own  # queries are embedded by the model itself
     if report.chunks_added:
         log(f"{set_name}: indexed {build.dirname(set_name)} in {time.perf_counter() - t0:.0f} s")
     return r
@@ -163,12 +172,17 @@ def run(sets: list[str], work: Path, log=print, builds: Callable[[Build], bool] 
             if save:
                 save(results)
         opened: dict[Build, Any] = {}  # each index is brought up to date once per run
+        from rag.embed import load_embedder
+
+        from eval.confusable.sentence_cache import CachedEmbedder
+
+        cache = CachedEmbedder(load_embedder())
         for label, build, options, factory in todo:
             if label in results[set_name] or (builds and not builds(build)) or (labels and not labels(label)):
                 continue
             t0 = time.perf_counter()
             if build not in opened:
-                opened[build] = our_index(corpus, work, set_name, build, log)
+                opened[build] = our_index(corpus, work, set_name, build, log, cache)
             r = opened[build]
             retriever = HybridRetriever(r.store, r.embedder, options)
             search = factory(r, retriever, work / build.dirname(set_name)) if factory else \
