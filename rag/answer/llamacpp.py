@@ -20,7 +20,7 @@ import threading
 import time
 from typing import TYPE_CHECKING, Any, Iterator
 
-from rag.answer.prompt import build_messages, settings, trail_markers
+from rag.answer.prompt import STOP, build_messages, settings, trail_markers
 from rag.errors import RagError
 
 if TYPE_CHECKING:
@@ -30,7 +30,6 @@ if TYPE_CHECKING:
 _SERVERS: dict[tuple, Any] = {}
 _LOAD_LOCK = threading.Lock()
 _DONE = object()
-STOP = ("\n\n",)  # answers are one short paragraph: a blank line starts something else
 
 
 def _threads(requested: int) -> int:

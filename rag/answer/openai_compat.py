@@ -14,7 +14,7 @@ import os
 import time
 from typing import TYPE_CHECKING, Iterator
 
-from rag.answer.prompt import build_messages, settings, trail_markers
+from rag.answer.prompt import STOP, build_messages, settings, trail_markers
 from rag.errors import RagError
 
 if TYPE_CHECKING:
@@ -50,7 +50,8 @@ class OpenAIGenerator:
         self.llm = OpenAILike(model=self.model, api_base=self.base_url, api_key=key, is_chat_model=True,
                               context_window=max(self.settings["llm_ctx"], 2048),
                               max_tokens=self.settings["llm_max_tokens"],
-                              temperature=self.settings["llm_temperature"], max_retries=1, timeout=120.0)
+                              temperature=self.settings["llm_temperature"], max_retries=1, timeout=120.0,
+                              additional_kwargs={"stop": list(STOP)})
         self.last_stats: dict = {}
 
     def messages(self, question: str, evidence: list["Passage"]) -> list[dict[str, str]]:

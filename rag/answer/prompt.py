@@ -39,6 +39,7 @@ EXAMPLE_PASSAGES = (
 EXAMPLE_ANSWER = "Work is expected to start in April 2022 [2]. The line will link the harbour to the university [2]."
 
 ANSWER_INSTRUCTION = "Answer briefly, with the passage numbers."
+STOP = ["\n\n"]  # the answer is one short paragraph: a blank line starts something else
 DEFAULT_PROMPT_TOKENS = 400
 RELEVANCE_MARGIN = 0.2  # sentences scoring this far below the best one stay out of the prompt
 MIN_SENTENCES = 2  # ... unless fewer than this many are in

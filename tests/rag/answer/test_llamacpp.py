@@ -92,3 +92,12 @@ def test_chain_end_to_end_with_the_local_model(seeded_rag, config):
     # Unanswerable questions are refused from evidence, before the model runs.
     refused = chain.ask("Who won the 2022 FIFA World Cup?")
     assert refused.refused and "generate_ms" not in refused.timings_ms
+
+
+def test_generation_stops_at_a_blank_line(config):
+    gen = llamacpp.LlamaCppGenerator(config)
+    stats: dict = {}
+    text = "".join(llamacpp.stream_chat(gen.server, [{"role": "user", "content": "Write three short paragraphs about cats."}],
+                                        max_tokens=200, stats=stats))
+    assert text.strip() and "\n\n" not in text
+    assert stats["generated_tokens"] < 200, "stopped at the end of the first paragraph, not at max_tokens"
