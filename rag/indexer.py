@@ -84,7 +84,9 @@ def index_paths(paths: Iterable[str | os.PathLike], store: ChromaStore, embedder
 def _embed_document(doc: Document, embedder: Embedder, config: Config):
     """Chunk the document and embed its chunks and sentences: (chunks, chunk vectors, sentences, their vectors)."""
     title = doc.title if config.embed_title else ""
-    fits = (lambda text: embedder.fits(embedding_input(text, title))) if title else embedder.fits
+    # A chunk the model reads must fit with its title; with mean vectors the model reads sentences only.
+    titled = bool(title) and config.chunk_vectors == "embed"
+    fits = (lambda text: embedder.fits(embedding_input(text, title))) if titled else embedder.fits
     chunks = chunk_document(doc, config.chunk_tokens, config.chunk_overlap_sentences, fits=fits)
     sentences = evidence_sentences(doc.text)
     if config.chunk_vectors == "embed":
