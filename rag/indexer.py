@@ -2,7 +2,9 @@
 
 Per file: unchanged content is skipped, changed content replaces the old chunks, a file whose content
 is already indexed under another name is not indexed twice, and files gone from a folder that is
-re-indexed are removed from the store. Problems with one file never stop the others.
+re-indexed are removed from the store. Problems with one file never stop the others. A file whose size
+and modification time are those recorded when it was indexed is not even read again (PDF extraction is
+the slow part of a re-run); any other file is read, and its content hash decides.
 
 Every sentence is embedded (the store keeps its vector for evidence scoring). A chunk's vector is, by
 `chunk_vectors`, either a model pass over the chunk ("embed", headed by the title when `embed_title`) or
@@ -44,14 +46,26 @@ def index_paths(paths: Iterable[str | os.PathLike], store: ChromaStore, embedder
         known = store.documents()
         by_path = {d["path"]: d for d in known}
         by_id = {d["doc_id"]: d for d in known}
-        for item in load_documents(files):
+        stamps = {str(f): file_stamp(f) for f in files}
+        to_read = []
+        for f in files:
+            entry = by_path.get(str(f))
+            if entry and entry.get("stamp") and entry["stamp"] == stamps[str(f)]:
+                report.unchanged.append(entry["name"])
+                bar(entry["name"], 0)
+            else:
+                to_read.append(f)
+        for item in load_documents(to_read):
             if isinstance(item, Skipped):
                 _skip(report, item)
                 bar(item.path.name, 0)
                 continue
             doc = item
+            doc.stamp = stamps.get(doc.path, "")
             old = by_path.get(doc.path)
             if old and old["doc_id"] == doc.doc_id:
+                if doc.stamp and old.get("stamp") != doc.stamp:
+                    store.set_stamp(doc.doc_id, doc.stamp)  # touched, or indexed before stamps: next time, skip
                 report.unchanged.append(doc.name)
                 bar(doc.name, 0)
                 continue
@@ -79,6 +93,15 @@ def index_paths(paths: Iterable[str | os.PathLike], store: ChromaStore, embedder
         sync_lexical_index(store)  # the BM25 copy follows the store (rebuilt only when it changed)
     bar.close()
     return report
+
+
+def file_stamp(path: str | os.PathLike) -> str:
+    """Size and modification time (ns) of a file, taken before it is read; "" if it cannot be stat'ed."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return ""
+    return f"{st.st_size}:{st.st_mtime_ns}"
 
 
 def _embed_document(doc: Document, embedder: Embedder, config: Config):

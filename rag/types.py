@@ -20,10 +20,11 @@ class Document:
     date: str = ""  # ISO date (YYYY-MM-DD) when the text gives one
     source: str = ""  # publisher / "Source:" line when the text gives one
     extra: dict[str, Any] = field(default_factory=dict)
+    stamp: str = ""  # "size:mtime_ns" of the file when it was read: re-indexing skips reading it while unchanged
 
     def metadata(self) -> dict[str, Any]:
         return {"doc_id": self.doc_id, "name": self.name, "path": self.path, "title": self.title,
-                "date": self.date, "source": self.source}
+                "date": self.date, "source": self.source, "stamp": self.stamp}
 
 
 @dataclass

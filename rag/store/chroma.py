@@ -159,7 +159,7 @@ class ChromaStore:
     def documents(self) -> list[dict[str, Any]]:
         got = self.collection.get(where={"chunk": 0}, include=["metadatas"])
         docs = [{"doc_id": m.get(DOC_KEY, ""),
-                 **{k: m.get(k, "") for k in ("name", "path", "title", "date", "source", "n_chunks")}}
+                 **{k: m.get(k, "") for k in ("name", "path", "title", "date", "source", "n_chunks", "stamp")}}
                 for m in got["metadatas"] or []]
         return sorted(docs, key=lambda d: d["name"])
 
@@ -239,6 +239,10 @@ class ChromaStore:
                                   excluded_embed_metadata_keys=list(meta), excluded_llm_metadata_keys=list(meta),
                                   relationships={NodeRelationship.SOURCE: RelatedNodeInfo(node_id=doc.doc_id)}))
         self.vector_store.add(nodes)
+
+    def set_stamp(self, doc_id: str, stamp: str) -> None:
+        """Record the file stamp of an indexed document (on its catalogue entry, the first chunk)."""
+        self.collection.update(ids=[Chunk(doc_id, 0, "", 0, 0, 0).chunk_id], metadatas=[{"stamp": stamp}])
 
     def forget_cached(self) -> None:
         """Drop vectors cached for queries (a re-index with other chunking may reuse a chunk id)."""

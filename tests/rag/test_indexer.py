@@ -74,3 +74,30 @@ def test_delete_by_name_removes_chunks_and_sentences(fresh, corpus):
     assert name not in [d["name"] for d in fresh.documents()]
     assert fresh.store.sentences.count() < sentences
     assert fresh.delete(name) == 0
+
+
+def test_unchanged_files_are_not_read_again_and_touched_ones_are(fresh, corpus, monkeypatch):
+    import os
+
+    import rag.indexer as indexer
+
+    fresh.index([corpus], progress=False)
+    read: list[str] = []
+    real = indexer.load_documents
+    monkeypatch.setattr(indexer, "load_documents", lambda files: (read.extend(p.name for p in files), real(files))[1])
+    again = fresh.index([corpus], progress=False)
+    assert len(again.unchanged) == 5 and read == []  # size and mtime as recorded: nothing read
+
+    touched = next(corpus.glob("002_*"))
+    st = touched.stat()
+    os.utime(touched, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))  # same content, new time
+    third = fresh.index([corpus], progress=False)
+    assert read == [touched.name] and len(third.unchanged) == 5 and not third.replaced  # read, hash decides
+    read.clear()
+    assert len(fresh.index([corpus], progress=False).unchanged) == 5 and read == []  # its new stamp is kept
+
+    edited = next(corpus.glob("004_*"))
+    edited.write_text(edited.read_text(encoding="utf-8").replace("over 300 police", "over 450 police"),
+                      encoding="utf-8")
+    fourth = fresh.index([corpus], progress=False)
+    assert read == [edited.name] and fourth.replaced == [edited.name]
