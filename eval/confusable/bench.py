@@ -56,10 +56,13 @@ class Build:
             (f"-{self.chunk_vectors}" if self.chunk_vectors != "embed" else "")
 
 
-B = Build()
-# (label, index build, options): the product default first among its build.
+# The build the rows vary from: 180-token chunks, one sentence of overlap, each chunk embedded as it is.
+# The product default (Config: title embedded) is the row marked "(default)"; "default, …" rows are the
+# default retrieval (hybrid + evidence + dates + dedup) over another build.
+B = Build(chunk_tokens=180, chunk_overlap_sentences=1, embed_title=False, chunk_vectors="embed")
+# (label, index build, options)
 CONFIGS: list[tuple[str, Build, RetrievalOptions]] = [
-    ("hybrid + evidence + dates + dedup (default)", B, DEFAULT),
+    ("hybrid + evidence + dates + dedup", B, DEFAULT),
     ("dense only", B, DEFAULT.with_(mode="dense", **PLAIN)),
     ("dense + evidence re-rank (foundation)", B, DEFAULT.with_(mode="dense", dedup=0.0, date_bonus=0.0)),
     ("BM25 only", B, DEFAULT.with_(mode="bm25", **PLAIN)),
@@ -70,13 +73,15 @@ CONFIGS: list[tuple[str, Build, RetrievalOptions]] = [
     ("hybrid + evidence + dates", B, DEFAULT.with_(dedup=0.0)),
     ("default + fused score 0.3", B, DEFAULT.with_(fusion_weight=0.3)),
     ("default + fused score 0.15", B, DEFAULT.with_(fusion_weight=0.15)),
-    ("default, title embedded with each chunk", B.with_(embed_title=True), DEFAULT),
+    ("hybrid + evidence + dates + dedup, title embedded (default)", B.with_(embed_title=True), DEFAULT),
     ("dense only, title embedded", B.with_(embed_title=True), DEFAULT.with_(mode="dense", **PLAIN)),
+    ("default, title embedded + fused score 0.3", B.with_(embed_title=True), DEFAULT.with_(fusion_weight=0.3)),
     ("default, chunk vector = mean of its sentence vectors", B.with_(chunk_vectors="mean"), DEFAULT),
     ("dense only, mean of sentence vectors", B.with_(chunk_vectors="mean"), DEFAULT.with_(mode="dense", **PLAIN)),
     ("default, chunk vector = token-weighted mean", B.with_(chunk_vectors="mean-tokens"), DEFAULT),
     ("dense only, token-weighted mean", B.with_(chunk_vectors="mean-tokens"),
      DEFAULT.with_(mode="dense", **PLAIN)),
+    ("default, title + mean of sentence vectors", B.with_(embed_title=True, chunk_vectors="mean"), DEFAULT),
     ("default, chunks of 120 tokens", B.with_(chunk_tokens=120), DEFAULT),
     ("default, chunks of 256 tokens", B.with_(chunk_tokens=256), DEFAULT),
     ("default, no sentence overlap", B.with_(chunk_overlap_sentences=0), DEFAULT),

@@ -31,7 +31,7 @@ class CountingEmbedder:
 
 
 def test_title_is_embedded_with_each_chunk_but_not_stored(tmp_path):
-    rag = RAG.open(tmp_path / "idx", embed_title=True)
+    rag = RAG.open(tmp_path / "idx", embed_title=True, chunk_vectors="embed")
     rag.index([ARTICLE], progress=False)
     title = rag.documents()[0]["title"]
     rows = stored(rag)
@@ -46,7 +46,7 @@ def test_title_is_embedded_with_each_chunk_but_not_stored(tmp_path):
 
 
 def test_mean_chunk_vectors_cost_no_chunk_pass_and_follow_the_sentences(tmp_path):
-    plain = RAG.open(tmp_path / "embed")
+    plain = RAG.open(tmp_path / "embed", embed_title=False, chunk_vectors="embed")
     counting = CountingEmbedder(plain.embedder)
     plain.__dict__["embedder"] = counting
     plain.index([ARTICLE], progress=False)
@@ -54,7 +54,7 @@ def test_mean_chunk_vectors_cost_no_chunk_pass_and_follow_the_sentences(tmp_path
     sentences = plain.store.sentences.count()
     assert embedded == plain.count() + sentences
 
-    mean = RAG.open(tmp_path / "mean", chunk_vectors="mean")
+    mean = RAG.open(tmp_path / "mean", embed_title=False, chunk_vectors="mean")
     counting = CountingEmbedder(mean.embedder)
     mean.__dict__["embedder"] = counting
     mean.index([ARTICLE], progress=False)
