@@ -94,10 +94,20 @@ def test_chain_end_to_end_with_the_local_model(seeded_rag, config):
     assert refused.refused and "generate_ms" not in refused.timings_ms
 
 
+PARAGRAPH_PROMPTS = ["Copy this text exactly:\n\nThe cat sat.\n\nThe dog ran.\n\nThe bird flew.",
+                     "Write a letter to a friend with a greeting line, a body and a signature.",
+                     "Write three short paragraphs about cats."]
+
+
 def test_generation_stops_at_a_blank_line(config):
     gen = llamacpp.LlamaCppGenerator(config)
-    stats: dict = {}
-    text = "".join(llamacpp.stream_chat(gen.server, [{"role": "user", "content": "Write three short paragraphs about cats."}],
-                                        max_tokens=200, stats=stats))
+
+    def unstopped(prompt):
+        request = {"messages": [{"role": "user", "content": prompt}], "max_tokens": 120, "temperature": 0.0}
+        return gen.server.handle_chat_completions(request)["choices"][0]["message"]["content"]
+
+    # a prompt that makes the small model write a blank line when nothing stops it
+    prompt = next((p for p in PARAGRAPH_PROMPTS if "\n\n" in unstopped(p)), None)
+    assert prompt is not None
+    text = "".join(llamacpp.stream_chat(gen.server, [{"role": "user", "content": prompt}], max_tokens=120))
     assert text.strip() and "\n\n" not in text
-    assert stats["generated_tokens"] < 200, "stopped at the end of the first paragraph, not at max_tokens"
