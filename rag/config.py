@@ -24,7 +24,7 @@ class Config:
     embed_batch_size: int = 32
     chunk_tokens: int = 180  # cl100k tokens; MiniLM reads at most 256 word pieces
     chunk_overlap_sentences: int = 1
-    embed_title: bool = False  # embed "title\n\nchunk" for each chunk (stored and shown text stays the chunk)
+    embed_title: bool = True  # embed "title\n\nchunk" for each chunk (stored and shown text stays the chunk)
     chunk_vectors: str = "embed"  # "embed": a model pass per chunk; "mean" / "mean-tokens": normalised
     #   (token-weighted) mean of the chunk's sentence vectors, which indexing computes anyway
     top_k: int = 5  # passages handed to the answerer
