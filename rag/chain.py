@@ -84,7 +84,7 @@ class Chain:
                 pieces.append(piece)
                 yield piece
             timings["generate_ms"] = (time.perf_counter() - t1) * 1000
-            grounded = ground("".join(pieces), passages)
+            grounded = ground("".join(pieces), passages, question=query)
             if (grounded.unsupported or not grounded.citations) and name != "extractive":
                 # the evidence check passed, so the extractive answer exists: use it rather than refuse
                 answer.backend = f"{name}->extractive"
