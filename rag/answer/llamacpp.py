@@ -20,7 +20,7 @@ import threading
 import time
 from typing import TYPE_CHECKING, Any, Iterator
 
-from rag.answer.prompt import STOP, build_messages, settings, trail_markers
+from rag.answer.prompt import STOP, build_messages, prefix_messages, settings, trail_markers
 from rag.errors import RagError
 
 if TYPE_CHECKING:
@@ -153,6 +153,12 @@ class LlamaCppGenerator:
 
     def messages(self, question: str, evidence: list["Passage"]) -> list[dict[str, str]]:
         return build_messages(question, evidence, self.settings["llm_prompt_tokens"])
+
+    def warm_up(self) -> None:
+        """Load the model and process the constant prompt start (system prompt and worked example), so
+        the first question only pays for its own passages. One generated token; safe to call again."""
+        for _ in stream_chat(self.server, prefix_messages()[:2], 1, 0.0):
+            pass
 
     def stream(self, question: str, evidence: list["Passage"]) -> Iterator[str]:
         self.last_stats = {}

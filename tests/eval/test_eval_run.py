@@ -10,6 +10,7 @@ import pytest
 from eval import baseline as bl
 from eval.cli import DEFAULT_GOLD, configure
 from eval.runner import DEFAULT_CORPUS, corpus_names
+from tests.conftest import DEFAULT_GENERATOR
 
 pytestmark = pytest.mark.slow
 
@@ -28,11 +29,12 @@ def run_cli(*argv):
 
 
 def test_default_run_has_the_stable_shape_and_passes_the_gate(seeded_index, tmp_path, capsys):
+    """The gate on the product's default configuration, answer backend included (the suite pins extractive)."""
     baseline = tmp_path / "baseline.json"
     shutil.copy(bl.DEFAULT_BASELINE, baseline)
     out, report = tmp_path / "out.json", tmp_path / "report.md"
     rc = run_cli("--gold", DEFAULT_GOLD, "--index", seeded_index, "--json", out, "--report", report,
-                 "--check", "--baseline", baseline, "--update-baseline")
+                 "--check", "--baseline", baseline, "--update-baseline", "--generator", DEFAULT_GENERATOR)
     captured = capsys.readouterr()
     assert rc == 0, captured.err
     assert "eval gate passed" in captured.out

@@ -61,3 +61,24 @@ def test_missing_index_says_how_to_build_one(tmp_path):
 def test_empty_question_is_a_clear_error(cli_index):
     proc = rag("ask", "  ", index=cli_index)
     assert proc.returncode == 1 and "type a question" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_default_backend_answers_the_sample_question_in_its_own_words_with_valid_citations(cli_index):
+    """The product default (a local LLM, not the suite's pinned extractive): fluent, cited, grounded."""
+    from rag import models
+    from rag.config import Config
+    from tests.conftest import DEFAULT_GENERATOR
+
+    models.pull(Config.load().llm_model or models.DEFAULT_MODEL)  # idempotent; setup.sh has done it already
+    env = {k: v for k, v in os.environ.items() if k != "RAG_GENERATOR"}
+    proc = subprocess.run([sys.executable, "-m", "rag.cli", "ask", "--json", SAMPLE_QUESTION, "--index",
+                           str(cli_index)], capture_output=True, text=True, timeout=600, cwd=ROOT, env=env)
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["backend"] == DEFAULT_GENERATOR == "llamacpp", data["backend"]  # written by the model itself
+    assert not data["refused"] and data["citations"]
+    markers = {int(n) for n in re.findall(r"\[(\d+)\]", data["answer"])}
+    assert markers == {c["n"] for c in data["citations"]}
+    passages = " ".join(c["text"] for c in data["citations"])
+    named = [g for g in ("BLA", "TTP", "ISIS", "Taliban", "Baloch") if g in data["answer"]]
+    assert named and all(g in passages for g in named)  # names groups, each found in a cited passage

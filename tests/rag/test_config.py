@@ -8,7 +8,7 @@ def test_defaults_then_toml_then_env_then_arguments(tmp_path, monkeypatch):
     monkeypatch.setenv("RAG_COLLECTION", "from-env")
     config = Config.load(min_evidence=0.3)
     assert (config.top_k, config.collection, config.min_evidence) == (7, "from-env", 0.3)
-    assert Config().generator == "extractive" and Config().chroma_url == ""
+    assert Config().generator == "llamacpp" and Config().chroma_url == ""
 
 
 def test_unknown_keys_are_kept_as_extra(tmp_path, monkeypatch):

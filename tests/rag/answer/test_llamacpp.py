@@ -54,6 +54,15 @@ def test_model_loads_once_and_the_system_prompt_cache_is_reused(config):
     assert second.last_stats["cached_tokens"] >= len(SYSTEM_PROMPT) // 6
 
 
+def test_warm_up_caches_the_fixed_prompt_start_for_the_first_question(config):
+    # A context of its own so no earlier test's cache counts; the model file is the one pulled above.
+    fresh = Config.load(generator="llamacpp", llm_model=SMALL, llm_max_tokens=24, llm_ctx=1536)
+    gen = llamacpp.LlamaCppGenerator(fresh)
+    gen.warm_up()
+    list(gen.stream("When does work on the tram start?", _evidence()))
+    assert gen.last_stats["cached_tokens"] >= len(SYSTEM_PROMPT) // 6
+
+
 def test_closing_the_stream_cancels_generation(config):
     gen = llamacpp.LlamaCppGenerator(config.replace(llm_max_tokens=400))
     assert gen.settings["llm_max_tokens"] == 400
