@@ -85,11 +85,15 @@ class RAG:
         return self.store.documents()
 
     def delete(self, name_or_doc_id: str) -> int:
+        from rag.retrieve.bm25 import sync_lexical_index
+
         removed = 0
         with self.store.writing():
             for doc in self.store.documents():
                 if name_or_doc_id in (doc["name"], doc["doc_id"], doc["path"]):
                     removed += self.store.delete_doc(doc["doc_id"])
+            if removed:
+                sync_lexical_index(self.store)  # this process's BM25 copy follows at once
         return removed
 
     def count(self) -> int:

@@ -25,7 +25,8 @@ from rag.retrieve.lexical import content_tokens
 from rag.store.chroma import DOC_KEY, ChromaStore, date_number
 from rag.types import Passage
 
-RECHECK_SECONDS = 30.0  # full fingerprint check at most this often; the chunk count is checked every query
+RECHECK_SECONDS = 30.0  # full fingerprint check at most this often
+COUNT_SECONDS = 1.0  # the chunk count (a cheap check for another process's writes) at most this often
 _META_KEYS = ("name", "title", "date", "source", "start", "end", "date_num")
 _INDEXES: dict[str, "BM25Index"] = {}
 _INDEXES_LOCK = threading.Lock()
@@ -82,6 +83,7 @@ class BM25Index:
         self.metas: list[dict[str, Any]] = []
         self.fingerprint = ""
         self._checked_at = 0.0
+        self._counted_at = 0.0
 
     # ---------------------------------------------------------------- freshness
     def ensure_fresh(self, force: bool = False) -> None:
@@ -89,7 +91,10 @@ class BM25Index:
         with self._lock:
             now = time.monotonic()
             if self.fingerprint and not force:
+                if now - self._counted_at < COUNT_SECONDS:
+                    return
                 recent = now - self._checked_at < RECHECK_SECONDS
+                self._counted_at = now
                 if recent and self.store.count() == len(self.ids):
                     return
             current = store_fingerprint(self.store)
