@@ -70,13 +70,14 @@ def _examples(docs: list[dict], config: Any) -> list[str]:
 
 
 def build_app(rag: Any = None, opener: Any = None, examples: list[str] | None = None,
-              defer_library: bool = False):
+              defer_library: bool = False, warm_up: bool = True):
     """Build the UI around a RAG façade (or an `opener` called on first use, so a missing store is
     reported in the chat instead of stopping the app). With `defer_library`, the page is served before
     the store is opened (importing Chroma takes about a second) and the article list, header and
     title-based examples arrive when the page loads."""
     handle = chat.RagHandle(rag, opener)
-    threading.Thread(target=chat.warm_up, args=(handle,), daemon=True, name="rag-warm-up").start()
+    if warm_up:
+        start_warm_up(handle)
     config = handle.config
     docs, problem = ([], "") if defer_library else library.documents(handle)
     given_examples = examples
@@ -222,7 +223,12 @@ def build_app(rag: Any = None, opener: Any = None, examples: list[str] | None = 
                                     history=pairs)
 
         gr.api(ask_api, api_name="ask")
+    demo.rag_handle = handle
     return demo
+
+
+def start_warm_up(handle: "chat.RagHandle") -> None:
+    threading.Thread(target=chat.warm_up, args=(handle,), daemon=True, name="rag-warm-up").start()
 
 
 def style() -> dict[str, Any]:
@@ -266,9 +272,13 @@ def launch(rag: Any = None, host: str = "127.0.0.1", port: int = 7860, index_dir
     warning = bind_warning(host, port, auth)
     if warning:
         print(warning, file=sys.stderr)
-    demo = build_app(rag, opener=opener, defer_library=rag is None)
+    # The model and store load after the server is up, so they do not delay the page (2 cores).
+    demo = build_app(rag, opener=opener, defer_library=rag is None, warm_up=False)
     demo.queue(default_concurrency_limit=4)
     demo.launch(server_name=host, server_port=int(port), share=False, auth=auth, ssr_mode=False,
-                prevent_thread_lock=not block, quiet=quiet, show_error=True, mcp_server=False,
+                prevent_thread_lock=True, quiet=quiet, show_error=True, mcp_server=False,
                 footer_links=["api"], run_history=False, **style(), **kwargs)
+    start_warm_up(demo.rag_handle)
+    if block:
+        demo.block_thread()
     return demo
