@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import sys
 import threading
 from collections import OrderedDict
 from pathlib import Path
@@ -76,8 +77,10 @@ def date_number(iso: str) -> int:
     return int(digits) if len(digits) == 8 and digits.isdigit() else 0
 
 
-# The model every index was built with before indexes recorded theirs.
+# The model every index was built with before indexes recorded theirs; likewise the chunk-vector options.
 LEGACY_MODEL_ID = "all-MiniLM-L6-v2"
+LEGACY_BUILD = {"embed_title": False, "chunk_vectors": "embed"}
+_WARNED: set[str] = set()  # indexes whose build-option mismatch was already reported in this process
 
 
 class ChromaStore:
@@ -102,6 +105,7 @@ class ChromaStore:
                              f"{config.chroma_url or config.index_dir}: {err}") from err
         for collection in (self.collection, self.sentences):
             self._check_model(collection)
+        self._check_build_options()
         self._vector_store = None
         self._cache_lock = threading.Lock()
         self._sentence_cache: OrderedDict[str, list[tuple[int, int, np.ndarray]]] = OrderedDict()
@@ -128,6 +132,28 @@ class ChromaStore:
             f"uses {self.model_id!r} (embed_model = {self.config.embed_model!r}); vectors of two models cannot "
             f"be mixed. Either set embed_model back (e.g. RAG_EMBED_MODEL={_config_name(built_with)}), or "
             f"re-index with the new model into a new folder: rag index --index NEW_DIR <your articles>")
+
+    def _check_build_options(self) -> None:
+        """Record how chunk vectors are made (in an empty collection); warn when an index was built otherwise.
+
+        Unlike the model, these only change which text a chunk vector summarises, so a mismatch is allowed
+        (documents indexed later follow the new setting) but said once, with how to rebuild.
+        """
+        wanted = {"embed_title": bool(self.config.embed_title), "chunk_vectors": self.config.chunk_vectors}
+        meta = dict(self.collection.metadata or {})
+        if self.collection.count() == 0:
+            if any(meta.get(k) != v for k, v in wanted.items()):
+                meta.pop("hnsw:space", None)
+                self.collection.modify(metadata={**meta, **wanted})
+            return
+        built = {k: meta.get(k, LEGACY_BUILD[k]) for k in wanted}
+        changed = [f"{k}={built[k]!r} (now {wanted[k]!r})" for k in wanted if built[k] != wanted[k]]
+        where = self.config.chroma_url or str(Path(self.config.index_dir).resolve())
+        if changed and where not in _WARNED:
+            _WARNED.add(where)
+            print(f"note: the index at {where} was built with {', '.join(changed)}; documents already in it "
+                  f"keep their vectors until re-indexed. For the current setting everywhere, index into a new "
+                  f"folder: rag index --index NEW_DIR <your articles>", file=sys.stderr)
 
     @property
     def vector_store(self):

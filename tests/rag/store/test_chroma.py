@@ -49,3 +49,20 @@ def test_cached_vectors_and_records_equal_what_chroma_holds_and_writes_clear_the
     rag_.delete(docs[0])
     assert not store._sentence_cache and not store._chunk_cache and not store._record_cache
     assert store.sentence_vectors([docs[0]]) == {docs[0]: []}  # gone from Chroma, not served from memory
+
+
+def test_an_index_built_with_other_chunk_vector_options_is_used_with_a_note(tmp_path, seeds_dir, capsys):
+    from rag.store import chroma
+
+    built = RAG.open(tmp_path / "i", embed_title=False)
+    built.index([next(seeds_dir.glob("004_*"))], progress=False)
+    assert built.store.collection.metadata["embed_title"] is False
+    capsys.readouterr()
+    drop_client_cache()
+    chroma._WARNED.clear()
+    same = RAG.open(tmp_path / "i", embed_title=False)
+    assert "was built with" not in capsys.readouterr().err
+    now = RAG.open(tmp_path / "i", embed_title=True)
+    err = capsys.readouterr().err
+    assert "embed_title=False (now True)" in err and "rag index --index NEW_DIR" in err
+    assert now.count() == same.count() and now.retrieve("Pakistan counterterrorism dialogue")  # still usable
