@@ -1,8 +1,8 @@
 """The embedding model: loaded once per process, from a local folder, never from a hub.
 
 `Embedder` is the narrow interface the rest of the code uses (`embed`, `embed_query`, `fits`, `dim`,
-`model_id`); `as_llama_embedding` adapts it to LlamaIndex so the retrieval chain shares the same loaded
-model. Two implementations of all-MiniLM-L6-v2, chosen by `Config.embed_model`:
+`model_id`); `as_llama_embedding` adapts it to LlamaIndex (the benchmarks' plain LlamaIndex pipelines use
+it to share the same loaded model). Two implementations of all-MiniLM-L6-v2, chosen by `Config.embed_model`:
 
 - "minilm": the float model through sentence-transformers (torch);
 - "minilm-onnx": its int8 ONNX export through ONNX Runtime (`rag/embed_onnx.py`): torch is never imported.

@@ -104,15 +104,5 @@ def score_sentences(question: str, passages: list[Passage], embedder: Embedder,
         p.evidence = sorted(scored, key=lambda x: x.score, reverse=True)
 
 
-def rerank(passages: list[Passage], top_k: int) -> list[Passage]:
-    """Order scored candidates by their best sentence's evidence, blended with the passage's similarity."""
-
-    def key(p: Passage) -> float:
-        best = p.evidence[0].score if p.evidence else 0.0
-        return 0.6 * best + 0.4 * p.score
-
-    return sorted(passages, key=key, reverse=True)[:top_k]
-
-
 def best_evidence(passages: list[Passage]) -> float:
     return max((p.evidence[0].score for p in passages if p.evidence), default=0.0)

@@ -204,50 +204,49 @@ class ChromaStore:
 
     def sentence_vectors(self, doc_ids: list[str]) -> dict[str, list[tuple[int, int, np.ndarray]]]:
         """doc_id -> [(start, end, vector)] for the given documents (read once per process, then cached)."""
-        wanted = sorted(set(doc_ids))
-        with self._cache_lock:
-            out = {d: self._sentence_cache[d] for d in wanted if d in self._sentence_cache}
-        missing = [d for d in wanted if d not in out]
-        if missing:
+        def fetch(missing: list[str]) -> dict[str, list[tuple[int, int, np.ndarray]]]:
             where = {DOC_KEY: {"$in": missing}} if len(missing) > 1 else {DOC_KEY: missing[0]}
             got = self.sentences.get(where=where, include=["embeddings", "metadatas"])
             fetched: dict[str, list[tuple[int, int, np.ndarray]]] = {d: [] for d in missing}
-            vectors = got["embeddings"] if got["embeddings"] is not None else []
-            for meta, vector in zip(got["metadatas"] or [], vectors):
+            for meta, vector in zip(got["metadatas"] or [], _embeddings(got)):
                 fetched.setdefault(meta[DOC_KEY], []).append(
                     (int(meta["start"]), int(meta["end"]), np.asarray(vector, dtype=np.float32)))
-            out.update(fetched)
-            _remember(self._sentence_cache, fetched, CACHED_DOCS, self._cache_lock)
-        with self._cache_lock:
-            for d in out:
-                if d in self._sentence_cache:
-                    self._sentence_cache.move_to_end(d)
-        return out
+            return fetched
+
+        return self._cached(self._sentence_cache, sorted(set(doc_ids)), fetch, CACHED_DOCS)
 
     def chunk_records(self, chunk_ids: list[str]) -> dict[str, tuple[str, dict[str, Any]]]:
         """chunk id -> (text, metadata), cached: a nearest-neighbour query then needs only ids and
         distances from Chroma, which is several times faster than having it return texts and metadata."""
-        with self._cache_lock:
-            out = {c: self._record_cache[c] for c in chunk_ids if c in self._record_cache}
-        missing = [c for c in dict.fromkeys(chunk_ids) if c not in out]
-        if missing:
+        def fetch(missing: list[str]) -> dict[str, tuple[str, dict[str, Any]]]:
             got = self.collection.get(ids=missing, include=["documents", "metadatas"])
-            fetched = {i: (t or "", m or {}) for i, t, m in zip(got["ids"], got["documents"], got["metadatas"])}
-            out.update(fetched)
-            _remember(self._record_cache, fetched, CACHED_CHUNKS, self._cache_lock)
-        return out
+            return {i: (t or "", m or {}) for i, t, m in zip(got["ids"], got["documents"], got["metadatas"])}
+
+        return self._cached(self._record_cache, chunk_ids, fetch, CACHED_CHUNKS)
 
     def chunk_vectors(self, chunk_ids: list[str]) -> dict[str, np.ndarray]:
         """chunk id -> its stored vector (cached like sentence vectors)."""
-        with self._cache_lock:
-            out = {c: self._chunk_cache[c] for c in chunk_ids if c in self._chunk_cache}
-        missing = [c for c in dict.fromkeys(chunk_ids) if c not in out]
-        if missing:
+        def fetch(missing: list[str]) -> dict[str, np.ndarray]:
             got = self.collection.get(ids=missing, include=["embeddings"])
-            vectors = got["embeddings"] if got["embeddings"] is not None else []
-            fetched = {i: np.asarray(v, dtype=np.float32) for i, v in zip(got["ids"], vectors)}
+            return {i: np.asarray(v, dtype=np.float32) for i, v in zip(got["ids"], _embeddings(got))}
+
+        return self._cached(self._chunk_cache, chunk_ids, fetch, CACHED_CHUNKS)
+
+    def _cached(self, cache: OrderedDict, keys: list[str], fetch, limit: int) -> dict:
+        """Values for `keys`: from `cache` (least recently used dropped past `limit`), the rest by `fetch`."""
+        keys = list(dict.fromkeys(keys))
+        with self._cache_lock:
+            out = {k: cache[k] for k in keys if k in cache}
+            for k in out:
+                cache.move_to_end(k)
+        missing = [k for k in keys if k not in out]
+        if missing:
+            fetched = fetch(missing)
             out.update(fetched)
-            _remember(self._chunk_cache, fetched, CACHED_CHUNKS, self._cache_lock)
+            with self._cache_lock:
+                cache.update(fetched)
+                while len(cache) > limit:
+                    cache.popitem(last=False)
         return out
 
     def _add_chunks(self, doc: Document, chunks: list[Chunk], embeddings: np.ndarray) -> None:
@@ -297,11 +296,9 @@ class ChromaStore:
             offset += page
 
 
-def _remember(cache: OrderedDict, items: dict, limit: int, lock: threading.Lock) -> None:
-    with lock:
-        cache.update(items)
-        while len(cache) > limit:
-            cache.popitem(last=False)
+def _embeddings(got: dict) -> Any:
+    """Chroma returns embeddings as an array, or None when there are none (its truth value is ambiguous)."""
+    return got["embeddings"] if got["embeddings"] is not None else []
 
 
 def _config_name(model_id: str) -> str:
