@@ -82,20 +82,25 @@ def score_sentences(question: str, passages: list[Passage], embedder: Embedder,
     asked = frozenset(w.lower() for w in re.findall(r"[A-Za-z]+", question))
     q = query_vector if query_vector is not None else embedder.embed_query(question)
     stored = stored or {}
+    by_span: dict[str, dict[tuple[int, int], np.ndarray]] = {}  # per document, built once per question
     per_passage: list[list[tuple[Sentence, np.ndarray | None]]] = []
     missing: list[Sentence] = []
     for p in passages:
-        known = {(a, b): v for a, b, v in stored.get(p.doc_id, []) if p.start <= a and b <= p.end}
-        sents = passage_sentences(p.text, p.start)
-        rows = [(s, known.get((s.start, s.end))) for s in sents]
+        known = by_span.get(p.doc_id)
+        if known is None:
+            known = by_span[p.doc_id] = {(a, b): v for a, b, v in stored.get(p.doc_id, [])}
+        rows = [(s, known.get((s.start, s.end))) for s in passage_sentences(p.text, p.start)]
         missing += [s for s, v in rows if v is None]
         per_passage.append(rows)
     fresh = dict(zip([(s.start, s.end, s.text) for s in missing], embedder.embed([s.text for s in missing])))
     for p, rows in zip(passages, per_passage):
+        if not rows:
+            p.evidence = []
+            continue
+        vectors = np.stack([v if v is not None else fresh[(s.start, s.end, s.text)] for s, v in rows])
+        sims = (vectors @ q).tolist()
         scored = []
-        for s, vector in rows:
-            vector = vector if vector is not None else fresh[(s.start, s.end, s.text)]
-            sim = float(np.dot(vector, q))
+        for (s, _), sim in zip(rows, sims):
             cov = coverage(query_terms, s.text)
             score = SEMANTIC_WEIGHT * sim + (1 - SEMANTIC_WEIGHT) * cov
             if kind and _has_answer_type(kind, s.text, asked):
