@@ -41,7 +41,7 @@ def configure(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
     p.add_argument("--questions", metavar="FILE", help="questions: JSONL with a 'question' field, or one per line "
                    "(default: eval/gold.jsonl)")
     p.add_argument("--runs", type=int, default=3, help="repetitions; medians are reported (default 3)")
-    p.add_argument("--models", default="minilm-onnx,minilm", help="our embedding models to compare")
+    p.add_argument("--models", default="minilm-int8,minilm-onnx", help="our embedding models to compare")
     p.add_argument("--backends", default="extractive", help="answer backends to time (comma-separated)")
     p.add_argument("--chunk-size", type=int, default=0, help="plain pipeline SentenceSplitter size in tokens "
                    "(default: ours, so both embed comparable chunks)")

@@ -44,7 +44,7 @@ class RAG:
     def embedder(self):
         from rag.embed import load_embedder
 
-        return load_embedder(self.config.embed_model, self.config.embed_batch_size)
+        return load_embedder(self.store.embed_model, self.config.embed_batch_size)
 
     @cached_property
     def chain(self):

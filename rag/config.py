@@ -20,7 +20,8 @@ class Config:
     index_dir: str = str(PROJECT_ROOT / "index")  # on-disk Chroma store (embedded mode)
     chroma_url: str = ""  # e.g. http://127.0.0.1:8000 selects Chroma server mode
     collection: str = "articles"
-    embed_model: str = "minilm-onnx"  # int8 ONNX all-MiniLM-L6-v2 (no torch); "minilm": sentence-transformers; or a folder
+    embed_model: str = "auto"  # "auto": an index keeps the model that built it, a new one gets "minilm-int8"
+    #   (all-MiniLM-L6-v2, ONNX, int8 products); "minilm-onnx" (float products); "minilm" (torch); or a folder
     embed_batch_size: int = 32
     chunk_tokens: int = 180  # cl100k tokens; MiniLM reads at most 256 word pieces
     chunk_overlap_sentences: int = 1

@@ -2,10 +2,12 @@
 
 `Embedder` is the narrow interface the rest of the code uses (`embed`, `embed_query`, `fits`, `dim`,
 `model_id`); `as_llama_embedding` adapts it to LlamaIndex (the benchmarks' plain LlamaIndex pipelines use
-it to share the same loaded model). Two implementations of all-MiniLM-L6-v2, chosen by `Config.embed_model`:
+it to share the same loaded model). Three implementations of all-MiniLM-L6-v2, chosen by `Config.embed_model`:
 
 - "minilm": the float model through sentence-transformers (torch);
-- "minilm-onnx": its int8 ONNX export through ONNX Runtime (`rag/embed_onnx.py`): torch is never imported.
+- "minilm-onnx": its ONNX export with int8-stored weights through ONNX Runtime (`rag/embed_onnx.py`), which
+  multiplies in float; torch is never imported;
+- "minilm-int8": the same export with int8 matrix products (`rag/embed_int8.py`), built once locally.
 
 Their vectors are close but not identical, so an index records the `model_id` that built it and
 refuses vectors from another (see `rag/store/chroma.py`).
@@ -24,14 +26,22 @@ from rag.errors import RagError
 _LOCK = threading.Lock()
 FLOAT_NAMES = ("minilm", "all-MiniLM-L6-v2", "sentence-transformers/all-MiniLM-L6-v2")
 ONNX_NAMES = ("minilm-onnx", "all-MiniLM-L6-v2-onnx-int8", "onnx")
+INT8_NAMES = ("minilm-int8", "all-MiniLM-L6-v2-onnx-dynint8")
+# "auto" (the default): an index keeps the packaged model that built it; a new index gets NEW_INDEX_MODEL.
+AUTO = "auto"
+NEW_INDEX_MODEL = "minilm-int8"
 
 
 def model_id(name: str) -> str:
     """The identity of the vectors a configured model produces, without loading it (recorded in the index)."""
+    if name == AUTO:
+        name = NEW_INDEX_MODEL
     if name in FLOAT_NAMES:
         return "all-MiniLM-L6-v2"
     if name in ONNX_NAMES:
         return "all-MiniLM-L6-v2-onnx-int8"
+    if name in INT8_NAMES:
+        return "all-MiniLM-L6-v2-onnx-dynint8"
     return "local:" + Path(name).expanduser().resolve().name
 
 
@@ -93,9 +103,11 @@ _LOAD_LOCK = threading.Lock()
 
 
 def load_embedder(model: str = "minilm", batch_size: int = 32) -> Embedder:
-    """The model, loaded once per process (per name and batch size), whichever thread asks first."""
+    """The model, loaded once per process (per name and batch size), whichever thread asks first.
+
+    "auto" names the model of a new index; an existing index says which it needs (`ChromaStore.embed_model`)."""
     with _LOAD_LOCK:
-        return _load(model, batch_size)
+        return _load(NEW_INDEX_MODEL if model == AUTO else model, batch_size)
 
 
 @lru_cache(maxsize=4)
@@ -104,11 +116,19 @@ def _load(model: str, batch_size: int) -> Embedder:
         from rag.embed_onnx import OnnxEmbedder
 
         return OnnxEmbedder(batch_size=batch_size)
+    if model in INT8_NAMES:
+        from rag.embed_int8 import MODEL_ID, quantized_model_file
+        from rag.embed_onnx import OnnxEmbedder
+
+        return OnnxEmbedder(quantized_model_file(), batch_size=batch_size, model_id=MODEL_ID, texts_per_run=1)
     return Embedder(resolve_model_path(model), batch_size=batch_size)
 
 
 def preload_embedder(model: str, batch_size: int = 32) -> threading.Thread:
-    """Start loading the model in the background (a command line overlaps it with opening the store)."""
+    """Start loading the model in the background (a command line overlaps it with opening the store).
+
+    With "auto" this is a guess (the model of a new index); an index built with another model still
+    gets its own, loaded when the store says which."""
     def load() -> None:
         try:
             load_embedder(model, batch_size)

@@ -66,11 +66,14 @@ class OnnxEmbedder:
     model_id = "all-MiniLM-L6-v2-onnx-int8"
 
     def __init__(self, model_file: str | os.PathLike | None = None, tokenizer: str | os.PathLike | None = None,
-                 batch_size: int = 32, threads: int | None = None):
+                 batch_size: int = 32, threads: int | None = None, model_id: str | None = None,
+                 texts_per_run: int = 0):
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
         self.model_path = str(model_file or onnx_model_file())
+        self.model_id = model_id or self.model_id
+        self.texts_per_run = texts_per_run  # 0: as many as fit TOKENS_PER_BATCH
         self.batch_size = batch_size
         self.max_tokens = MAX_TOKENS
         self.dim = 384
@@ -100,7 +103,8 @@ class OnnxEmbedder:
         while start < len(order):
             # Grow the batch while its padded size stays within budget (sorted: the last is the longest).
             end = start + 1
-            while end < len(order) and lengths[order[end]] * (end - start + 1) <= TOKENS_PER_BATCH:
+            while end < len(order) and lengths[order[end]] * (end - start + 1) <= TOKENS_PER_BATCH \
+                    and not (self.texts_per_run and end - start >= self.texts_per_run):
                 end += 1
             idx = order[start:end]
             out[idx] = self._run([encodings[i] for i in idx], int(lengths[idx[-1]]))

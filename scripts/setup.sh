@@ -32,6 +32,9 @@ if [ -n "$model" ]; then
   if [ "$model" = "default" ]; then "$VENV/bin/rag" models pull; else "$VENV/bin/rag" models pull "$model"; fi
 fi
 
+# The int8 embedding model is derived from the packaged ONNX model: built once per models folder.
+"$VENV/bin/python" -c 'from rag.embed_int8 import quantized_model_file; quantized_model_file()'
+
 if [ "${1:-}" = "--browser" ] && [ ! -x /usr/bin/chromium ]; then
   echo "setup: installing Debian's chromium for the browser tests"
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"

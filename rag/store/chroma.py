@@ -6,7 +6,8 @@ serves as the document's catalogue entry, so the store needs nothing beside Chro
 Embeddings are always supplied by us: the collection has no embedding function of its own (Chroma's
 default would download an ONNX model). Each collection records the embedding model that built it
 (`embed_model` in its metadata); opening it with another model is refused with a message saying how
-to re-index, since vectors from two models must never be mixed.
+to re-index, since vectors from two models must never be mixed. With `embed_model = "auto"` the store
+instead takes the packaged model the index was built with (`ChromaStore.embed_model`).
 """
 from __future__ import annotations
 
@@ -80,15 +81,18 @@ def date_number(iso: str) -> int:
 # The model every index was built with before indexes recorded theirs; likewise the chunk-vector options.
 LEGACY_MODEL_ID = "all-MiniLM-L6-v2"
 LEGACY_BUILD = {"embed_title": False, "chunk_vectors": "embed"}
+UNKNOWN_MODEL = "<the model folder>"  # an index built with a local model folder: its path is not recorded
 _WARNED: set[str] = set()  # indexes whose build-option mismatch was already reported in this process
 
 
 class ChromaStore:
     def __init__(self, config: Config):
-        from rag.embed import model_id
+        from rag.embed import AUTO, NEW_INDEX_MODEL, model_id
 
         self.config = config
-        self.model_id = model_id(config.embed_model)
+        # The model whose vectors this index holds: the configured one, or with "auto" the index's own.
+        self.embed_model = NEW_INDEX_MODEL if config.embed_model == AUTO else config.embed_model
+        self.model_id = model_id(self.embed_model)
         client = _client(config)
         meta = {"hnsw:space": "cosine", "created_by": "news-rag", "embed_model": self.model_id}
         try:
@@ -125,6 +129,11 @@ class ChromaStore:
         if built_with == self.model_id:
             meta.pop("hnsw:space", None)  # Chroma refuses to be told the distance again, even unchanged
             collection.modify(metadata={**meta, "embed_model": self.model_id})
+            return
+        from rag.embed import AUTO
+
+        if self.config.embed_model == AUTO and _config_name(built_with) != UNKNOWN_MODEL:
+            self.embed_model, self.model_id = _config_name(built_with), built_with
             return
         where = self.config.chroma_url or self.config.index_dir
         raise StoreError(
@@ -302,12 +311,12 @@ def _embeddings(got: dict) -> Any:
 
 
 def _config_name(model_id: str) -> str:
-    from rag.embed import FLOAT_NAMES, ONNX_NAMES, model_id as id_of
+    from rag.embed import FLOAT_NAMES, INT8_NAMES, ONNX_NAMES, model_id as id_of
 
-    for name in FLOAT_NAMES[:1] + ONNX_NAMES[:1]:
+    for name in FLOAT_NAMES[:1] + ONNX_NAMES[:1] + INT8_NAMES[:1]:
         if id_of(name) == model_id:
             return name
-    return "<the model folder>"
+    return UNKNOWN_MODEL
 
 
 def drop_client_cache() -> None:

@@ -1,5 +1,6 @@
-"""The embedding paths: the ONNX int8 model agrees with the float one, batches by length without
-changing results, keeps torch out of the process, and an index refuses vectors of another model."""
+"""The embedding paths: the ONNX models agree with the float one, batch by length without changing
+results, keep torch out of the process; an index refuses vectors of another model, and with "auto"
+keeps the model that built it."""
 import subprocess
 import sys
 
@@ -32,6 +33,21 @@ def test_onnx_vectors_match_the_float_model(onnx, seed_texts):
     assert float((fast * ref).sum(axis=1).min()) > 0.98  # same model, int8 weights
 
 
+def test_int8_products_stay_close_to_the_packaged_model(onnx, seed_texts, tmp_path):
+    from rag.embed_int8 import quantized_model_file
+
+    built = quantized_model_file(tmp_path)  # built here, atomically, from the packaged model
+    assert built.is_file() and not [p for p in tmp_path.iterdir() if p != built]  # no temporary left
+    assert quantized_model_file(tmp_path) == built  # then reused
+    int8 = load_embedder("minilm-int8")
+    assert int8.model_id == model_id("minilm-int8") != onnx.model_id
+    fast, ref = int8.embed(seed_texts), onnx.embed(seed_texts)
+    assert np.allclose(np.linalg.norm(fast, axis=1), 1.0, atol=1e-4)
+    cosines = (fast * ref).sum(axis=1)  # measured on the seeds: 0.976-0.995, mean 0.99
+    assert float(cosines.min()) > 0.97 and float(cosines.mean()) > 0.985
+    assert np.allclose(int8.embed(seed_texts[:3]), fast[:3], atol=1e-4)  # deterministic
+
+
 def test_batching_by_length_does_not_change_vectors_or_order(onnx, seed_texts):
     together = onnx.embed(seed_texts)
     alone = np.stack([onnx.embed_query(t) for t in seed_texts[::7]])
@@ -43,8 +59,9 @@ def test_fits_follows_the_model_limit(onnx):
     assert onnx.fits("word " * 100) and not onnx.fits("word " * 300)
 
 
-def test_onnx_path_never_imports_torch(tmp_path):
-    code = (f"import sys; from rag import RAG; r = RAG.open({str(tmp_path / 'i')!r}, embed_model='minilm-onnx');"
+@pytest.mark.parametrize("model", ["minilm-onnx", "auto"])
+def test_onnx_paths_never_import_torch(tmp_path, model):
+    code = (f"import sys; from rag import RAG; r = RAG.open({str(tmp_path / 'i')!r}, embed_model={model!r});"
             f"r.index([{str(next(SEEDS.glob('004_*')))!r}], progress=False); a = r.ask({SAMPLE_QUESTION!r});"
             "assert a.citations and not a.refused, a.text;"
             "print(sorted(m for m in ('torch', 'transformers', 'sentence_transformers') if m in sys.modules))")
@@ -84,3 +101,22 @@ def test_an_index_from_before_models_were_recorded_is_taken_as_the_float_model(t
     with pytest.raises(StoreError, match="all-MiniLM-L6-v2"):
         RAG.open(tmp_path / "old", embed_model="minilm-onnx")
     assert RAG.open(tmp_path / "old", embed_model="minilm").store.collection.metadata["embed_model"] == "all-MiniLM-L6-v2"
+
+
+def test_auto_keeps_the_model_an_index_was_built_with(tmp_path):
+    one = next(SEEDS.glob("004_*"))
+    RAG.open(tmp_path / "old", embed_model="minilm-onnx").index([one], progress=False)
+    kept = RAG.open(tmp_path / "old", embed_model="auto")
+    assert kept.store.embed_model == "minilm-onnx"
+    assert kept.embedder.model_id == model_id("minilm-onnx")
+    answer = kept.ask(SAMPLE_QUESTION)
+    assert answer.citations and not answer.refused
+    with pytest.raises(StoreError, match="minilm-onnx"):  # asked for by name, the other model is refused
+        RAG.open(tmp_path / "old", embed_model="minilm-int8")
+
+
+def test_auto_builds_a_new_index_with_int8_products(tmp_path):
+    fresh = RAG.open(tmp_path / "new", embed_model="auto")
+    fresh.index([next(SEEDS.glob("004_*"))], progress=False)
+    assert fresh.store.collection.metadata["embed_model"] == model_id("minilm-int8") == fresh.embedder.model_id
+    assert RAG.open(tmp_path / "new", embed_model="minilm-int8").count() == fresh.count()

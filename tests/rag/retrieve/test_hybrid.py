@@ -78,9 +78,14 @@ def test_wire_copies_do_not_fill_the_top_k(news):
         return [(a.name, b.name) for i, a in enumerate(passages) for j, b in enumerate(passages[:i])
                 if containment(sh[i], sh[j]) >= 0.6 and a.date[:4] == b.date[:4]]
 
-    passages = news.retrieve(SAMPLE_QUESTION, top_k=5)
+    # Among the Dawn story, its wire copy and its year-later edition (where a copy ranks among the rest of
+    # the corpus shifts with the embedding model's rounding), the copy must not take a place of its own.
+    dawn = next(SEEDS.glob("004_*")).name
+    stories = {"name": [dawn, "wire_copy.txt", "dawn_2023.txt"]}
+    passages = news.retrieve(SAMPLE_QUESTION, top_k=5, filters=stories)
     assert not copies(passages)
-    plain = HybridRetriever(news.store, news.embedder, RetrievalOptions(dedup=0.0)).retrieve(SAMPLE_QUESTION, 5)
+    plain = HybridRetriever(news.store, news.embedder, RetrievalOptions(dedup=0.0)).retrieve(
+        SAMPLE_QUESTION, 5, stories)
     assert copies(plain), "without collapsing, wire copies crowd the top 5 (otherwise this test proves nothing)"
     assert "dawn_2023.txt" in {p.name for p in passages}, "a year-later edition is not a copy: it stays"
 
