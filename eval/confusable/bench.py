@@ -181,7 +181,9 @@ def run(sets: list[str], work: Path, log=print, builds: Callable[[Build], bool] 
 
         from eval.confusable.sentence_cache import CachedEmbedder
 
-        cache = CachedEmbedder(load_embedder())
+        # The configured model (RAG_EMBED_MODEL), the one the product indexes with: not load_embedder()'s
+        # own default, which is the float model.
+        cache = CachedEmbedder(load_embedder(Config.load().embed_model))
         for label, build, options, factory in todo:
             if label in results[set_name] or (builds and not builds(build)) or (labels and not labels(label)):
                 continue

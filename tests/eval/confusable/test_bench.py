@@ -27,3 +27,19 @@ def test_table_leaves_rows_measured_on_another_set_blank():
     text = table({"seeds": {"a": figures, "b": figures}, "aragog": {"a": figures}})
     assert "| a | 0.500 | 1.000 | 0.750 | 0.500 | 1.000 | 0.750 |" in text
     assert "| b | 0.500 | 1.000 | 0.750 |  |  |  |" in text
+
+
+def test_indexes_hold_the_vectors_of_the_model_the_product_indexes_with(tmp_path):
+    """The shared sentence cache embeds with the configured model, not `load_embedder()`'s float default."""
+    from rag import RAG
+    from rag.ingest.chunk import embedding_input
+
+    figures = {"hit@1": 0.5, "hit@5": 1.0, "mrr": 0.7, "p50_ms": 1.0, "n": 2}
+    run(["seeds"], tmp_path, log=lambda _: None, labels=lambda label: label.endswith("(default)"),
+        reuse={"seeds": {LLAMAINDEX: figures}})
+    built = RAG.open(tmp_path / Build().dirname("seeds"))
+    chunk_id, text, meta = next(built.store.chunks())
+    stored = built.store.chunk_vectors([chunk_id])[chunk_id]
+    fresh = built.embedder.embed([embedding_input(text, meta.get("title", ""))])[0]
+    assert built.embedder.model_id == built.store.collection.metadata["embed_model"]
+    assert float(stored @ fresh) > 0.9999
