@@ -14,6 +14,7 @@ import os
 import shutil
 import threading
 import time
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -184,10 +185,15 @@ class BM25Index:
         return passages
 
 
+@lru_cache(maxsize=64)
+def _resolved(folder: str) -> str:
+    return str(Path(folder).resolve())  # a filesystem walk: once per folder, not once per question
+
+
 def lexical_index(store: ChromaStore) -> BM25Index:
     """The one BM25 index of this store in this process."""
     folder = index_folder(store.config)
-    key = str(folder.resolve())
+    key = _resolved(str(folder))
     with _INDEXES_LOCK:
         index = _INDEXES.get(key)
         if index is None:

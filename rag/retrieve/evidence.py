@@ -93,19 +93,18 @@ def score_sentences(question: str, passages: list[Passage], embedder: Embedder,
         missing += [s for s, v in rows if v is None]
         per_passage.append(rows)
     fresh = dict(zip([(s.start, s.end, s.text) for s in missing], embedder.embed([s.text for s in missing])))
+    every = [v if v is not None else fresh[(s.start, s.end, s.text)] for rows in per_passage for s, v in rows]
+    sims = (np.stack(every) @ q).tolist() if every else []  # one product for all candidate sentences
+    offset = 0
     for p, rows in zip(passages, per_passage):
-        if not rows:
-            p.evidence = []
-            continue
-        vectors = np.stack([v if v is not None else fresh[(s.start, s.end, s.text)] for s, v in rows])
-        sims = (vectors @ q).tolist()
         scored = []
-        for (s, _), sim in zip(rows, sims):
+        for (s, _), sim in zip(rows, sims[offset:offset + len(rows)]):
             cov = coverage(query_terms, s.text)
             score = SEMANTIC_WEIGHT * sim + (1 - SEMANTIC_WEIGHT) * cov
             if kind and _has_answer_type(kind, s.text, asked):
                 score += ANSWER_TYPE_BONUS
             scored.append(ScoredSentence(s.text, s.start, s.end, round(score, 4), round(sim, 4), round(cov, 4)))
+        offset += len(rows)
         p.evidence = sorted(scored, key=lambda x: x.score, reverse=True)
 
 
