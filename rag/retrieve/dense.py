@@ -57,8 +57,9 @@ class DenseRetriever:
     def retrieve(self, query: str, k: int, filters: dict[str, Any] | None = None,
                  query_vector=None) -> list[Passage]:
         vector = query_vector if query_vector is not None else self.embedder.embed_query(query)
-        got = self.store.collection.query(query_embeddings=[[float(x) for x in vector]], n_results=k,
-                                          where=to_where(filters), include=["distances"])
+        got = self.store.reading(lambda: self.store.collection.query(
+            query_embeddings=[[float(x) for x in vector]], n_results=k, where=to_where(filters),
+            include=["distances"]))
         ids, distances = got["ids"][0], got["distances"][0]
         records = self.store.chunk_records(ids)
         # The collection's space is cosine: distance = 1 - cosine similarity.

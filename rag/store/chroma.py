@@ -16,19 +16,18 @@ import fcntl
 import os
 import sys
 import threading
+import time
 from collections import OrderedDict
 from pathlib import Path
 from typing import Any, Iterator
-from urllib.parse import urlparse
 
 import numpy as np
 
 from rag.config import Config
 from rag.errors import StoreError
+from rag.store.clients import client_for, drop_client_cache, opened_at  # noqa: F401  (drop_client_cache: tests)
 from rag.types import Chunk, Document
 
-_CLIENTS: dict[str, Any] = {}  # one client per path (or URL) per process, as Chroma requires
-_CLIENTS_LOCK = threading.Lock()
 _WRITE_LOCK = threading.RLock()
 # Our document key. Not "doc_id": LlamaIndex writes its own doc_id/document_id/ref_doc_id keys into
 # the same metadata (from the node's SOURCE relationship, which we also set to this id).
@@ -42,34 +41,6 @@ SENTENCES_SUFFIX = "__sentences"
 # through this store clear the cache.
 CACHED_DOCS = 256
 CACHED_CHUNKS = 4096
-
-
-def _client(config: Config):
-    import chromadb
-    from chromadb.config import Settings
-
-    settings = Settings(anonymized_telemetry=False, allow_reset=False)
-    key = config.chroma_url or str(Path(config.index_dir).resolve())
-    with _CLIENTS_LOCK:
-        if key in _CLIENTS:
-            return _CLIENTS[key]
-        try:
-            if config.chroma_url:
-                url = urlparse(config.chroma_url)
-                client = chromadb.HttpClient(host=url.hostname or "127.0.0.1", port=url.port or 8000,
-                                             ssl=url.scheme == "https", settings=settings)
-                client.heartbeat()
-            else:
-                Path(key).mkdir(parents=True, exist_ok=True)
-                client = chromadb.PersistentClient(path=key, settings=settings)
-        except Exception as err:  # noqa: BLE001 - chroma raises many types; all mean "cannot open"
-            where = config.chroma_url or key
-            hint = ("is the Chroma server running? (chroma run --path DIR --port N)" if config.chroma_url else
-                    "the folder may be damaged or from another Chroma version; your article files are "
-                    "untouched: move the folder aside and run `rag index` again to rebuild it")
-            raise StoreError(f"cannot open the index at {where}: {err.__class__.__name__}: {err} — {hint}") from err
-        _CLIENTS[key] = client
-        return client
 
 
 def date_number(iso: str) -> int:
@@ -93,7 +64,23 @@ class ChromaStore:
         # The model whose vectors this index holds: the configured one, or with "auto" the index's own.
         self.embed_model = NEW_INDEX_MODEL if config.embed_model == AUTO else config.embed_model
         self.model_id = model_id(self.embed_model)
-        client = _client(config)
+        self._cache_lock = threading.Lock()
+        self._sentence_cache: OrderedDict[str, list[tuple[int, int, np.ndarray]]] = OrderedDict()
+        self._chunk_cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._record_cache: OrderedDict[str, tuple[str, dict[str, Any]]] = OrderedDict()
+        # An embedded client keeps the index it loaded in memory; another process's writes leave it failing
+        # on ids it has never seen ("Error finding id"). Writers replace this marker file; a store that sees
+        # it changed opens the folder again (~0.1 s) before reading or writing.
+        self._marker = None if config.chroma_url else Path(config.index_dir) / ".rag-generation"
+        self._dirty = False
+        self._open(self._generation())
+        for collection in (self.collection, self.sentences):
+            self._check_model(collection)
+        self._check_build_options()
+
+    def _open(self, generation: Any, force: bool = False) -> None:
+        config = self.config
+        client = client_for(config, generation, force)
         meta = {"hnsw:space": "cosine", "created_by": "news-rag", "embed_model": self.model_id}
         try:
             self.collection = client.get_or_create_collection(config.collection, embedding_function=None,
@@ -107,14 +94,45 @@ class ChromaStore:
         except Exception as err:  # noqa: BLE001
             raise StoreError(f"cannot open the sentence collection in "
                              f"{config.chroma_url or config.index_dir}: {err}") from err
-        for collection in (self.collection, self.sentences):
-            self._check_model(collection)
-        self._check_build_options()
         self._vector_store = None
-        self._cache_lock = threading.Lock()
-        self._sentence_cache: OrderedDict[str, list[tuple[int, int, np.ndarray]]] = OrderedDict()
-        self._chunk_cache: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._record_cache: OrderedDict[str, tuple[str, dict[str, Any]]] = OrderedDict()
+        self._seen = generation
+        self.forget_cached()
+
+    def _generation(self) -> Any:
+        """Which write of the folder this is: the marker's inode and time (None in server mode)."""
+        if self._marker is None:
+            return None
+        try:
+            st = os.stat(self._marker)
+        except OSError:
+            return (0, 0)
+        return (st.st_ino, st.st_mtime_ns)
+
+    def ensure_current(self) -> None:
+        """Open the folder again if another process has written to it since this store read it."""
+        if self._marker is not None and self._generation() != self._seen:
+            self._open(self._generation())
+
+    def reading(self, read):
+        """`read()`, once more on a freshly opened folder if Chroma fails with an internal error (a write
+        from another process landing while this one reads, before the marker says so)."""
+        self.ensure_current()
+        try:
+            return read()
+        except Exception as err:
+            from chromadb.errors import InternalError
+
+            if self._marker is None or not isinstance(err, InternalError):
+                raise
+            self._open(self._generation(), force=True)
+            return read()
+
+    def _bump(self) -> None:
+        tmp = self._marker.with_name(f"{self._marker.name}.{os.getpid()}")
+        tmp.write_text(str(time.time_ns()))
+        os.replace(tmp, self._marker)  # a new inode: readers see a new generation even within one clock tick
+        self._seen = self._generation()
+        opened_at(self.config, self._seen)  # this process's client made the change
 
     def _check_model(self, collection) -> None:
         """Record our model in an empty or legacy collection; refuse one built with another model."""
@@ -184,15 +202,19 @@ class ChromaStore:
             with open(lock_path, "a+") as fh:
                 fcntl.flock(fh, fcntl.LOCK_EX)
                 try:
+                    self.ensure_current()  # another writer may have finished while this one waited
+                    self._dirty = False
                     yield
                 finally:
+                    if self._dirty:
+                        self._bump()
                     fcntl.flock(fh, fcntl.LOCK_UN)
 
     def count(self) -> int:
-        return self.collection.count()
+        return self.reading(lambda: self.collection.count())
 
     def documents(self) -> list[dict[str, Any]]:
-        got = self.collection.get(where={"chunk": 0}, include=["metadatas"])
+        got = self.reading(lambda: self.collection.get(where={"chunk": 0}, include=["metadatas"]))
         docs = [{"doc_id": m.get(DOC_KEY, ""),
                  **{k: m.get(k, "") for k in ("name", "path", "title", "date", "source", "n_chunks", "stamp")}}
                 for m in got["metadatas"] or []]
@@ -200,8 +222,9 @@ class ChromaStore:
 
     def add(self, doc: Document, chunks: list[Chunk], embeddings: np.ndarray,
             sentences: list[tuple[int, int]] = (), sentence_vectors: np.ndarray | None = None) -> None:
-        """Write a document's chunks (and its sentences' spans and vectors)."""
+        """Write a document's chunks (and its sentences' spans and vectors), inside `writing()`."""
         self.forget_cached()
+        self._dirty = True
         if len(sentences):
             for start in range(0, len(sentences), 2000):
                 part = sentences[start:start + 2000]
@@ -250,7 +273,7 @@ class ChromaStore:
                 cache.move_to_end(k)
         missing = [k for k in keys if k not in out]
         if missing:
-            fetched = fetch(missing)
+            fetched = self.reading(lambda: fetch(missing))
             out.update(fetched)
             with self._cache_lock:
                 cache.update(fetched)
@@ -276,6 +299,7 @@ class ChromaStore:
 
     def set_stamp(self, doc_id: str, stamp: str) -> None:
         """Record the file stamp of an indexed document (on its catalogue entry, the first chunk)."""
+        self._dirty = True
         self.collection.update(ids=[Chunk(doc_id, 0, "", 0, 0, 0).chunk_id], metadatas=[{"stamp": stamp}])
 
     def forget_cached(self) -> None:
@@ -287,6 +311,7 @@ class ChromaStore:
 
     def delete_doc(self, doc_id: str) -> int:
         self.forget_cached()
+        self._dirty = True
         ids = self.collection.get(where={DOC_KEY: doc_id}, include=[])["ids"]
         if ids:
             self.collection.delete(ids=ids)
@@ -317,12 +342,6 @@ def _config_name(model_id: str) -> str:
         if id_of(name) == model_id:
             return name
     return UNKNOWN_MODEL
-
-
-def drop_client_cache() -> None:
-    """For tests that reopen a folder after damaging or deleting it."""
-    with _CLIENTS_LOCK:
-        _CLIENTS.clear()
 
 
 def default_index_exists(path: str | os.PathLike) -> bool:
