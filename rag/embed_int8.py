@@ -10,9 +10,11 @@ indexing, with vectors at cosine 0.976-0.999 of the packaged model's (`rag bench
 Only the weight matrices are quantised (`MatMulConstBOnly`): attention scores and the softmax product
 stay in float. An activation's scale is computed over the whole input of a run, so texts run together
 would shift each other's vectors: each text is run alone (`texts_per_run=1`), which keeps a text's
-vector a function of the text, the same at indexing and at query time. The file is derived, not downloaded: folding the packaged graph (ONNX Runtime's basic,
-hardware-neutral optimisations) and quantising it take a few seconds, once per model folder and ONNX
-Runtime version, and the result is written atomically, so concurrent first uses are safe.
+vector a function of the text, the same at indexing and at query time.
+
+The file is derived, not downloaded: folding the packaged graph (ONNX Runtime's basic, hardware-neutral
+optimisations) and quantising it take a few seconds, once per model folder and ONNX Runtime version, and
+the result is written atomically, so concurrent first uses are safe.
 """
 from __future__ import annotations
 
