@@ -32,10 +32,14 @@ AUTO = "auto"
 NEW_INDEX_MODEL = "minilm-int8"
 
 
+def concrete_model(name: str) -> str:
+    """The model a configured name means for a new index ("auto" -> NEW_INDEX_MODEL)."""
+    return NEW_INDEX_MODEL if name == AUTO else name
+
+
 def model_id(name: str) -> str:
     """The identity of the vectors a configured model produces, without loading it (recorded in the index)."""
-    if name == AUTO:
-        name = NEW_INDEX_MODEL
+    name = concrete_model(name)
     if name in FLOAT_NAMES:
         return "all-MiniLM-L6-v2"
     if name in ONNX_NAMES:
@@ -107,7 +111,7 @@ def load_embedder(model: str = "minilm", batch_size: int = 32) -> Embedder:
 
     "auto" names the model of a new index; an existing index says which it needs (`ChromaStore.embed_model`)."""
     with _LOAD_LOCK:
-        return _load(NEW_INDEX_MODEL if model == AUTO else model, batch_size)
+        return _load(concrete_model(model), batch_size)
 
 
 @lru_cache(maxsize=4)

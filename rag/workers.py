@@ -34,9 +34,9 @@ def shares(files: list[Path], workers: int) -> list[list[Path]]:
 def _work(config: Config, files: list[str], threads: int) -> IndexReport:
     os.environ["RAG_EMBED_THREADS"] = str(threads)  # the cores are shared between the workers
     from rag.api import RAG
-    from rag.embed import AUTO, INT8_NAMES, ONNX_NAMES
+    from rag.embed import INT8_NAMES, ONNX_NAMES, concrete_model
 
-    if config.embed_model not in ONNX_NAMES + INT8_NAMES + (AUTO,):
+    if concrete_model(config.embed_model) not in ONNX_NAMES + INT8_NAMES:
         import torch
 
         torch.set_num_threads(threads)

@@ -58,11 +58,11 @@ _WARNED: set[str] = set()  # indexes whose build-option mismatch was already rep
 
 class ChromaStore:
     def __init__(self, config: Config):
-        from rag.embed import AUTO, NEW_INDEX_MODEL, model_id
+        from rag.embed import concrete_model, model_id
 
         self.config = config
         # The model whose vectors this index holds: the configured one, or with "auto" the index's own.
-        self.embed_model = NEW_INDEX_MODEL if config.embed_model == AUTO else config.embed_model
+        self.embed_model = concrete_model(config.embed_model)
         self.model_id = model_id(self.embed_model)
         self._cache_lock = threading.Lock()
         self._sentence_cache: OrderedDict[str, list[tuple[int, int, np.ndarray]]] = OrderedDict()
@@ -110,8 +110,9 @@ class ChromaStore:
 
     def ensure_current(self) -> None:
         """Open the folder again if another process has written to it since this store read it."""
-        if self._marker is not None and self._generation() != self._seen:
-            self._open(self._generation())
+        generation = self._generation()
+        if generation != self._seen:
+            self._open(generation)
 
     def reading(self, read):
         """`read()`, once more on a freshly opened folder if Chroma fails with an internal error (a write
