@@ -26,13 +26,14 @@ GATED: dict[str, tuple[bool, float]] = {
     "answer.fact_recall": (True, 0.05),
     "answer.f1": (True, 0.03),
     "answer.similarity": (True, 0.03),
+    "answer.malformed_rate": (False, 0.03),
     "citations.precision": (True, 0.05),
     "citations.valid_rate": (True, 0.05),
     "citations.dangling": (False, 0.0),
     "refusal.accuracy": (True, 0.0),
     "refusal.false_refusal_rate": (False, 0.05),
 }
-INFORMATIONAL = ["ttft_ms.p50", "ttft_ms.p95", "latency_ms.p50", "latency_ms.p95"]  # recorded, never gated
+INFORMATIONAL = ["answer.fallback_rate", "ttft_ms.p50", "ttft_ms.p95", "latency_ms.p50", "latency_ms.p95"]  # recorded, never gated
 
 
 @dataclass

@@ -35,6 +35,9 @@ def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("--check", action="store_true", help="exit 1 when a gated metric falls below the baseline")
     p.add_argument("--top-k", type=int, metavar="K", help="passages handed to the answerer (default: config top_k)")
     p.add_argument("--generator", metavar="NAME", help="answer backend (default: config generator)")
+    p.add_argument("--negative", action="store_true",
+                   help="negative rejection: leave out the passages that answer each question (its sources and "
+                        "any passage holding a required fact); every question should then be refused")
     p.add_argument("--update-baseline", action="store_true",
                    help="record this run as the new baseline (review the diff before committing)")
     p.add_argument("--baseline", metavar="FILE", help="baseline file (default: eval/baseline.json)")
@@ -57,13 +60,16 @@ def handle(args: argparse.Namespace) -> int:
     if args.top_k is not None and args.top_k < 1:
         print("error: --top-k must be at least 1", file=sys.stderr)
         return 2
+    if args.negative and (args.update_baseline or args.check):
+        print("error: --negative runs are not gated: leave out --check / --update-baseline", file=sys.stderr)
+        return 2
     baseline_path = Path(args.baseline) if args.baseline else bl.DEFAULT_BASELINE
     try:
         items = load_gold(args.gold)
         baseline = _comparison_baseline(args, baseline_path)
         t0 = time.perf_counter()
         result = run_eval(items, corpus=args.corpus, index_dir=args.index, top_k=args.top_k,
-                          generator=args.generator, log=log)
+                          generator=args.generator, log=log, negative=args.negative)
     except (RagError, ValueError) as exc:  # GoldError is a RagError; ValueError: e.g. unknown generator
         print(f"error: {exc}", file=sys.stderr)
         return 2

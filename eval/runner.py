@@ -20,6 +20,7 @@ from rag.errors import RagError
 
 from eval.gold import GoldItem, check_sources
 from eval.metrics import latency_summary
+from eval.negative import Exclude, negative_variant
 from eval.scoring import add_similarity, score_question, summarize
 
 DEFAULT_CORPUS = PROJECT_ROOT / "seeds"
@@ -48,8 +49,9 @@ def display_path(path: str | Path | None) -> str | None:
 
 def run_eval(items: list[GoldItem], *, corpus: str | Path | None = None, index_dir: str | Path | None = None,
              rag: Any = None, top_k: int | None = None, generator: str | None = None,
-             log: Callable[[str], None] | None = None) -> dict[str, Any]:
-    """Index (unless `rag` is given), ask, score. Returns {"summary", "questions", "index_report"}."""
+             log: Callable[[str], None] | None = None, negative: bool = False) -> dict[str, Any]:
+    """Index (unless `rag` is given), ask, score. Returns {"summary", "questions", "index_report"}.
+    `negative`: ask the negative-rejection variant instead (eval/negative.py)."""
     log = log or (lambda _msg: None)
     if rag is None and corpus is None and index_dir is None:
         corpus = DEFAULT_CORPUS
@@ -76,14 +78,15 @@ def run_eval(items: list[GoldItem], *, corpus: str | Path | None = None, index_d
         k = int(top_k or rag.config.top_k)
         gen = generator or rag.config.generator
         rag.embedder.embed(["warm-up"])  # load the model before the first timed question
-        rows = _ask_all(rag, items, k, gen, log)
+        asked = negative_variant(items) if negative else [(item, None) for item in items]
+        rows = _ask_all(rag, asked, k, gen, log)
         ask_seconds = time.perf_counter() - started - index_seconds
         add_similarity(rows, rag.embedder.embed)
         summary = summarize(rows, k)
         add_stream_summary(summary, rows)
         summary["run"] = {
             "corpus": display_path(corpus), "index": None if temp_dir else display_path(index_dir),
-            "generator": gen, "top_k": k, "documents": len(docs),
+            "generator": gen, "top_k": k, "documents": len(docs), "negative": negative,
             "chunks": sum(int(d.get("n_chunks", 0)) for d in docs),
             "skipped": [list(s) for s in index_report.skipped] if index_report else [],
             "index_seconds": round(index_seconds, 2), "ask_seconds": round(ask_seconds, 2),
@@ -96,14 +99,14 @@ def run_eval(items: list[GoldItem], *, corpus: str | Path | None = None, index_d
             shutil.rmtree(temp_dir, ignore_errors=True)
 
 
-def _ask_all(rag: Any, items: list[GoldItem], k: int, generator: str,
+def _ask_all(rag: Any, items: list[tuple[GoldItem, Exclude | None]], k: int, generator: str,
              log: Callable[[str], None]) -> list[dict[str, Any]]:
     rows = []
-    for i, item in enumerate(items, start=1):
+    for i, (item, exclude) in enumerate(items, start=1):
         t0 = time.perf_counter()
         answer, error, first = None, "", None
         try:
-            answer, first = _ask(rag, item.question, k, generator)
+            answer, first = _ask(rag, item.question, k, generator, exclude)
         except RagError as exc:  # a question the chain rejects counts as a failed answer
             error = str(exc)
         end = time.perf_counter()
@@ -116,13 +119,14 @@ def _ask_all(rag: Any, items: list[GoldItem], k: int, generator: str,
     return rows
 
 
-def _ask(rag: Any, question: str, k: int, generator: str) -> tuple[Any, float | None]:
+def _ask(rag: Any, question: str, k: int, generator: str, exclude: Exclude | None = None) -> tuple[Any, float | None]:
     """The final answer and the moment its first piece of text arrived (None: not streamed)."""
+    extra = {"exclude": exclude} if exclude is not None else {}
     stream = getattr(rag, "ask_stream", None)
     if not callable(stream):
-        return rag.ask(question, top_k=k, generator=generator), None
+        return rag.ask(question, top_k=k, generator=generator, **extra), None
     answer, first = None, None
-    for item in stream(question, top_k=k, generator=generator):
+    for item in stream(question, top_k=k, generator=generator, **extra):
         if isinstance(item, str):
             if first is None and item:
                 first = time.perf_counter()
@@ -140,6 +144,11 @@ def add_stream_summary(summary: dict[str, Any], rows: list[dict[str, Any]]) -> N
         if not r.get("refused") and not r.get("error"):
             backends[r.get("backend") or "?"] = backends.get(r.get("backend") or "?", 0) + 1
     summary["backends"] = dict(sorted(backends.items()))
+    drafted = {b: n for b, n in backends.items() if not b.startswith("extractive")}
+    fallen = sum(n for b, n in drafted.items() if b.endswith("->extractive"))
+    total = sum(drafted.values())
+    summary["answer"]["fallback_rate"] = round(fallen / total, 4) if total else None
+    summary["answer"]["n"]["fallback_rate"] = total
 
 
 def _close(rag: Any) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any, Callable, Sequence
 
 from eval import metrics as m
+from rag.answer.wellformed import answer_problems
 from eval.gold import GoldItem
 
 Embed = Callable[[list[str]], Sequence[Sequence[float]]]
@@ -18,11 +19,14 @@ def score_question(item: GoldItem, answer: Any, k: int, latency_ms: float, error
     passages = list(getattr(answer, "passages", []) or [])[:k]
     names = [p.name for p in passages]
     text = answer.text if answer is not None else ""
-    refused = bool(answer.refused) if answer is not None else False
+    # a partial answer ("the articles give 2022, not 2018") does not answer: it counts as declining
+    partial = bool(getattr(answer, "partial", False)) if answer is not None else False
+    refused = (bool(answer.refused) or partial) if answer is not None else False
     citations = list(answer.citations) if answer is not None else []
     row: dict[str, Any] = {
         "id": item.id, "question": item.question, "reference": item.answer, "answer": text,
-        "answerable": item.answerable, "refused": refused, "error": error,
+        "answerable": item.answerable, "refused": refused, "partial": partial, "error": error,
+        "malformed": answer_problems(text) if text and not refused else [],
         "retrieved": names, "latency_ms": round(latency_ms, 1),
         "hit_rank": None, "hit": None, "source_recall": None,
         "facts_ok": None, "fact_share": None, "f1": None, "similarity": None,
@@ -37,8 +41,8 @@ def score_question(item: GoldItem, answer: Any, k: int, latency_ms: float, error
         rank = next((i for i, ok in enumerate(flags, start=1) if ok), None)
         row.update(hit_rank=rank, hit=rank is not None,
                    source_recall=m.source_recall(names, item.sources, k) if item.sources else None)
-    row["facts_ok"] = m.all_facts_present(text, item.facts)
-    row["fact_share"] = m.fact_share(text, item.facts)
+    row["facts_ok"] = m.all_facts_present("" if refused else text, item.facts)
+    row["fact_share"] = m.fact_share("" if refused else text, item.facts)
     row["f1"] = m.token_f1(text, item.answer) if item.answer else None
     if item.has_evidence or item.facts:
         supported = [m.citation_supported(c.source, f"{c.text}\n{c.sentence}", item.sources, item.facts,
@@ -80,6 +84,8 @@ def summarize(rows: list[dict[str, Any]], k: int) -> dict[str, Any]:
     dangling = m.Score(float(sum(r["dangling"] for r in rows)) if rows else None, len(rows))
     accuracy = m.refusal_accuracy(r["refused"] for r in unanswerable)
     false_ref = m.false_refusal_rate(r["refused"] for r in answerable)
+    answered = [r for r in rows if not r["refused"] and not r["error"]]
+    malformed = m.mean(bool(r.get("malformed")) for r in answered)
     lat = [r["latency_ms"] for r in rows]
     p50, p95 = m.percentile(lat, 50), m.percentile(lat, 95)
     return {
@@ -91,12 +97,14 @@ def summarize(rows: list[dict[str, Any]], k: int) -> dict[str, Any]:
                       "n": {"hit_rate": hit.n, "mrr": rr.n, "recall": recall.n}},
         "answer": {"fact_recall": facts.rounded(), "f1": f1.rounded(), "similarity": sim.rounded(),
                    "fact_share": m.mean(r["fact_share"] for r in answerable).rounded(),
-                   "n": {"fact_recall": facts.n, "f1": f1.n, "similarity": sim.n}},
+                   "malformed_rate": malformed.rounded(),
+                   "n": {"fact_recall": facts.n, "f1": f1.n, "similarity": sim.n, "malformed_rate": malformed.n}},
         "citations": {"precision": precision.rounded(), "valid_rate": valid.rounded(),
                       "dangling": None if dangling.value is None else int(dangling.value),
                       "n": {"precision": precision.n, "valid_rate": valid.n, "dangling": dangling.n}},
         "refusal": {"accuracy": accuracy.rounded(), "false_refusal_rate": false_ref.rounded(),
-                    "n": {"accuracy": accuracy.n, "false_refusal_rate": false_ref.n}},
+                    "partial": sum(1 for r in rows if r.get("partial")),
+                    "n": {"accuracy": accuracy.n, "false_refusal_rate": false_ref.n, "partial": len(rows)}},
         "latency_ms": {"p50": None if p50 is None else round(p50, 1),
                        "p95": None if p95 is None else round(p95, 1), "n": len(lat)},
     }

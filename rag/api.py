@@ -61,13 +61,17 @@ class RAG:
         return index_paths(paths, self.store, self.embedder, self.config, progress=progress)
 
     def ask(self, question: str, *, history: list[tuple[str, str]] | None = None, top_k: int | None = None,
-            generator: str | None = None, filters: dict | None = None) -> Answer:
-        return self.chain.ask(question, history=history, top_k=top_k, generator=generator, filters=filters)
+            generator: str | None = None, filters: dict | None = None, exclude: Any = None) -> Answer:
+        """`exclude`: a predicate on passages left out of retrieval (the eval's negative-rejection runs)."""
+        return self.chain.ask(question, history=history, top_k=top_k, generator=generator, filters=filters,
+                              exclude=exclude)
 
     def ask_stream(self, question: str, *, history: list[tuple[str, str]] | None = None, top_k: int | None = None,
-                   generator: str | None = None, filters: dict | None = None) -> Iterator[str | Answer]:
+                   generator: str | None = None, filters: dict | None = None,
+                   exclude: Any = None) -> Iterator[str | Answer]:
         """Yield answer text pieces as produced, then the final `Answer` (whose text may differ: grounded)."""
-        return self.chain.stream(question, history=history, top_k=top_k, generator=generator, filters=filters)
+        return self.chain.stream(question, history=history, top_k=top_k, generator=generator, filters=filters,
+                                 exclude=exclude)
 
     def retrieve(self, question: str, top_k: int | None = None, filters: dict | None = None) -> list[Passage]:
         from rag.chain import validate_question

@@ -1,17 +1,21 @@
-"""question -> (rewrite) -> retrieve -> re-rank by sentence evidence -> refuse or generate -> ground.
+"""question -> (rewrite) -> retrieve -> re-rank by sentence evidence -> check the question's constraints
+-> refuse, say what the articles cover instead, or generate -> ground.
 
 The refusal is decided from evidence before any generator runs: an unanswerable question never reaches
-free generation. A generated draft whose sentences its citations do not support is replaced by the
-extractive answer.
+free generation. Evidence sentences that miss one of the question's constraints (another year, quarter,
+team; no name where "who" is asked) do not count as evidence (rag/answer/constraints.py); when the best
+of them misses only a year, month, quarter or gender, the answer says what the articles cover instead
+and is marked `partial`. Grounding repairs a draft claim by claim; a draft with nothing supported is
+replaced by the extractive answer.
 """
 from __future__ import annotations
 
 import time
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
-from rag.answer import focus
+from rag.answer import constraints, focus
 from rag.answer.base import get_generator
-from rag.answer.grounding import ground
+from rag.answer.grounding import citation_for, ground
 from rag.answer.rewrite import standalone_question
 from rag.config import Config
 from rag.embed import Embedder
@@ -38,6 +42,17 @@ def refusal_text(question: str) -> str:
     return f"{REFUSAL} None of the indexed passages answers “{question}”."
 
 
+def partial_text(near: constraints.NearMiss, passage: Passage) -> str:
+    """ "The articles do not say for 2018. They cover 2022: <sentence> [1]" """
+    asked = ", ".join(c.label for c in near.missing)
+    instead = constraints.covered(near, passage)
+    sentence = " ".join(near.sentence.text.split()).rstrip()
+    if sentence[-1:].isalnum():
+        sentence += "."
+    lead = f"They cover {instead}:" if instead else "The closest they come:"
+    return f"The articles do not say for {asked}. {lead} {sentence} [1]"
+
+
 class Chain:
     def __init__(self, store: ChromaStore, embedder: Embedder, config: Config):
         self.store = store
@@ -55,9 +70,17 @@ class Chain:
         """Hybrid dense + BM25 candidates, re-ranked by sentence evidence (rag/retrieve/hybrid.py)."""
         return self.retriever.retrieve(query, top_k, filters)
 
+    def _candidates(self, query: str, k: int, filters: dict | None, exclude: Callable[[Passage], bool] | None):
+        if exclude is None:
+            return self.retrieve(query, k, filters)
+        pool = self.retrieve(query, max(k, self.config.candidates), filters)
+        return [p for p in pool if not exclude(p)][:k]
+
     def stream(self, question: str, *, history: list[tuple[str, str]] | None = None, top_k: int | None = None,
-               generator: str | None = None, filters: dict | None = None) -> Iterator[str | Answer]:
-        """Yield answer text pieces as they come, then the final grounded `Answer`."""
+               generator: str | None = None, filters: dict | None = None,
+               exclude: Callable[[Passage], bool] | None = None) -> Iterator[str | Answer]:
+        """Yield answer text pieces as they come, then the final grounded `Answer`.
+        `exclude`: passages to leave out of retrieval (the eval's negative-rejection runs)."""
         timings: dict[str, float] = {}
         t0 = time.perf_counter()
         question = validate_question(question, self.config.max_question_chars)
@@ -66,14 +89,20 @@ class Chain:
                                   "(or upload them in the UI).")
         query = standalone_question(question, history)
         k = top_k or self.config.top_k
-        passages = self.retrieve(query, k, filters)
+        passages = self._candidates(query, k, filters, exclude)
         focus.apply(query, passages)
+        near = constraints.apply(query, passages)
         timings["retrieve_ms"] = (time.perf_counter() - t0) * 1000
         name = generator or self.config.generator
         answer = Answer(question=question, text="", citations=[], refused=False, passages=passages,
                         timings_ms=timings, backend=name, rewritten_question=query if query != question else "")
         if best_evidence(passages) < self.config.min_evidence:
-            answer.text, answer.refused = refusal_text(question), True
+            if near is not None and near.score >= self.config.min_evidence:
+                p = passages[near.passage]
+                answer.text, answer.partial = partial_text(near, p), True
+                answer.citations = [citation_for(1, p, near.sentence)]
+            else:
+                answer.text, answer.refused = refusal_text(question), True
             yield answer.text
         else:
             t1 = time.perf_counter()
@@ -85,8 +114,9 @@ class Chain:
                 yield piece
             timings["generate_ms"] = (time.perf_counter() - t1) * 1000
             grounded = ground("".join(pieces), passages, question=query)
-            if (grounded.unsupported or not grounded.citations) and name != "extractive":
-                # the evidence check passed, so the extractive answer exists: use it rather than refuse
+            if not grounded.citations and name != "extractive":
+                # nothing of the draft is supported; the evidence check passed, so the extractive answer
+                # exists: use it rather than refuse
                 answer.backend = f"{name}->extractive"
                 grounded = ground("".join(self.generator("extractive").stream(query, passages)), passages)
             if not grounded.citations:

@@ -64,6 +64,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
             print(json.dumps(data, ensure_ascii=False, indent=2))
             return 0
         print(answer.text)
+    if answer is not None and answer.partial:
+        print("(partial: the articles cover something close to the question, not what it asks)")
     if answer is not None and answer.citations:
         print()
         for c in answer.citations:

@@ -109,12 +109,14 @@ class Answer:
     timings_ms: dict[str, float] = field(default_factory=dict)
     backend: str = ""
     rewritten_question: str = ""  # the standalone question when a conversation was rewritten
+    partial: bool = False  # says what the articles cover instead (another year, team…): not the answer asked for
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "question": self.question,
             "answer": self.text,
             "refused": self.refused,
+            "partial": self.partial,
             "citations": [c.to_dict() for c in self.citations],
             "timings_ms": {k: round(v, 1) for k, v in self.timings_ms.items()},
             "backend": self.backend,

@@ -52,7 +52,10 @@ def answer_message(answer: Any, turn: int) -> str:
         title = html.escape(f"{c.title or c.source} — open passage [{n}]", quote=True)
         return f'<a class="cite" href="#{cite_id(turn, n)}" title="{title}">[{n}]</a>'
 
-    return _with_markers(answer.text, marker)
+    body = _with_markers(answer.text, marker)
+    if getattr(answer, "partial", False):  # a refusal variant: says what the articles cover instead
+        return f'<div class="refusal partial"><span class="refusal-badge">Not exactly in the articles</span>{body}</div>'
+    return body
 
 
 def _html_text(text: str) -> str:

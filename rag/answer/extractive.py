@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
+from rag.answer import wellformed
 from rag.config import Config
 from rag.retrieve.lexical import content_terms
 from rag.types import Passage, ScoredSentence
@@ -24,7 +25,9 @@ def _redundant(terms: set[str], chosen: list[set[str]]) -> bool:
 
 
 def select_sentences(evidence: list[Passage], max_sentences: int, floor: float) -> list[tuple[int, ScoredSentence]]:
-    pool = [(i, s) for i, p in enumerate(evidence, 1) for s in p.evidence]
+    # a headline or a line cut before its object is not an answer sentence (rag/answer/wellformed.py)
+    pool = [(i, s) for i, p in enumerate(evidence, 1) for s in p.evidence
+            if not (wellformed.is_headline(s.text) or wellformed.is_cut_short(s.text))]
     pool.sort(key=lambda x: x[1].score, reverse=True)
     if not pool:
         return []

@@ -1,8 +1,12 @@
 """Check a draft answer against its evidence and turn its `[i]` markers into numbered citations.
 
 - markers that point at no evidence passage are dropped;
-- every sentence must be supported by a passage it cites (term coverage, or semantic similarity to
-  one of the passage's sentences); an uncited sentence gets the passage that supports it, if any;
+- every sentence must be supported by a passage it cites: it covers the claim's content words, and
+  every name, number and date the claim states is in that passage (names may also come from the
+  question; numbers and dates must be the evidence's own, so a question's year is not carried over
+  to evidence about another year: rag/answer/entities.py); a claim its citation does not support is
+  re-cited to the passage that does, or dropped; an uncited sentence gets the passage that supports it;
+- headlines and sentences cut before their object are left out (rag/answer/wellformed.py);
 - a supported sentence that does not answer is left out: one that only restates the question (no
   content word beyond the question's; needs `question`), or one resting on a sentence the chain's
   evidence scoring ranks far below the best evidence for the question (a small model copying the
@@ -10,7 +14,8 @@
   `ANCHOR_MARGIN` of the top score, the sentences the extractive answer quotes) misses the point:
   all of it is left out;
 - markers are renumbered 1..n in order of first appearance, one citation per distinct passage.
-Sentences left unsupported are reported, so the chain can fall back to the extractive answer or refuse;
+Sentences left unsupported are reported; the rest of the draft stands (the chain falls back to the
+extractive answer only when nothing is left);
 so are the ones left out (`off_topic`): an answer with nothing left has no citations, and the chain
 falls back the same way.
 """
@@ -19,6 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from rag.answer import entities, wellformed
 from rag.ingest.sentences import split_sentences
 from rag.retrieve.lexical import content_terms
 from rag.types import Citation, Passage, ScoredSentence
@@ -36,6 +42,7 @@ class Grounded:
     unsupported: list[str] = field(default_factory=list)
     dropped_markers: int = 0
     off_topic: list[str] = field(default_factory=list)
+    malformed: list[str] = field(default_factory=list)  # headlines and cut sentences, left out
 
 
 def _support(claim_terms: set[str], passage: Passage) -> float:
@@ -75,6 +82,23 @@ def claims(draft: str) -> list[tuple[str, list[int]]]:
     return out
 
 
+def _supporting(claim: str, terms: frozenset[str], cited: list[int], evidence: list[Passage],
+                question: str | None) -> list[int]:
+    """The passages (1-based) that support `claim`: the cited ones when together they cover its words and
+    hold every name, number and date it states; else the single best other passage that does (the claim
+    is re-cited); else none."""
+    covering = [i for i in cited if _support(terms, evidence[i - 1]) >= MIN_COVERAGE]
+    if covering and not entities.missing(claim, [evidence[i - 1] for i in covering], question):
+        return covering
+    ranked = sorted(range(1, len(evidence) + 1), key=lambda i: _support(terms, evidence[i - 1]), reverse=True)
+    for i in ranked:
+        if _support(terms, evidence[i - 1]) < MIN_COVERAGE:
+            break
+        if not entities.missing(claim, [evidence[i - 1]], question):
+            return [i]
+    return []
+
+
 def _off_topic(claim: str, terms: frozenset[str], passages: list[Passage], q_terms: frozenset[str],
                floor: float | None) -> bool:
     """True when the claim restates the question, or every passage supporting it does so only with a
@@ -109,6 +133,7 @@ def ground(draft: str, evidence: list[Passage], question: str | None = None) -> 
     supporting: dict[int, ScoredSentence | None] = {}
     unsupported: list[str] = []
     off_topic: list[str] = []
+    malformed: list[str] = []
     dropped = 0
     q_terms = content_terms(question) if question else frozenset()
     top = max((s.score for p in evidence for s in p.evidence), default=None)
@@ -125,11 +150,11 @@ def ground(draft: str, evidence: list[Passage], question: str | None = None) -> 
         claim = claim.strip()
         if not claim or not re.search(r"\w", claim):
             continue
+        if wellformed.is_headline(claim) or wellformed.is_cut_short(claim):
+            malformed.append(claim)
+            continue
         terms = content_terms(claim)
-        supported = [i for i in cited if _support(terms, evidence[i - 1]) >= MIN_COVERAGE]
-        if not supported:
-            ranked = sorted(range(1, len(evidence) + 1), key=lambda i: _support(terms, evidence[i - 1]), reverse=True)
-            supported = [i for i in ranked[:1] if _support(terms, evidence[i - 1]) >= MIN_COVERAGE]
+        supported = _supporting(claim, terms, cited, evidence, question)
         if not supported:
             unsupported.append(claim)
             continue
@@ -149,11 +174,11 @@ def ground(draft: str, evidence: list[Passage], question: str | None = None) -> 
     if not anchored:  # nothing rests on the best evidence: the answer missed the point
         off_topic.extend(kept)
         out_sentences, order = [], {}
-    citations = [_citation(n, evidence[i - 1], supporting[i]) for i, n in sorted(order.items(), key=lambda x: x[1])]
-    return Grounded(" ".join(out_sentences), citations, unsupported, dropped, off_topic)
+    citations = [citation_for(n, evidence[i - 1], supporting[i]) for i, n in sorted(order.items(), key=lambda x: x[1])]
+    return Grounded(" ".join(out_sentences), citations, unsupported, dropped, off_topic, malformed)
 
 
-def _citation(n: int, p: Passage, sentence: ScoredSentence | None) -> Citation:
+def citation_for(n: int, p: Passage, sentence: ScoredSentence | None) -> Citation:
     return Citation(n=n, source=p.name, title=p.title, text=p.text, start=p.start, end=p.end,
                     score=p.evidence[0].score if p.evidence else p.score,
                     sentence=sentence.text if sentence else "",

@@ -126,6 +126,8 @@ def select_excerpts(question: str, evidence: list["Passage"], budget: int,
     candidates = _candidates(question, evidence)
     floor = candidates[0].score - margin if candidates else 0.0
     for cand in candidates:
+        if cand.score < 0:
+            break  # misses a constraint of the question (rag/answer/constraints.py): never shown to the model
         if taken >= max_sentences or (taken >= MIN_SENTENCES and cand.score < floor):
             break
         cost = cand.tokens + (0 if cand.passage in chosen else _header_tokens(evidence[cand.passage]))

@@ -36,7 +36,10 @@ _NUMBER = re.compile(r"\b\d[\d,.]*\b|\b(?:one|two|three|four|five|six|seven|eigh
                      r"thousand|million|billion|dozens?|several)\b", re.I)
 _YEAR_OR_DATE = re.compile(r"\b(?:1[89]|20)\d\d\b|\b(?:january|february|march|april|may|june|july|august|"
                            r"september|october|november|december|monday|tuesday|wednesday|thursday|"
-                           r"friday|saturday|sunday|yesterday|today)\b", re.I)
+                           r"friday|saturday|sunday|yesterday|today|tomorrow)\b|"
+                           r"\b(?:days?|weeks?|months?|years?|hours?)\s+(?:before|after|prior|earlier|later|ago)\b|"
+                           r"\b(?:last|next|this|earlier this|later this)\s+(?:week|month|year|spring|summer|autumn|fall|winter)\b",
+                           re.I)
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b(?:[A-Z][a-zA-Z]+|[A-Z]{2,}[a-z]?)(?:[-\s][A-Z][a-zA-Z]+)*")
 
 
@@ -46,7 +49,7 @@ def answer_type(question: str) -> str:
         return "number"
     if re.search(r"\b(when|what (?:year|date|day|month)|which (?:year|date|day|month))\b", q):
         return "date"
-    if re.search(r"\b(who|whom|which|what (?:group|organi[sz]ation|country|countries|compan|name|person|"
+    if re.search(r"\b(who|whom|where|which|what (?:group|organi[sz]ation|country|countries|compan|name|person|"
                  r"people|city|cities|region|agency|agencies|party|parties))\b", q):
         return "name"
     return ""
@@ -62,7 +65,7 @@ def _sentence_kinds(sentence: str) -> tuple[bool, bool, tuple[frozenset[str], ..
     return bool(_NUMBER.search(sentence)), bool(_YEAR_OR_DATE.search(sentence)), names
 
 
-def _has_answer_type(kind: str, sentence: str, asked: frozenset[str]) -> bool:
+def has_answer_type(kind: str, sentence: str, asked: frozenset[str]) -> bool:
     """`asked`: the question's words, lower-cased; a name the question itself uses is not an answer."""
     has_number, has_date, names = _sentence_kinds(sentence)
     if kind == "number":
@@ -101,7 +104,7 @@ def score_sentences(question: str, passages: list[Passage], embedder: Embedder,
         for (s, _), sim in zip(rows, sims[offset:offset + len(rows)]):
             cov = coverage(query_terms, s.text)
             score = SEMANTIC_WEIGHT * sim + (1 - SEMANTIC_WEIGHT) * cov
-            if kind and _has_answer_type(kind, s.text, asked):
+            if kind and has_answer_type(kind, s.text, asked):
                 score += ANSWER_TYPE_BONUS
             scored.append(ScoredSentence(s.text, s.start, s.end, round(score, 4), round(sim, 4), round(cov, 4)))
         offset += len(rows)

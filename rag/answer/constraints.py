@@ -1,0 +1,226 @@
+"""Answerability from the question's constraints: pure functions.
+
+A question carries constraints the answer must meet: a year or month ("in 2018", "in March"), names
+(people, organisations, places: "Wimbledon", "in Japan"), quantities ("more than 112,000 vehicles"), and
+qualifiers ("women's", "Q3", "third quarter"). It also asks for a kind of thing: who -> a name, when ->
+a date, how many -> a number, where -> a place. A sentence answers only when it, read with its passage's
+title and date, meets every constraint and holds something of the asked-for kind; a same-topic sentence
+about another year, team or quarter is the commonest near miss in news and must not be read as the answer.
+
+Where each constraint is checked (the strictness is per kind, because news refers back):
+- years, months, quarters, gender qualifiers: the sentence, its passage's title and its date; a sentence
+  naming another quarter or the other gender (and not the asked one) contradicts the question;
+- names, quantities and ordinals: the passage (a chunk of one article) and its title, since the sentence
+  itself often says "she" or "the company";
+Relative dates ("this week", "recently", "last year") are not constraints: nothing here can check them.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rag.answer.focus import Name, question_names, vocabulary
+from rag.retrieve.evidence import answer_type, has_answer_type
+from rag.types import Passage, ScoredSentence
+
+UNMET_PENALTY = 1.5  # subtracted from a sentence's evidence score: below every threshold, out of every prompt
+
+_YEAR = re.compile(r"(?<![\d.,$-])((?:19|20)\d\d)(?![\d,])")
+_MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+           "november", "december"]
+_MONTH = re.compile(r"\b(" + "|".join(m.capitalize() for m in _MONTHS) + r")\b")
+_QUARTER_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
+_QUARTER = re.compile(r"\b(?:q([1-4])|(first|second|third|fourth|1st|2nd|3rd|4th)[\s-]+quarter)\b", re.I)
+_GENDER = {"women": re.compile(r"\b(?:women|woman|women's|womens|female|ladies|girls?)\b", re.I),
+           "men": re.compile(r"\b(?:men|man|men's|mens|male|boys?)\b", re.I)}
+_ORDINAL = re.compile(r"\b(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last|"
+                      r"\d+(?:st|nd|rd|th))\b", re.I)
+_QUANTITY = re.compile(r"(?:\b(more than|over|at least|nearly|almost|about|around|roughly|some|up to|fewer than|"
+                       r"less than|under)\s+)?\$?(\d[\d,]*(?:\.\d+)?)(?:\s*(million|billion|trillion|thousand|"
+                       r"percent|%))?(?=[\s-]+([a-z]+))", re.I)
+_ANY_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
+_SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+_APPROX = 0.25  # "about N" is met by a number within 25% of N
+
+
+@dataclass(frozen=True)
+class Constraint:
+    kind: str  # "year" | "month" | "quarter" | "gender" | "ordinal" | "name" | "quantity"
+    label: str  # as the question says it
+    value: object = None  # year / month number / quarter / gender key / Name / (low, high)
+
+    def __repr__(self) -> str:
+        return f"{self.kind}:{self.label}"
+
+
+@dataclass
+class Constraints:
+    items: list[Constraint] = field(default_factory=list)
+    answer_type: str = ""  # "name" | "date" | "number" | "" (anything)
+    asked_words: frozenset[str] = frozenset()
+
+    def __bool__(self) -> bool:
+        return bool(self.items or self.answer_type)
+
+
+def parse(question: str) -> Constraints:
+    """The constraints of `question` and the kind of answer it asks for."""
+    items: list[Constraint] = []
+    years = set()
+    for m in _YEAR.finditer(question):
+        if m.group(1) not in years:
+            years.add(m.group(1))
+            items.append(Constraint("year", m.group(1), m.group(1)))
+    for m in _MONTH.finditer(question):
+        if m.group(1) == "May" and not re.search(r"\bMay\s+\d|\bin\s+May\b", question):
+            continue  # the modal verb
+        items.append(Constraint("month", m.group(1), _MONTHS.index(m.group(1).lower()) + 1))
+    for m in _QUARTER.finditer(question):
+        q = int(m.group(1)) if m.group(1) else _QUARTER_WORDS[m.group(2).lower()]
+        items.append(Constraint("quarter", m.group(0), q))
+    quarter_spans = [m.span() for m in _QUARTER.finditer(question)]
+    for key, pattern in _GENDER.items():
+        m = pattern.search(question)
+        if m:
+            items.append(Constraint("gender", m.group(0), key))
+    for m in _ORDINAL.finditer(question):
+        if not any(a <= m.start() < b for a, b in quarter_spans):
+            items.append(Constraint("ordinal", m.group(1), m.group(1).lower()))
+    for m in _QUANTITY.finditer(question):
+        if _YEAR.fullmatch(m.group(2)) and not m.group(1):
+            continue  # a year, handled above
+        items.append(Constraint("quantity", m.group(0).strip(), _range(m.group(1), m.group(2), m.group(3))))
+    for name in question_names(question):
+        if len(name.words) == 1 and next(iter(name.words)) in years:
+            continue
+        items.append(Constraint("name", " ".join(sorted(name.words)), name))
+    asked = frozenset(w.lower() for w in re.findall(r"[A-Za-z]+", question))
+    return Constraints(items, answer_type(question), asked)
+
+
+def _number(text: str, scale: str | None) -> float:
+    value = float(text.replace(",", ""))
+    return value * _SCALE.get((scale or "").lower(), 1.0)
+
+
+def _range(comparator: str | None, number: str, scale: str | None) -> tuple[float, float]:
+    n = _number(number, scale)
+    c = (comparator or "").lower()
+    if c in ("more than", "over", "at least"):
+        return n, n * (1 + _APPROX * 2)
+    if c in ("fewer than", "less than", "under", "up to"):
+        return n * (1 - _APPROX * 2), n
+    if c:
+        return n * (1 - _APPROX), n * (1 + _APPROX)
+    return n, n
+
+
+def _numbers(text: str) -> list[float]:
+    out = []
+    for m in re.finditer(r"(\d[\d,]*(?:\.\d+)?)(?:\s*(million|billion|trillion|thousand|bn|m)\b)?", text, re.I):
+        try:
+            scale = {"bn": "billion", "m": "million"}.get((m.group(2) or "").lower(), m.group(2))
+            out.append(_number(m.group(1), scale))
+        except ValueError:
+            continue
+    return out
+
+
+def _quarters(text: str) -> set[int]:
+    return {int(m.group(1)) if m.group(1) else _QUARTER_WORDS[m.group(2).lower()] for m in _QUARTER.finditer(text)}
+
+
+def met(c: Constraint, sentence: str, passage: Passage) -> bool:
+    """Whether `sentence` of `passage` (with its title and date) meets constraint `c`."""
+    local = f"{passage.title}\n{sentence}"
+    wide = f"{passage.title}\n{passage.text}"
+    if c.kind == "year":
+        return bool(re.search(rf"(?<!\d){c.value}(?!\d)", local)) or passage.date.startswith(str(c.value))
+    if c.kind == "month":
+        name = _MONTHS[int(c.value) - 1]  # type: ignore[call-overload]
+        if re.search(rf"\b{name[:3]}(?:{name[3:]}|\.)?\b", local, re.I):
+            return True
+        return len(passage.date) >= 7 and passage.date[5:7] == f"{int(c.value):02d}"  # type: ignore[call-overload]
+    if c.kind == "quarter":
+        said = _quarters(local)
+        return c.value in said or (not said and c.value in _quarters(wide))
+    if c.kind == "gender":
+        other = "men" if c.value == "women" else "women"
+        if _GENDER[other].search(local) and not _GENDER[str(c.value)].search(local):
+            return False
+        return bool(_GENDER[str(c.value)].search(wide))
+    if c.kind == "ordinal":
+        return bool(re.search(rf"\b{re.escape(str(c.value))}\b", wide, re.I))
+    if c.kind == "quantity":
+        low, high = c.value  # type: ignore[misc]
+        return any(low - 1e-9 <= n <= high + 1e-9 for n in _numbers(wide))
+    if c.kind == "name":
+        assert isinstance(c.value, Name)
+        return c.value.found_in(vocabulary(wide))
+    return True
+
+
+JOINED_NAMES = 3  # a question naming this many things often joins articles: a name may come from another
+
+
+def unmet(cons: Constraints, sentence: str, passage: Passage, others: list[Passage] = ()) -> list[Constraint]:
+    """The constraints `sentence` misses; `Constraint("type", …)` when it holds nothing of the asked kind.
+    `others`: the other retrieved passages, where a question joining JOINED_NAMES names may find one."""
+    joined = sum(1 for c in cons.items if c.kind == "name") >= JOINED_NAMES
+    missing = [c for c in cons.items if not met(c, sentence, passage)
+               and not (joined and c.kind == "name" and any(met(c, "", o) for o in others if o is not passage))]
+    if cons.answer_type and not has_answer_type(cons.answer_type, sentence, cons.asked_words):
+        missing.append(Constraint("type", cons.answer_type))
+    return missing
+
+
+@dataclass
+class NearMiss:
+    """The best sentence that misses only some constraints: what the articles cover instead."""
+
+    passage: int  # index into the passages
+    sentence: ScoredSentence
+    score: float  # its evidence score before the penalty
+    missing: list[Constraint]
+
+
+# Kinds where a sentence about another value (year, quarter, gender) is a real answer to a nearby
+# question, worth telling the reader about; a missing name or answer kind is just not an answer.
+COVERABLE = frozenset({"year", "month", "quarter", "gender"})
+
+
+def apply(question: str, passages: list[Passage]) -> NearMiss | None:
+    """Push every evidence sentence that misses a constraint below any threshold (re-sorting each
+    passage's evidence) and return the best near miss: the best such sentence whose misses are all of
+    the COVERABLE kinds, or None."""
+    cons = parse(question)
+    if not cons:
+        return None
+    near: NearMiss | None = None
+    for i, p in enumerate(passages):
+        for s in p.evidence:
+            missing = unmet(cons, s.text, p, passages)
+            if not missing:
+                continue
+            if all(c.kind in COVERABLE for c in missing) and (near is None or s.score > near.score):
+                near = NearMiss(i, s, s.score, missing)
+            s.score = round(s.score - UNMET_PENALTY, 4)
+        p.evidence.sort(key=lambda x: x.score, reverse=True)
+    return near
+
+
+def covered(near: NearMiss, passage: Passage) -> str:
+    """What the near miss's sentence is about instead, for each missed constraint ("2022", "men's")."""
+    local = f"{passage.title}\n{near.sentence.text}"
+    out: list[str] = []
+    for c in near.missing:
+        if c.kind == "year":
+            found = list(dict.fromkeys(_YEAR.findall(local))) or ([passage.date[:4]] if passage.date else [])
+            out.extend(y for y in found if y and y not in out)
+        elif c.kind == "quarter":
+            out.extend(f"Q{q}" for q in sorted(_quarters(local)) if f"Q{q}" not in out)
+        elif c.kind == "gender":
+            out.append("men's" if c.value == "women" else "women's")
+        elif c.kind == "month" and len(passage.date) >= 7:
+            out.append(_MONTHS[int(passage.date[5:7]) - 1].capitalize())
+    return ", ".join(out)

@@ -1,0 +1,70 @@
+"""The names, numbers and dates a claim states, and whether its evidence states them too: pure functions.
+
+Grounding uses this to check a drafted sentence against the passage it cites: "Rybakina won in 2018 [1]"
+is not supported by a passage about 2022 even when every other word matches. Numbers and dates must be
+the evidence's own (its text, title or date); names may also come from the question, which the answer
+is allowed to repeat.
+"""
+from __future__ import annotations
+
+import re
+
+from rag.answer.focus import Name, question_names, vocabulary
+from rag.types import Passage
+
+_NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?(?![\w])")
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+           "november", "december")
+_CALENDAR = frozenset(_MONTHS) | {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+_MONTH = re.compile(r"\b(" + "|".join(m.capitalize() for m in _MONTHS) + r")\b")
+
+
+def _norm_number(token: str) -> str:
+    token = token.replace(",", "").rstrip(".")
+    if "." in token:
+        token = token.rstrip("0").rstrip(".")
+    return token
+
+
+def numbers(text: str) -> set[str]:
+    """Numbers written in digits, normalised ("1,524" -> "1524", "7.50" -> "7.5")."""
+    return {_norm_number(m.group(0)) for m in _NUMBER.finditer(text)}
+
+
+def months(text: str) -> set[str]:
+    return {m.group(1).lower() for m in _MONTH.finditer(text) if not _is_modal_may(text, m)}
+
+
+def _is_modal_may(text: str, m: re.Match) -> bool:
+    return m.group(1) == "May" and not re.match(r"\s*\d", text[m.end():]) and not re.search(r"\bin\s*$", text[:m.start()])
+
+
+def names(text: str) -> list[Name]:
+    """Capitalised runs and acronyms (not the first word), as `rag.answer.focus` reads a question."""
+    return [n for n in question_names(text) if not all(w.isdigit() or w in _CALENDAR for w in n.words)]
+
+
+def _date_parts(date: str) -> tuple[set[str], set[str]]:
+    """A passage's ISO date as numbers (year, day) and month name."""
+    m = re.match(r"(\d{4})-(\d{2})(?:-(\d{2}))?", date or "")
+    if not m:
+        return set(), set()
+    nums = {m.group(1)} | ({str(int(m.group(3)))} if m.group(3) else set())
+    return nums, {_MONTHS[int(m.group(2)) - 1]} if 1 <= int(m.group(2)) <= 12 else set()
+
+
+def missing(claim: str, evidence: list[Passage], question: str | None = None) -> list[str]:
+    """What `claim` states that none of `evidence` does: numbers, month names and names (as written)."""
+    text = "\n".join(f"{p.title}\n{p.text}" for p in evidence)
+    have_numbers = numbers(text)
+    have_months = months(text)
+    for p in evidence:
+        nums, month = _date_parts(p.date)
+        have_numbers |= nums
+        have_months |= month
+    out = [n for n in sorted(numbers(claim)) if n not in have_numbers]
+    out += [m for m in sorted(months(claim)) if m not in have_months]
+    vocab = vocabulary(text)
+    asked = vocabulary(question) if question else frozenset()
+    out += [" ".join(sorted(n.words)) for n in names(claim) if not (n.found_in(vocab) or n.found_in(asked))]
+    return out
