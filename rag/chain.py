@@ -16,6 +16,7 @@ from typing import Any, Callable, Iterator
 from rag.answer import constraints, focus
 from rag.answer.base import get_generator
 from rag.answer.grounding import citation_for, ground
+from rag.answer.prompt import REFUSAL
 from rag.answer.rewrite import standalone_question
 from rag.config import Config
 from rag.embed import Embedder
@@ -25,7 +26,6 @@ from rag.retrieve.hybrid import HybridRetriever, RetrievalOptions
 from rag.store.chroma import ChromaStore
 from rag.types import Answer, Passage
 
-REFUSAL = "The articles do not say."
 
 
 def validate_question(question: Any, max_chars: int) -> str:
@@ -51,6 +51,12 @@ def partial_text(near: constraints.NearMiss, passage: Passage) -> str:
         sentence += "."
     lead = f"They cover {instead}:" if instead else "The closest they come:"
     return f"The articles do not say for {asked}. {lead} {sentence} [1]"
+
+
+def declines(draft: str) -> bool:
+    """The draft says the articles do not answer (the reply the prompt asks for in that case)."""
+    flat = " ".join(draft.lower().split())
+    return REFUSAL.lower().rstrip(".") in flat or "do not say" in flat or "don't say" in flat
 
 
 class Chain:
@@ -113,8 +119,11 @@ class Chain:
                 pieces.append(piece)
                 yield piece
             timings["generate_ms"] = (time.perf_counter() - t1) * 1000
-            grounded = ground("".join(pieces), passages, question=query)
-            if not grounded.citations and name != "extractive":
+            draft = "".join(pieces)
+            grounded = ground(draft, passages, question=query)
+            if not grounded.citations and declines(draft):
+                pass  # the model read the evidence and found no answer: a second answerability check
+            elif not grounded.citations and name != "extractive":
                 # nothing of the draft is supported; the evidence check passed, so the extractive answer
                 # exists: use it rather than refuse
                 answer.backend = f"{name}->extractive"

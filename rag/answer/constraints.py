@@ -31,8 +31,8 @@ _MONTHS = ["january", "february", "march", "april", "may", "june", "july", "augu
 _MONTH = re.compile(r"\b(" + "|".join(m.capitalize() for m in _MONTHS) + r")\b")
 _QUARTER_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
 _QUARTER = re.compile(r"\b(?:q([1-4])|(first|second|third|fourth|1st|2nd|3rd|4th)[\s-]+quarter)\b", re.I)
-_GENDER = {"women": re.compile(r"\b(?:women|woman|women's|womens|female|ladies|girls?)\b", re.I),
-           "men": re.compile(r"\b(?:men|man|men's|mens|male|boys?)\b", re.I)}
+_GENDER = {"women": re.compile(r"\b(?:women['’]s|womens|women|woman|female|ladies|girls?)(?!\w)", re.I),
+           "men": re.compile(r"\b(?:men['’]s|mens|men|man|male|boys?)(?!\w)", re.I)}
 _ORDINAL = re.compile(r"\b(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last|"
                       r"\d+(?:st|nd|rd|th))\b", re.I)
 _QUANTITY = re.compile(r"(?:\b(more than|over|at least|nearly|almost|about|around|roughly|some|up to|fewer than|"
@@ -89,7 +89,8 @@ def parse(question: str) -> Constraints:
     for m in _QUANTITY.finditer(question):
         if _YEAR.fullmatch(m.group(2)) and not m.group(1):
             continue  # a year, handled above
-        items.append(Constraint("quantity", m.group(0).strip(), _range(m.group(1), m.group(2), m.group(3))))
+        label = f"{m.group(0).strip()} {m.group(4)}"
+        items.append(Constraint("quantity", label, _range(m.group(1), m.group(2), m.group(3))))
     for name in question_names(question):
         if len(name.words) == 1 and next(iter(name.words)) in years:
             continue

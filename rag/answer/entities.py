@@ -55,6 +55,7 @@ def _date_parts(date: str) -> tuple[set[str], set[str]]:
 
 def missing(claim: str, evidence: list[Passage], question: str | None = None) -> list[str]:
     """What `claim` states that none of `evidence` does: numbers, month names and names (as written)."""
+    claim = re.sub(r"\[\d+(?:\s*,\s*\d+)*\]", " ", claim)
     text = "\n".join(f"{p.title}\n{p.text}" for p in evidence)
     have_numbers = numbers(text)
     have_months = months(text)

@@ -98,6 +98,8 @@ def question_names(question: str) -> list[Name]:
 
     for i, token in enumerate(re.findall(r"[A-Za-z][\w'’.]*|\d{4}|\S", question)):
         bare = re.sub(r"['’]s$", "", token.strip(".'’"))
+        if re.fullmatch(r"(?:[A-Za-z]\.)+[A-Za-z]?\.?", token):
+            bare = token.replace(".", "")  # "U.S." is the acronym "US"
         if re.fullmatch(r"\d{4}", bare):
             close()
             names.append(Name([bare]))

@@ -27,7 +27,7 @@ spends sought seeks flew flies ate eats drove drives rode rides broke breaks wor
 swore swears sat sits lay lies slid hid hides bid bids cut cuts let lets quit quits shut spread tops""".split())
 _VERB_SUFFIX = re.compile(r"(?:ed|ing|ise[sd]?|ize[sd]?|ates?)$")
 MIN_HEADLINE_WORDS = 4
-HEADLINE_SHARE = 0.7  # share of the non-small words that are capitalised
+HEADLINE_SHARE = 0.9  # share of the non-small words that are capitalised (a sentence full of names has verbs)
 
 
 def strip_markers(text: str) -> str:

@@ -1,0 +1,90 @@
+"""The question's constraints (years, months, quarters, gender, ordinals, quantities, names, answer kind)
+and whether a sentence of a passage, read with its title and date, meets them: pure functions."""
+from rag.answer import constraints
+from rag.answer.constraints import covered, met, parse, unmet
+from rag.types import Passage, ScoredSentence
+
+
+def _passage(text: str, title: str = "", date: str = "") -> Passage:
+    return Passage("c:0", "d", "a.txt", title, text, 0, len(text), 1.0, date=date)
+
+
+def _kinds(question: str) -> list[tuple[str, str]]:
+    return [(c.kind, c.label) for c in parse(question).items]
+
+
+def test_years_months_quarters_and_qualifiers_are_read_from_the_question():
+    assert ("year", "2018") in _kinds("Who won the women's singles final at Wimbledon in 2018?")
+    assert ("gender", "women's") in _kinds("Who won the women's singles final at Wimbledon in 2018?")
+    assert ("quarter", "Q3") in _kinds("What was Tesla's revenue in Q3 2019?")
+    assert ("quarter", "third quarter") in _kinds("What was the profit in the third quarter?")
+    assert ("month", "March") in _kinds("What did the council approve in March?")
+    assert ("ordinal", "first") in _kinds("Which state became the first to ban the sale?")
+    assert ("quantity", "more than 112,000 vehicles") in _kinds("Which automaker recalled more than 112,000 vehicles?")
+    assert any(k == "name" for k, _ in _kinds("Who won the women's singles final at Wimbledon in 2018?"))
+
+
+def test_relative_dates_and_the_modal_may_are_no_constraints():
+    assert _kinds("Which company recalled cars this week?") == []
+    assert _kinds("What may happen to the prices recently reported?") == []
+    assert ("month", "May") in _kinds("What happened on May 10?")
+
+
+def test_answer_kind_follows_the_question_word():
+    assert parse("Who beat the champion?").answer_type == "name"
+    assert parse("Where will the summit be held?").answer_type == "name"
+    assert parse("When did the strike end?").answer_type == "date"
+    assert parse("How many people were hurt?").answer_type == "number"
+    assert parse("What did the report say?").answer_type == ""
+
+
+def test_a_year_is_met_by_the_sentence_its_title_or_its_passage_date():
+    c = parse("Who won the title in 2018?").items[0]
+    assert met(c, "She won the title in 2018.", _passage("x"))
+    assert met(c, "She won the title.", _passage("x", title="Champions of 2018"))
+    assert met(c, "She won the title.", _passage("x", date="2018-07-14"))
+    assert not met(c, "She won the title in 2022.", _passage("x", date="2022-07-10"))
+
+
+def test_the_other_gender_or_quarter_in_the_sentence_contradicts_the_question():
+    passage = _passage("The women's and men's finals were played on Sunday. The men's final went to five sets.")
+    women = next(c for c in parse("Who won the women's final?").items if c.kind == "gender")
+    assert not met(women, "The men's final went to five sets.", passage)
+    assert met(women, "The women's and men's finals were played on Sunday.", passage)
+    q3 = next(c for c in parse("What was revenue in Q3?").items if c.kind == "quarter")
+    assert met(q3, "Third-quarter revenue rose to $23.4 billion.", _passage("x"))
+    assert not met(q3, "Revenue in the second quarter was $21 billion.", _passage("x"))
+
+
+def test_quantities_with_a_comparator_accept_nearby_numbers():
+    c = next(c for c in parse("Which automaker recalled more than 112,000 vehicles?").items if c.kind == "quantity")
+    assert met(c, "", _passage("Ford is recalling 112,965 vehicles."))
+    assert not met(c, "", _passage("Ford is recalling 8,000 vehicles."))
+    exact = next(c for c in parse("Which 22 states raised wages?").items if c.kind == "quantity")
+    assert met(exact, "", _passage("Twenty-two states, 22 in all, raised wages."))
+
+
+def test_names_are_met_in_the_passage_and_the_answer_kind_in_the_sentence():
+    cons = parse("Who beat Luke Littler in the final?")
+    passage = _passage("Luke Littler lost the final. Luke Humphries beat him 7-4.")
+    assert unmet(cons, "Luke Humphries beat him 7-4.", passage) == []
+    assert [c.kind for c in unmet(cons, "Luke Littler lost the final.", passage)] == ["type"]
+    assert [c.kind for c in unmet(cons, "He lost.", _passage("He lost the final to a rival."))] == ["name", "type"]
+
+
+def test_apply_pushes_unmet_sentences_down_and_reports_the_best_near_miss():
+    good = "Elena Rybakina won the women's singles title at Wimbledon in 2022."
+    p = _passage(good, title="Rybakina wins Wimbledon", date="2022-07-09")
+    p.evidence = [ScoredSentence(good, 0, len(good), 0.8)]
+    near = constraints.apply("Who won the women's singles title at Wimbledon in 2018?", [p])
+    assert near is not None and [c.kind for c in near.missing] == ["year"] and near.score == 0.8
+    assert p.evidence[0].score < 0
+    assert covered(near, p) == "2022"
+
+
+def test_a_sentence_meeting_every_constraint_keeps_its_score():
+    good = "Elena Rybakina won the women's singles title at Wimbledon in 2022."
+    p = _passage(good, date="2022-07-09")
+    p.evidence = [ScoredSentence(good, 0, len(good), 0.8)]
+    assert constraints.apply("Who won the women's singles title at Wimbledon in 2022?", [p]) is None
+    assert p.evidence[0].score == 0.8

@@ -1,0 +1,31 @@
+"""A claim's names, numbers and dates against the passages it cites: pure functions."""
+from rag.answer.entities import missing, numbers
+from rag.types import Passage
+
+PASSAGE = Passage("c:0", "d", "a.txt", "Rybakina wins Wimbledon",
+                  "Elena Rybakina won the women's singles title at Wimbledon on Saturday, beating Ons Jabeur 3-6, "
+                  "6-2, 6-2. Some 1,524 fans watched outside.", 0, 120, 1.0, date="2022-07-09")
+
+
+def test_numbers_are_normalised():
+    assert numbers("1,524 people and 7.50 dollars in 2019.") == {"1524", "7.5", "2019"}
+
+
+def test_a_claim_restating_the_evidence_misses_nothing():
+    assert missing("Elena Rybakina beat Ons Jabeur at Wimbledon in July 2022 [1].", [PASSAGE]) == []
+    assert missing("About 1524 fans watched.", [PASSAGE]) == []
+
+
+def test_a_year_from_the_question_is_not_evidence():
+    question = "Who won the women's singles at Wimbledon in 2018?"
+    assert missing("Elena Rybakina won the women's singles at Wimbledon in 2018.", [PASSAGE], question) == ["2018"]
+
+
+def test_names_may_come_from_the_question_but_not_from_nowhere():
+    assert missing("Rybakina beat Serena Williams.", [PASSAGE]) == ["serena william"]
+    assert missing("Rybakina beat Serena Williams.", [PASSAGE], "Did Serena Williams play?") == []
+
+
+def test_dotted_acronyms_match_their_plain_form():
+    p = Passage("c:0", "d", "a.txt", "", "The withdrawal of U.S. forces from Afghanistan.", 0, 50, 1.0)
+    assert missing("US forces left Afghanistan.", [p]) == []

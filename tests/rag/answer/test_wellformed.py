@@ -1,0 +1,28 @@
+"""Well-formed answer sentences: no headlines, nothing cut before its object, a verb."""
+from rag.answer.wellformed import answer_problems, has_verb, is_cut_short, is_headline
+
+
+def test_headlines_are_recognised_by_title_case():
+    assert is_headline("China's Commitment: Strengthening Pakistan's Counterterrorism Framework [1]")
+    assert is_headline("U.S. and Pakistan Strengthen Ties to Fight Terrorist Groups.")
+    assert not is_headline("Luke Humphries beat Luke Littler 7-4 in the final of the PDC World Championship.")
+
+
+def test_a_sentence_ending_in_a_preposition_or_article_before_its_marker_is_cut():
+    assert is_cut_short("Pakistan and China have deepened counter-terrorism cooperation with [1].")
+    assert is_cut_short("The report was published by the")
+    assert not is_cut_short("The report was published on Tuesday [2].")
+
+
+def test_verbs_are_found_by_form():
+    assert has_verb("Ford recalls 112,000 vehicles [2].")
+    assert has_verb("Greta Gerwig was named director of the year.")
+    assert has_verb("The dialogue targeted three groups.")
+    assert not has_verb("Utah [1].")
+
+
+def test_answer_problems_names_each_kind_once():
+    assert answer_problems("Utah [1]. Nevada [2].") == ["no-verb"]
+    assert answer_problems("Luke Humphries won the title [1]. He beat Luke Littler [1].") == []
+    assert answer_problems("Cooperation deepened with [1]. Intelligence Sharing: Enhancing Operational Capabilities [2].") \
+        == ["cut", "headline", "no-verb"]
