@@ -157,7 +157,7 @@ class LlamaCppGenerator:
     def warm_up(self) -> None:
         """Load the model and process the constant prompt start (system prompt and worked example), so
         the first question only pays for its own passages. One generated token; safe to call again."""
-        for _ in stream_chat(self.server, prefix_messages()[:2], 1, 0.0):
+        for _ in stream_chat(self.server, prefix_messages()[:-1], 1, 0.0):
             pass
 
     def stream(self, question: str, evidence: list["Passage"]) -> Iterator[str]:

@@ -2,7 +2,7 @@
 
 On a 2-core CPU the prompt dominates latency (about 135 prompt tokens/s for a 0.5B model), so the
 passages are cut down to their best sentences for the question, within a token budget (400 prompt
-tokens by default, system prompt and question included). Numbers stay those of the evidence list
+tokens by default, system prompt and question included; the constant worked examples are not counted). Numbers stay those of the evidence list
 (`[n]` indexes `evidence` from 1), so the chain can ground the answer against the same passages.
 
 The system prompt is constant, so a runtime that keeps its KV cache between requests (llama.cpp's
@@ -14,6 +14,8 @@ import math
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable, Iterator
+
+from rag.answer import wellformed
 
 if TYPE_CHECKING:
     from rag.types import Passage
@@ -28,8 +30,8 @@ SYSTEM_PROMPT = (
     f"If the passages do not answer the question, reply only: {REFUSAL}"
 )
 
-# One worked example (made up, about nothing in any corpus) after the system prompt: it shows a small
-# model the answer form better than rules do. It is constant, so it is cached with the system prompt.
+# Worked examples (made up, about nothing in any corpus) after the system prompt: they show a small
+# model the answer form better than rules do. They are constant, so they are cached with the system prompt.
 EXAMPLE_QUESTION = "When will work on the tram line start, and what will the line connect?"
 EXAMPLE_PASSAGES = (
     "(2021-03-02) The Rivermouth city council approved a 45 million euro budget for a new tram line. [1]\n"
@@ -37,6 +39,15 @@ EXAMPLE_PASSAGES = (
     "April 2022. [2]"
 )
 EXAMPLE_ANSWER = "Work is expected to start in April 2022 [2]. The line will link the harbour to the university [2]."
+# Two more, as short: a "who" question answered with the name first, and a same-topic question the
+# passages do not answer (a small model otherwise restates the question or copies the nearest line).
+EXAMPLE_WHO = (
+    "(2019-11-20) The new bridge over the Lenna river was opened on Saturday by regional governor Marta Kovac. [1]\n"
+    "(2019-11-20) The bridge cost 31 million euros and took four years to build. [2]",
+    "Who opened the bridge over the Lenna river?",
+    "Regional governor Marta Kovac opened the bridge on Saturday [1].",
+)
+EXAMPLE_UNANSWERED = (EXAMPLE_PASSAGES, "When will the tram line be finished?", REFUSAL)
 
 ANSWER_INSTRUCTION = "Answer briefly, with the passage numbers."
 STOP = ["\n\n"]  # the answer is one short paragraph: a blank line starts something else
@@ -128,6 +139,8 @@ def select_excerpts(question: str, evidence: list["Passage"], budget: int,
     for cand in candidates:
         if cand.score < 0:
             break  # misses a constraint of the question (rag/answer/constraints.py): never shown to the model
+        if wellformed.is_headline(cand.text):
+            continue  # a small model copies a headline as its answer
         if taken >= max_sentences or (taken >= MIN_SENTENCES and cand.score < floor):
             break
         cost = cand.tokens + (0 if cand.passage in chosen else _header_tokens(evidence[cand.passage]))
@@ -225,24 +238,26 @@ def trail_markers(pieces: Iterable[str]) -> Iterator[str]:
 
 def prefix_messages() -> list[dict[str, str]]:
     """The constant start of every conversation: system prompt and the worked example (cached)."""
-    return [
-        {"role": "system", "content": SYSTEM_PROMPT},
-        {"role": "user", "content": f"Passages:\n{EXAMPLE_PASSAGES}\n\nQuestion: {EXAMPLE_QUESTION}\n\n"
-                                    f"{ANSWER_INSTRUCTION}"},
-        {"role": "assistant", "content": EXAMPLE_ANSWER},
-    ]
+    messages = [{"role": "system", "content": SYSTEM_PROMPT}]
+    for passages, question, answer in ((EXAMPLE_PASSAGES, EXAMPLE_QUESTION, EXAMPLE_ANSWER), EXAMPLE_WHO,
+                                       EXAMPLE_UNANSWERED):
+        messages += [{"role": "user", "content": f"Passages:\n{passages}\n\nQuestion: {question}\n\n"
+                                                 f"{ANSWER_INSTRUCTION}"},
+                     {"role": "assistant", "content": answer}]
+    return messages
 
 
 def build_messages(question: str, evidence: list["Passage"],
                    max_prompt_tokens: int = DEFAULT_PROMPT_TOKENS) -> list[dict[str, str]]:
     """Chat messages (OpenAI shape) for `question` over `evidence`.
 
-    `max_prompt_tokens` bounds the whole prompt; the question's own message (passages and question),
-    which is all a runtime with a prompt cache processes per question, is usually much shorter: only
-    the sentences within the relevance margin of the best one go in.
+    `max_prompt_tokens` bounds the system prompt plus the question's own message (passages and
+    question); the worked examples are not counted: they are constant, and a runtime with a prompt
+    cache processes them once per process. The question's message is usually much shorter than the
+    budget: only the sentences within the relevance margin of the best one go in.
     """
     prefix = prefix_messages()
-    fixed = prompt_tokens(prefix) + count_tokens(user_message(question, []))
+    fixed = prompt_tokens(prefix[:1]) + count_tokens(user_message(question, []))
     excerpts = select_excerpts(question, evidence, max(40, max_prompt_tokens - fixed))
     return [*prefix, {"role": "user", "content": user_message(question, excerpts)}]
 

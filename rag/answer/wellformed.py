@@ -45,7 +45,7 @@ def is_headline(sentence: str) -> bool:
 
 def is_cut_short(sentence: str) -> bool:
     """The last word is one that needs something after it."""
-    words = _WORD.findall(strip_markers(sentence))
+    words = re.findall(r"[\w'’-]+", strip_markers(sentence))
     return bool(words) and words[-1].lower() in _DANGLING
 
 

@@ -18,7 +18,7 @@ def test_prompt_stays_within_the_budget_and_keeps_the_answer_sentence():
     key = "The new bridge over the Danube cost 40 million euros to build."
     evidence = [_passage(1, FILLER + key + " " + FILLER), _passage(2, FILLER * 2), _passage(3, FILLER)]
     messages = build_messages("How much did the bridge over the Danube cost?", evidence, max_prompt_tokens=400)
-    assert prompt_tokens(messages) <= 400
+    assert prompt_tokens([messages[0], messages[-1]]) <= 400, "the budget leaves out the constant examples"
     user = messages[-1]["content"]
     assert key in user and user.startswith("Passages:\n")
     assert "\n\nQuestion: How much did the bridge over the Danube cost?\n\n" in user
@@ -58,7 +58,7 @@ def test_chain_evidence_scores_decide_which_sentences_go_in():
 def test_a_single_overlong_sentence_is_cut_to_fit():
     long_sentence = " ".join(f"word{i}" for i in range(600)) + "."
     messages = build_messages("word5?", [_passage(1, long_sentence)], max_prompt_tokens=300)
-    assert prompt_tokens(messages) <= 330 and "…" in messages[-1]["content"]
+    assert prompt_tokens([messages[0], messages[-1]]) <= 330 and "…" in messages[-1]["content"]
 
 
 def test_system_prompt_and_example_are_a_constant_prefix_that_asks_for_markers_and_refusal():
@@ -66,7 +66,8 @@ def test_system_prompt_and_example_are_a_constant_prefix_that_asks_for_markers_a
     b = build_messages("Where?", [_passage(1, "They met in Oslo.")])
     assert a[:-1] == b[:-1] == prefix_messages()
     assert a[0] == {"role": "system", "content": SYSTEM_PROMPT}
-    assert [m["role"] for m in a] == ["system", "user", "assistant", "user"]
+    assert [m["role"] for m in a] == ["system"] + ["user", "assistant"] * 3 + ["user"]
+    assert a[-2] == {"role": "assistant", "content": REFUSAL}, "one example shows the refusal"
     assert "[2]" in SYSTEM_PROMPT and REFUSAL in SYSTEM_PROMPT and "[2]" in EXAMPLE_ANSWER
 
 

@@ -12,6 +12,7 @@ def test_a_sentence_ending_in_a_preposition_or_article_before_its_marker_is_cut(
     assert is_cut_short("Pakistan and China have deepened counter-terrorism cooperation with [1].")
     assert is_cut_short("The report was published by the")
     assert not is_cut_short("The report was published on Tuesday [2].")
+    assert not is_cut_short("The designation was made in 2019 [2].")
 
 
 def test_verbs_are_found_by_form():

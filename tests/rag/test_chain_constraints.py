@@ -1,0 +1,56 @@
+"""The chain on small same-topic articles about different years: a question about a year the articles do
+not cover is refused or answered as partial (saying what they cover), never answered from another year."""
+import pytest
+
+from rag.types import Passage, ScoredSentence
+
+ARTICLES = {
+    "wimbledon_2021.txt": ("Barty wins Wimbledon women's title\n2021-07-10\nSource: Sport Daily\n\n"
+                           "Ashleigh Barty won the women's singles title at Wimbledon in 2021, beating Karolina "
+                           "Pliskova in three sets on Centre Court. The Australian world number one lifted the "
+                           "Venus Rosewater Dish for the first time.\n"),
+    "wimbledon_2022.txt": ("Rybakina wins Wimbledon women's title\n2022-07-09\nSource: Sport Daily\n\n"
+                           "Elena Rybakina won the women's singles title at Wimbledon in 2022, beating Ons Jabeur "
+                           "in the final. Rybakina, who represents Kazakhstan, came from a set down.\n"),
+}
+
+
+@pytest.fixture(scope="module")
+def tennis_rag(tmp_path_factory):
+    from rag import RAG
+
+    folder = tmp_path_factory.mktemp("tennis")
+    for name, text in ARTICLES.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    rag_ = RAG.open(tmp_path_factory.mktemp("tennis-index"), chroma_url="")
+    rag_.index([folder], progress=False)
+    return rag_
+
+
+def test_the_covered_year_is_answered_from_its_own_article(tennis_rag):
+    answer = tennis_rag.ask("Who won the women's singles title at Wimbledon in 2022?")
+    assert not answer.refused and not answer.partial
+    assert "Rybakina" in answer.text and "Barty" not in answer.text
+    assert {c.source for c in answer.citations} == {"wimbledon_2022.txt"}
+
+
+def test_a_year_no_article_covers_is_refused_or_partial_never_answered(tennis_rag):
+    answer = tennis_rag.ask("Who won the women's singles title at Wimbledon in 2018?")
+    assert answer.refused or answer.partial
+    if answer.partial:
+        assert answer.text.startswith("The articles do not say for 2018.")
+        assert answer.citations and answer.to_dict()["partial"] is True
+    assert "won the women's singles title at Wimbledon in 2018" not in answer.text
+
+
+def test_the_other_gender_is_not_the_answer(tennis_rag):
+    answer = tennis_rag.ask("Who won the men's singles title at Wimbledon in 2022?")
+    assert answer.refused or answer.partial
+    assert not (answer.citations and not answer.partial)
+
+
+def test_a_negative_run_excludes_the_answering_passages(tennis_rag):
+    answer = tennis_rag.ask("Who won the women's singles title at Wimbledon in 2022?",
+                            exclude=lambda p: "Rybakina" in p.text)
+    assert all("Rybakina" not in p.text for p in answer.passages)
+    assert answer.refused or answer.partial
