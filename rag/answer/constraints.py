@@ -175,6 +175,33 @@ def unmet(cons: Constraints, sentence: str, passage: Passage, others: list[Passa
     return missing
 
 
+_SECOND_PART = re.compile(r",?\s+(?:and|but)\s+(?=(?:what|which|who|whom|when|where|why|how)\b)", re.I)
+_LIST = re.compile(r"\b(?:list|name (?:the|all|every))\b|^\s*who\b.*\b(?:and|or)\s+who\b", re.I)
+_AUX = frozenset("is are was were has have had does do did will would can could should may might".split())
+
+
+def question_parts(question: str) -> list[str]:
+    """A two-part question ("Which provinces …, and what share …?") as its parts; else the question."""
+    parts = [p.strip(" ,?") for p in _SECOND_PART.split(question) if p.strip(" ,?")]
+    return parts if len(parts) > 1 else [question]
+
+
+def asks_for_list(question: str) -> bool:
+    """ "Which groups …", "What kinds …", "Name the …": the answer gathers every item the evidence names."""
+    if _LIST.search(question):
+        return True
+    words = question.split()
+    if not words or words[0].lower() not in ("which", "what"):
+        return False
+    for w in words[1:3]:  # the asked-for noun follows the question word: "which (regional) countries"
+        w = w.strip("?,.")
+        if w.lower() in _AUX or not w.islower():
+            return False
+        if len(w) >= 4 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
+            return True
+    return False
+
+
 @dataclass
 class NearMiss:
     """The best sentence that misses only some constraints: what the articles cover instead."""

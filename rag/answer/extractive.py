@@ -8,11 +8,13 @@ import re
 from typing import Iterator
 
 from rag.answer import wellformed
+from rag.answer.constraints import asks_for_list, question_parts
 from rag.config import Config
 from rag.retrieve.lexical import content_terms
 from rag.types import Passage, ScoredSentence
 
 RELATIVE_MARGIN = 0.12  # extra sentences must score within this of the best one
+LIST_MARGIN, LIST_EXTRA = 0.15, 1  # a list question gathers items across passages: a wider margin, more sentences
 _LEADING_BULLET = re.compile(r"^(?:[•·▪‣◦*-]|\d+[.)])\s+")
 
 
@@ -24,7 +26,8 @@ def _redundant(terms: set[str], chosen: list[set[str]]) -> bool:
     return False
 
 
-def select_sentences(evidence: list[Passage], max_sentences: int, floor: float) -> list[tuple[int, ScoredSentence]]:
+def select_sentences(evidence: list[Passage], max_sentences: int, floor: float,
+                     margin: float = RELATIVE_MARGIN) -> list[tuple[int, ScoredSentence]]:
     # a headline or a line cut before its object is not an answer sentence (rag/answer/wellformed.py)
     pool = [(i, s) for i, p in enumerate(evidence, 1) for s in p.evidence
             if not (wellformed.is_headline(s.text) or wellformed.is_cut_short(s.text))]
@@ -36,7 +39,7 @@ def select_sentences(evidence: list[Passage], max_sentences: int, floor: float) 
     seen_spans: set[tuple[str, int]] = set()
     chosen_terms: list[set[str]] = []
     for i, s in pool:
-        if len(picked) >= max_sentences or s.score < max(floor, best - RELATIVE_MARGIN):
+        if len(picked) >= max_sentences or s.score < max(floor, best - margin):
             break
         span = (evidence[i - 1].doc_id, s.start)
         terms = content_terms(s.text)
@@ -48,6 +51,28 @@ def select_sentences(evidence: list[Passage], max_sentences: int, floor: float) 
     return picked
 
 
+def other_parts(question: str, evidence: list[Passage], picked: list[tuple[int, ScoredSentence]],
+                floor: float) -> list[tuple[int, ScoredSentence]]:
+    """For each part of a two-part question the chosen sentences do not address (none holds more than
+    half of that part's own content words), the evidence sentence (above `floor`) covering it best."""
+    parts = question_parts(question)
+    if len(parts) < 2:
+        return []
+    added: list[tuple[int, ScoredSentence]] = []
+    for k, part in enumerate(parts):
+        own = content_terms(part) - frozenset().union(*(content_terms(p) for j, p in enumerate(parts) if j != k))
+        if not own or any(len(own & content_terms(s.text)) * 2 > len(own) for _, s in picked + added):
+            continue
+        taken = {(evidence[i - 1].doc_id, s.start) for i, s in picked + added}
+        pool = [(len(own & content_terms(s.text)), s.score, i, s) for i, p in enumerate(evidence, 1)
+                for s in p.evidence if s.score >= floor and not wellformed.is_headline(s.text)
+                and (p.doc_id, s.start) not in taken]
+        best = max(pool, key=lambda x: (x[0], x[1]), default=None)
+        if best and best[0]:
+            added.append((best[2], best[3]))
+    return added
+
+
 class ExtractiveGenerator:
     name = "extractive"
 
@@ -56,7 +81,10 @@ class ExtractiveGenerator:
         self.floor = config.min_evidence
 
     def stream(self, question: str, evidence: list[Passage]) -> Iterator[str]:
-        for k, (i, sentence) in enumerate(select_sentences(evidence, self.max_sentences, self.floor)):
+        picked = select_sentences(evidence, self.max_sentences + (LIST_EXTRA if asks_for_list(question) else 0),
+                                  self.floor, LIST_MARGIN if asks_for_list(question) else RELATIVE_MARGIN)
+        picked += other_parts(question, evidence, picked, self.floor)
+        for k, (i, sentence) in enumerate(picked):
             text = _LEADING_BULLET.sub("", sentence.text.strip())
             if text[-1:].isalnum():
                 text += "."  # a headline or list item quoted as a sentence
