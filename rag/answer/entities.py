@@ -2,8 +2,9 @@
 
 Grounding uses this to check a drafted sentence against the passage it cites: "Rybakina won in 2018 [1]"
 is not supported by a passage about 2022 even when every other word matches. Numbers and dates must be
-the evidence's own (its text, title or date); names may also come from the question, which the answer
-is allowed to repeat.
+the evidence's own (its text, title or date), and a number the evidence gives only as the day of a date
+("Oct. 23, 2019") is not a quantity in the claim ("revenue was 23"); names may also come from the
+question, which the answer is allowed to repeat.
 """
 from __future__ import annotations
 
@@ -29,6 +30,23 @@ def _norm_number(token: str) -> str:
 def numbers(text: str) -> set[str]:
     """Numbers written in digits, normalised ("1,524" -> "1524", "7.50" -> "7.5")."""
     return {_norm_number(m.group(0)) for m in _NUMBER.finditer(text)}
+
+
+_MONTH_ABBR = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_DAY_OF_MONTH = re.compile(rf"\b{_MONTH_ABBR}\s+(\d{{1,2}})(?!\d)|(?<![\d,.])(\d{{1,2}})\s+{_MONTH_ABBR}(?![a-z])", re.I)
+
+
+def date_days(text: str) -> set[str]:
+    """Numbers written as the day of a date ("Oct. 23", "23 October")."""
+    return {m.group(1) or m.group(2) for m in _DAY_OF_MONTH.finditer(text)}
+
+
+def _roles(claim: str, text: str) -> list[str]:
+    """Numbers the evidence has only as the day of a date but the claim uses otherwise ("revenue was 23")."""
+    days_in_claim = date_days(claim)
+    days = date_days(text)
+    plain = {_norm_number(m.group(0)) for m in _NUMBER.finditer(_DAY_OF_MONTH.sub(" ", text))}
+    return sorted(n for n in numbers(claim) if n in days and n not in plain and n not in days_in_claim)
 
 
 def months(text: str) -> set[str]:
@@ -63,7 +81,7 @@ def missing(claim: str, evidence: list[Passage], question: str | None = None) ->
         nums, month = _date_parts(p.date)
         have_numbers |= nums
         have_months |= month
-    out = [n for n in sorted(numbers(claim)) if n not in have_numbers]
+    out = [n for n in sorted(numbers(claim)) if n not in have_numbers] + _roles(claim, text)
     out += [m for m in sorted(months(claim)) if m not in have_months]
     vocab = vocabulary(text)
     asked = vocabulary(question) if question else frozenset()

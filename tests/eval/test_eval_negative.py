@@ -54,3 +54,11 @@ def test_malformed_answers_and_fallbacks_are_counted():
     assert rows[1]["malformed"] == ["headline"] and rows[3]["malformed"] == []
     assert summary["answer"]["malformed_rate"] == round(1 / 3, 4) and summary["answer"]["n"]["malformed_rate"] == 3
     assert summary["answer"]["fallback_rate"] == round(1 / 3, 4)
+
+
+def test_a_gated_negative_run_is_refused_with_one_line(capsys):
+    from eval.cli import main
+
+    assert main(["--negative", "--check"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == ["error: --negative runs are not gated: leave out --check / --update-baseline"]

@@ -29,3 +29,12 @@ def test_names_may_come_from_the_question_but_not_from_nowhere():
 def test_dotted_acronyms_match_their_plain_form():
     p = Passage("c:0", "d", "a.txt", "", "The withdrawal of U.S. forces from Afghanistan.", 0, 50, 1.0)
     assert missing("US forces left Afghanistan.", [p]) == []
+
+
+def test_the_day_of_a_date_is_not_a_quantity():
+    p = Passage("c:0", "d", "a.txt", "", "Tesla reported results on Oct. 23, 2019, with revenue of $6.3 billion.",
+                0, 80, 1.0)
+    assert missing("Tesla's revenue in 2019 was 23.", [p]) == ["23"]
+    assert "q3" in missing("Tesla's revenue in Q3 2019 was 23, 2019.", [p])
+    assert missing("Tesla reported results on Oct. 23, 2019.", [p]) == []
+    assert missing("Revenue was $6.3 billion in 2019.", [p]) == []
