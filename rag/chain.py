@@ -10,6 +10,7 @@ replaced by the extractive answer.
 """
 from __future__ import annotations
 
+import re
 import time
 from typing import Any, Callable, Iterator
 
@@ -51,6 +52,9 @@ def partial_text(near: constraints.NearMiss, passage: Passage) -> str:
         sentence += "."
     lead = f"They cover {instead}:" if instead else "The closest they come:"
     return f"The articles do not say for {asked}. {lead} {sentence} [1]"
+
+
+_REFUSAL_SENTENCE = re.compile(r"[^.!?]*\b(?:do|does|did) not (?:say|mention|state)\b[^.!?]*[.!?]?(?:\s*\[\d+\])*", re.I)
 
 
 def declines(draft: str) -> bool:
@@ -120,8 +124,8 @@ class Chain:
                 yield piece
             timings["generate_ms"] = (time.perf_counter() - t1) * 1000
             draft = "".join(pieces)
-            grounded = ground(draft, passages, question=query)
-            if not grounded.citations and declines(draft):
+            grounded = ground(_REFUSAL_SENTENCE.sub(" ", draft), passages, question=query)
+            if not grounded.citations and declines(draft) and best_evidence(passages) < self.config.decline_trust:
                 pass  # the model read the evidence and found no answer: a second answerability check
             elif not grounded.citations and name != "extractive":
                 # nothing of the draft is supported; the evidence check passed, so the extractive answer

@@ -33,6 +33,7 @@ class Config:
     generator: str = "llamacpp"  # chosen by measurement (README, Answer backends); "extractive" needs no model
     max_answer_sentences: int = 3
     min_evidence: float = 0.42  # sentence-evidence score below which the chain refuses
+    decline_trust: float = 0.6  # below this best-evidence score a draft saying "the articles do not say" is a refusal
     max_question_chars: int = 2000
     model_dir: str = str(PROJECT_ROOT / "models")
     llm_model: str = ""  # GGUF path or short name for the llamacpp backend; "" = qwen2.5-0.5b (rag models list)

@@ -6,7 +6,8 @@
   question; numbers and dates must be the evidence's own, so a question's year is not carried over
   to evidence about another year: rag/answer/entities.py); a claim its citation does not support is
   re-cited to the passage that does, or dropped; an uncited sentence gets the passage that supports it;
-- headlines and sentences cut before their object are left out (rag/answer/wellformed.py);
+- headlines and sentences cut before their object are left out, and a claim with no verb (a bare
+  name) is replaced by the evidence sentence that states it (rag/answer/wellformed.py);
 - a supported sentence that does not answer is left out: one that only restates the question (no
   content word beyond the question's; needs `question`), or one resting on a sentence the chain's
   evidence scoring ranks far below the best evidence for the question (a small model copying the
@@ -60,6 +61,7 @@ def _best_sentence(claim: str, passage: Passage) -> ScoredSentence | None:
     return max(pool, key=lambda s: (len(terms & content_terms(s.text)), s.score))
 
 
+_LEADING_BULLET = re.compile(r"^(?:[•·▪‣◦*-]|\d+[.)])\s+")
 MARKER_RUN = re.compile(r"(?:\s*\[\d+(?:\s*,\s*\d+)*\])+")
 
 
@@ -163,6 +165,10 @@ def ground(draft: str, evidence: list[Passage], question: str | None = None) -> 
             continue
         if not anchored:
             anchored = _support_score(claim, [evidence[i - 1] for i in supported]) >= top - ANCHOR_MARGIN
+        if not wellformed.has_verb(claim):  # a bare name or phrase: answer with the sentence that says it
+            sentence = _best_sentence(claim, evidence[supported[0] - 1])
+            if sentence is not None and not wellformed.problems(sentence.text):
+                claim = _LEADING_BULLET.sub("", " ".join(sentence.text.split()))
         kept.append(claim)
         refs = []
         for i in supported:

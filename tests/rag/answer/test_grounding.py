@@ -57,3 +57,41 @@ def test_an_answer_that_misses_the_best_evidence_is_left_out_entirely():
 def test_unscored_passages_skip_the_relevance_checks():
     g = ground("Construction is expected to cost 120 million euros [1].", _evidence(scored=False))
     assert g.citations and not g.off_topic
+
+
+def _two_years() -> list[Passage]:
+    out = []
+    for i, (year, name) in enumerate([("2021", "Ashleigh Barty"), ("2022", "Elena Rybakina")], start=1):
+        text = f"{name} won the women's singles title at Wimbledon in {year}. The final drew a record crowd."
+        first = text.split(". ")[0] + "."
+        p = Passage(f"d{i}:0", f"d{i}", f"w{year}.txt", f"Wimbledon {year}", text, 0, len(text), 0.8, date=f"{year}-07-10")
+        p.evidence = [ScoredSentence(first, 0, len(first), 0.8), ScoredSentence(text[len(first) + 1:], len(first) + 1,
+                                                                                len(text), 0.3)]
+        out.append(p)
+    return out
+
+
+def test_a_draft_is_repaired_claim_by_claim_not_replaced():
+    draft = "Elena Rybakina won the women's singles title in 2022 [2]. She also won the 2023 Australian Open [2]."
+    g = ground(draft, _two_years(), question="Who won the women's singles title at Wimbledon in 2022?")
+    assert g.text == "Elena Rybakina won the women's singles title in 2022 [1]" and len(g.citations) == 1
+    assert g.unsupported == ["She also won the 2023 Australian Open"]
+
+
+def test_a_claim_whose_year_its_citation_lacks_is_re_cited_or_dropped():
+    question = "Who won the women's singles title at Wimbledon in 2021?"
+    recited = ground("Ashleigh Barty won the women's singles title at Wimbledon in 2021 [2].", _two_years(), question)
+    assert recited.citations[0].source == "w2021.txt"
+    wrong = ground("Elena Rybakina won the women's singles title at Wimbledon in 2021 [2].", _two_years(), question)
+    assert not wrong.citations and wrong.unsupported
+
+
+def test_a_bare_name_is_answered_with_the_sentence_that_states_it():
+    g = ground("Elena Rybakina [2].", _two_years(), question="Who won the women's singles title at Wimbledon in 2022?")
+    assert g.text == "Elena Rybakina won the women's singles title at Wimbledon in 2022. [1]"
+
+
+def test_headlines_and_cut_sentences_are_left_out():
+    g = ground("Rybakina Wins Wimbledon Women's Singles Title [2]. Elena Rybakina won the title in 2022 with [2].",
+               _two_years())
+    assert not g.citations and len(g.malformed) == 2
