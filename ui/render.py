@@ -54,7 +54,8 @@ def answer_message(answer: Any, turn: int) -> str:
 
     body = _with_markers(answer.text, marker)
     if getattr(answer, "partial", False):  # a refusal variant: says what the articles cover instead
-        return f'<div class="refusal partial"><span class="refusal-badge">Not exactly in the articles</span>{body}</div>'
+        return (f'<div class="refusal partial"><span class="refusal-badge">Not exactly in the articles</span>'
+                f"\n\n{body}\n\n</div>")  # blank lines: the body stays Markdown, its markers links
     return body
 
 

@@ -16,15 +16,21 @@ ARTICLES = {
 
 
 @pytest.fixture(scope="module")
-def tennis_rag(tmp_path_factory):
+def tennis_index(tmp_path_factory):
     from rag import RAG
 
     folder = tmp_path_factory.mktemp("tennis")
     for name, text in ARTICLES.items():
         (folder / name).write_text(text, encoding="utf-8")
-    rag_ = RAG.open(tmp_path_factory.mktemp("tennis-index"), chroma_url="")
+    index = tmp_path_factory.mktemp("tennis-index")
+    rag_ = RAG.open(index, chroma_url="")
     rag_.index([folder], progress=False)
-    return rag_
+    return rag_, index
+
+
+@pytest.fixture(scope="module")
+def tennis_rag(tennis_index):
+    return tennis_index[0]
 
 
 def test_the_covered_year_is_answered_from_its_own_article(tennis_rag):
@@ -54,3 +60,17 @@ def test_a_negative_run_excludes_the_answering_passages(tennis_rag):
                             exclude=lambda p: "Rybakina" in p.text)
     assert all("Rybakina" not in p.text for p in answer.passages)
     assert answer.refused or answer.partial
+
+
+def test_the_cli_shows_a_partial_answer_as_such(tennis_index):
+    import json
+
+    from tests.rag.test_cli import rag as run_cli
+
+    question = "Who won the women's singles title at Wimbledon in 2018?"
+    proc = run_cli("ask", question, index=tennis_index[1])
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(run_cli("ask", "--json", question, index=tennis_index[1]).stdout)
+    assert data["partial"] or data["refused"]
+    if data["partial"]:
+        assert "(partial: the articles cover something close to the question" in proc.stdout
