@@ -9,10 +9,12 @@ about another year, team or quarter is the commonest near miss in news and must 
 
 Where each constraint is checked (the strictness is per kind, because news refers back):
 - years, months, quarters, gender qualifiers: the sentence, its passage's title and its date; a sentence
-  naming another quarter or the other gender (and not the asked one) contradicts the question;
+  naming another quarter or the other gender (and not the asked one) contradicts the question; an
+  undated passage whose sentence and title name no year neither meets nor contradicts a year: it passes;
 - names, quantities and ordinals: the passage (a chunk of one article) and its title, since the sentence
   itself often says "she" or "the company";
-Relative dates ("this week", "recently", "last year") are not constraints: nothing here can check them.
+Relative dates ("this week", "recently", "last year", "last Friday") are not constraints: nothing here
+can check them.
 """
 from __future__ import annotations
 
@@ -29,12 +31,13 @@ _YEAR = re.compile(r"(?<![\d.,$-])((?:19|20)\d\d)(?![\d,])")
 _MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
            "november", "december"]
 _MONTH = re.compile(r"\b(" + "|".join(m.capitalize() for m in _MONTHS) + r")\b")
+_CALENDAR = frozenset(_MONTHS) | {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 _QUARTER_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
 _QUARTER = re.compile(r"\b(?:q([1-4])|(first|second|third|fourth|1st|2nd|3rd|4th)[\s-]+quarter)\b", re.I)
 _GENDER = {"women": re.compile(r"\b(?:women['’]s|womens|women|woman|female|ladies|girls?)(?!\w)", re.I),
            "men": re.compile(r"\b(?:men['’]s|mens|men|man|male|boys?)(?!\w)", re.I)}
-_ORDINAL = re.compile(r"\b(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last|"
-                      r"\d+(?:st|nd|rd|th))\b", re.I)
+_ORDINAL = re.compile(r"\b(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|"
+                      r"\d+(?:st|nd|rd|th))\b(?!\s+(?:week|month|year|day|time)s?\b)", re.I)
 _QUANTITY = re.compile(r"(?:\b(more than|over|at least|nearly|almost|about|around|roughly|some|up to|fewer than|"
                        r"less than|under)\s+)?\$?(\d[\d,]*(?:\.\d+)?)(?:\s*(million|billion|trillion|thousand|"
                        r"percent|%))?(?=[\s-]+([a-z]+))", re.I)
@@ -92,8 +95,8 @@ def parse(question: str) -> Constraints:
         label = f"{m.group(0).strip()} {m.group(4)}"
         items.append(Constraint("quantity", label, _range(m.group(1), m.group(2), m.group(3))))
     for name in question_names(question):
-        if len(name.words) == 1 and next(iter(name.words)) in years:
-            continue
+        if all(w in years or w in _CALENDAR for w in name.words):
+            continue  # a year (above) or a weekday / month: "last Friday" is a relative date
         items.append(Constraint("name", " ".join(sorted(name.words)), name))
     asked = frozenset(w.lower() for w in re.findall(r"[A-Za-z]+", question))
     return Constraints(items, answer_type(question), asked)
@@ -136,7 +139,10 @@ def met(c: Constraint, sentence: str, passage: Passage) -> bool:
     local = f"{passage.title}\n{sentence}"
     wide = f"{passage.title}\n{passage.text}"
     if c.kind == "year":
-        return bool(re.search(rf"(?<!\d){c.value}(?!\d)", local)) or passage.date.startswith(str(c.value))
+        if re.search(rf"(?<!\d){c.value}(?!\d)", local) or passage.date.startswith(str(c.value)):
+            return True
+        # an undated passage whose sentence and title name no year cannot contradict the question
+        return not passage.date and not _YEAR.search(local)
     if c.kind == "month":
         name = _MONTHS[int(c.value) - 1]  # type: ignore[call-overload]
         if re.search(rf"\b{name[:3]}(?:{name[3:]}|\.)?\b", local, re.I):

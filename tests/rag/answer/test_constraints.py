@@ -88,3 +88,16 @@ def test_a_sentence_meeting_every_constraint_keeps_its_score():
     p.evidence = [ScoredSentence(good, 0, len(good), 0.8)]
     assert constraints.apply("Who won the women's singles title at Wimbledon in 2022?", [p]) is None
     assert p.evidence[0].score == 0.8
+
+
+def test_relative_days_and_last_are_no_constraints():
+    assert _kinds("Which tech giant surpassed Apple last Friday?") == [("name", "apple")]
+    assert _kinds("A panel blew out last week on which airline?") == []
+    assert ("ordinal", "second") in _kinds("Who won the second round?")
+
+
+def test_an_undated_passage_naming_no_year_does_not_contradict_a_year():
+    c = parse("How many schools were there in 2024?").items[0]
+    assert met(c, "There are just 61 schools.", _passage("x"))
+    assert not met(c, "There were 58 schools in 2019.", _passage("x"))
+    assert not met(c, "There are just 61 schools.", _passage("x", date="2019-03-01"))
