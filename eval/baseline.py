@@ -26,7 +26,7 @@ GATED: dict[str, tuple[bool, float]] = {
     "answer.fact_recall": (True, 0.05),
     "answer.f1": (True, 0.03),
     "answer.similarity": (True, 0.03),
-    "answer.malformed_rate": (False, 0.03),
+    "answer.malformed_rate": (False, 0.05),
     "citations.precision": (True, 0.05),
     "citations.valid_rate": (True, 0.05),
     "citations.dangling": (False, 0.0),
