@@ -58,6 +58,12 @@ class RAG:
 
         if isinstance(paths, (str, os.PathLike)):
             paths = [paths]
+        if self.config.ray_address:  # read, chunk and embed on the cluster; this process decides and writes
+            from rag.ray_index import ray_source
+
+            config = self.config.replace(embed_model=self.store.embed_model)  # the index's own model
+            return index_paths(paths, self.store, None, config, progress=progress,
+                               source=ray_source(self.config.ray_address, config))
         return index_paths(paths, self.store, self.embedder, self.config, progress=progress)
 
     def ask(self, question: str, *, history: list[tuple[str, str]] | None = None, top_k: int | None = None,

@@ -83,7 +83,7 @@ def index_paths(paths: Iterable[str | os.PathLike], store: ChromaStore, embedder
                 bar(doc.name, 0)
                 continue
             if not isinstance(item, Prepared):  # came back unchunked, but its content is new after all
-                item = _preparer(embedder, config)(doc)
+                item = preparer(embedder, config)(doc)
             replaces = [d["doc_id"] for d in (twin, old) if d]  # a moved file's entry, a changed file's old one
             batch.add(item, replaces, replaced=bool(old))
             by_id[doc.doc_id] = by_path[doc.path] = {**doc.metadata(), "n_chunks": len(item.chunks)}
@@ -99,7 +99,7 @@ def index_paths(paths: Iterable[str | os.PathLike], store: ChromaStore, embedder
     return report
 
 
-def _preparer(embedder, config: Config) -> Callable[[Document], Prepared]:
+def preparer(embedder, config: Config) -> Callable[[Document], Prepared]:
     reads_chunks = config.chunk_vectors in ("embed", "late")
     return lambda doc: prepare(doc, config.chunk_tokens, config.chunk_overlap_sentences, embedder.fits,
                                config.embed_title, reads_chunks)
@@ -107,7 +107,7 @@ def _preparer(embedder, config: Config) -> Callable[[Document], Prepared]:
 
 def _local_source(embedder, config: Config, by_path: dict[str, dict]) -> Source:
     """Files read, cleaned and chunked ahead in a thread; a file whose stored content is unchanged is not chunked."""
-    prepare_doc = _preparer(embedder, config)
+    prepare_doc = preparer(embedder, config)
     known = lambda path, doc_id: by_path.get(path, {}).get("doc_id") == doc_id  # noqa: E731
     return lambda files: read_ahead(files, lambda path: load_and_prepare(path, known, prepare_doc, load_document))
 
