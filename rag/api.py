@@ -64,7 +64,9 @@ class RAG:
             config = self.config.replace(embed_model=self.store.embed_model)  # the index's own model
             return index_paths(paths, self.store, None, config, progress=progress,
                                source=ray_source(self.config.ray_address, config))
-        return index_paths(paths, self.store, self.embedder, self.config, progress=progress)
+        from rag.embed import LazyEmbedder
+
+        return index_paths(paths, self.store, LazyEmbedder(lambda: self.embedder), self.config, progress=progress)
 
     def ask(self, question: str, *, history: list[tuple[str, str]] | None = None, top_k: int | None = None,
             generator: str | None = None, filters: dict | None = None) -> Answer:

@@ -175,3 +175,15 @@ def as_llama_embedding(embedder: Embedder):
             return self._get_query_embedding(query)
 
     return _RagEmbedding(model_name=embedder.model_path, embed_batch_size=embedder.batch_size)
+
+
+class LazyEmbedder:
+    """Stands for a model loaded on first use: re-indexing unchanged files never loads it."""
+
+    def __init__(self, load):
+        self._load, self._model = load, None
+
+    def __getattr__(self, name: str):
+        if self._model is None:
+            self._model = self._load()
+        return getattr(self._model, name)

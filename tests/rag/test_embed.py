@@ -142,3 +142,13 @@ def test_auto_builds_a_new_index_with_int8_products(tmp_path):
     fresh.index([next(SEEDS.glob("004_*"))], progress=False)
     assert fresh.store.collection.metadata["embed_model"] == model_id("minilm-int8") == fresh.embedder.model_id
     assert RAG.open(tmp_path / "new", embed_model="minilm-int8").count() == fresh.count()
+
+
+def test_an_index_of_the_earlier_int8_build_keeps_working_and_says_how_to_move(tmp_path):
+    one = next(SEEDS.glob("004_*"))
+    RAG.open(tmp_path / "old", embed_model="minilm-int8-dynamic").index([one], progress=False)
+    kept = RAG.open(tmp_path / "old")  # auto: the index's own model
+    assert kept.store.embed_model == "minilm-int8-dynamic" and kept.embedder.model_id == model_id("minilm-int8-dynamic")
+    assert not kept.ask(SAMPLE_QUESTION).refused
+    with pytest.raises(StoreError, match="RAG_EMBED_MODEL=minilm-int8-dynamic"):
+        RAG.open(tmp_path / "old", embed_model="minilm-int8")
