@@ -25,8 +25,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_GOLD = ROOT / "eval" / "gold.jsonl"
 SAMPLE_QUESTION = "Which groups did the US–Pakistan dialogue target?"
-GOALS = {"indexing_mb_per_s_ratio": 3.0, "retrieve_p50_ms_seeds": 10.0, "retrieve_p50_ms_100k": 50.0,
-         "cold_ask_s": 2.5, "ui_ready_s": 5.0}
+GOALS = {"indexing_mb_per_s_ratio": 1.0, "peak_memory_ratio": 0.6, "retrieve_p50_ms_seeds": 10.0,
+         "retrieve_p50_ms_100k": 50.0, "cold_ask_s": 2.5, "ui_ready_s": 5.0, "hit_at_5": 0.90}
+REALTIMEQA = ROOT.parent / "shared" / "bench" / "realtimeqa"  # read in place, never copied into the repository
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -40,11 +41,17 @@ def configure(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
     p.add_argument("--corpus", default=str(ROOT / "seeds"), metavar="DIR", help="articles to index (default: seeds/)")
     p.add_argument("--questions", metavar="FILE", help="questions: JSONL with a 'question' field, or one per line "
                    "(default: eval/gold.jsonl)")
+    p.add_argument("--gold", metavar="FILE", help="gold JSONL with 'sources': retrieval hit@5 / MRR of both indexes")
+    p.add_argument("--realtimeqa", action="store_true", help=f"the realtimeqa benchmark ({REALTIMEQA}): its corpus, "
+                   "its questions as --gold, plain LlamaIndex with its default splitter (1024/200), one model")
+    p.add_argument("--limit", type=int, default=0, metavar="N", help="only the first N files of the corpus "
+                   "(sorted by name); the figures then name the subset")
     p.add_argument("--runs", type=int, default=3, help="repetitions; medians are reported (default 3)")
     p.add_argument("--models", default="minilm-int8,minilm-onnx", help="our embedding models to compare")
     p.add_argument("--backends", default="extractive", help="answer backends to time (comma-separated)")
     p.add_argument("--chunk-size", type=int, default=0, help="plain pipeline SentenceSplitter size in tokens "
                    "(default: ours, so both embed comparable chunks)")
+    p.add_argument("--chunk-overlap", type=int, default=20, help="plain pipeline SentenceSplitter overlap")
     p.add_argument("--scale", default="", metavar="N,N", help="also time the store alone at these vector counts")
     p.add_argument("--scale-modes", default="embedded,server")
     p.add_argument("--server", action="store_true", help="also index ours through a `chroma run` server")
@@ -95,7 +102,9 @@ def summarise(runs: list[dict[str, Any]]) -> dict[str, Any]:
            "peak_rss_mb": med(lambda r: r["peak_rss_mb"]),
            "retrieve_p50_ms": med(lambda r: r["retrieve"]["p50_ms"]),
            "retrieve_p95_ms": med(lambda r: r["retrieve"]["p95_ms"]),
-           "torch_imported": ok[0]["torch_imported"]}
+           "torch_imported": ok[0]["torch_imported"], "embedded_share": ok[0].get("embedded_share")}
+    if "quality" in ok[0]:
+        out["quality"] = ok[0]["quality"]  # the same index each run: the same figures
     answers: dict[str, Any] = {}
     for backend in ok[0].get("answer", {}):
         rows = [r["answer"][backend] for r in ok if "p50_ms" in r["answer"].get(backend, {})]
@@ -115,10 +124,25 @@ def ratios(ours: dict[str, Any], plain: dict[str, Any]) -> dict[str, float]:
 def run_bench(args: argparse.Namespace, log=print) -> dict[str, Any]:
     from eval import bench_cold, bench_scale
 
+    if args.realtimeqa:
+        if not (REALTIMEQA / "corpus").is_dir():
+            from rag.errors import RagError
+
+            raise RagError(f"--realtimeqa: no benchmark at {REALTIMEQA}")
+        args.corpus, args.gold = str(REALTIMEQA / "corpus"), str(REALTIMEQA / "gold.jsonl")
+        args.questions = args.questions or args.gold
+        args.chunk_size, args.chunk_overlap = args.chunk_size or 1024, 200  # LlamaIndex's own defaults
+        args.models = args.models.split(",")[0]
+        args.no_cold = True
     models = [m for m in args.models.split(",") if m]
     questions = load_questions(args.questions)
     work = Path(tempfile.mkdtemp(prefix="rag-bench-"))
     corpus = args.corpus
+    if args.limit and not args.quick:
+        corpus = str(work / "corpus")
+        os.makedirs(corpus)
+        for f in sorted(p for p in Path(args.corpus).iterdir() if p.is_file())[:args.limit]:
+            shutil.copy(f, corpus)
     if args.quick:
         models, args.runs, questions = models[:1], 1, questions[:5]
         corpus = str(work / "corpus")
@@ -130,8 +154,10 @@ def run_bench(args: argparse.Namespace, log=print) -> dict[str, Any]:
     chunk_size = args.chunk_size or _our_chunk_tokens()
     result: dict[str, Any] = {
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "load_avg_start": os.getloadavg()},
-        "settings": {"corpus": corpus, "questions": len(questions), "runs": args.runs, "models": models,
-                     "backends": args.backends, "plain_chunk_size": chunk_size, "quick": args.quick},
+        "settings": {"corpus": args.corpus, "files": sum(1 for p in Path(corpus).rglob("*") if p.is_file()),
+                     "limit": args.limit, "questions": len(questions), "runs": args.runs, "models": models,
+                     "backends": args.backends, "plain_chunk_size": chunk_size,
+                     "plain_chunk_overlap": args.chunk_overlap, "gold": args.gold or "", "quick": args.quick},
         "runs": {}}
     impls = [f"ours:{m}" for m in models] + ([f"ours:{models[0]}@server"] if args.server else [])
     impls += [] if args.no_plain else ["plain"]
@@ -142,16 +168,18 @@ def run_bench(args: argparse.Namespace, log=print) -> dict[str, Any]:
                 index = str(work / f"{impl.replace(':', '_').replace('@', '_')}-{run}")
                 log(f"run {run + 1}/{args.runs}: {impl} …")
                 if impl == "plain":
-                    row = worker("plain", corpus, index, str(qfile), chunk_size=chunk_size)
+                    row = worker("plain", corpus, index, str(qfile), chunk_size=chunk_size,
+                                 chunk_overlap=args.chunk_overlap, gold=args.gold)
                 elif impl.endswith("@server"):
                     from rag.store.server import ChromaServer
 
                     with ChromaServer(index) as server:
                         row = worker("ours", corpus, index, str(qfile), model=impl[5:-7], backends=args.backends,
-                                     chroma_url=server.url)
+                                     chroma_url=server.url, gold=args.gold)
                         row["server_peak_rss_mb"] = round(server.peak_rss_mb(), 1)
                 else:
-                    row = worker("ours", corpus, index, str(qfile), model=impl[5:], backends=args.backends)
+                    row = worker("ours", corpus, index, str(qfile), model=impl[5:], backends=args.backends,
+                                 gold=args.gold)
                     last_index[impl[5:]] = index
                 result["runs"].setdefault(impl, []).append(row)
         result["summary"] = {impl: summarise(rows) for impl, rows in result["runs"].items()}
@@ -225,6 +253,11 @@ def goals(result: dict[str, Any]) -> dict[str, Any]:
     summary, ratio = result.get("summary", {}), result.get("ratios", {}).get(f"{impl}/plain", {})
     if "mb_per_s" in ratio:
         out["indexing_mb_per_s_ratio"] = _goal(ratio["mb_per_s"], GOALS["indexing_mb_per_s_ratio"], ">=", impl)
+    if "peak_rss_mb" in ratio:
+        out["peak_memory_ratio"] = _goal(ratio["peak_rss_mb"], GOALS["peak_memory_ratio"], "<=", impl)
+    hit = summary.get(impl, {}).get("quality", {}).get("hit@5")
+    if hit is not None:
+        out["hit_at_5"] = _goal(hit, GOALS["hit_at_5"], ">=", f"{impl}, {summary[impl]['quality']['n']} questions")
     if "retrieve_p50_ms" in summary.get(impl, {}):
         out["retrieve_p50_ms_seeds"] = _goal(summary[impl]["retrieve_p50_ms"], GOALS["retrieve_p50_ms_seeds"], "<=",
                                              impl)
@@ -263,6 +296,14 @@ def table(result: dict[str, Any]) -> str:
                               "retrieve_p95_ms")), ""))
     widths = [max(len(str(r[i])) for r in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(str(c).ljust(w) for c, w in zip(r, widths)) for r in rows]
+    for impl, s in result.get("summary", {}).items():
+        if "quality" in s or s.get("embedded_share") is not None:
+            q = s.get("quality", {})
+            lines.append(f"{impl}: share of the text reaching the vectors {s.get('embedded_share')}"
+                         + (f"; retrieval on {q['n']} questions: hit@5 {q['hit@5']}, MRR {q['mrr']}" if q else ""))
+    settings = result.get("settings", {})
+    lines.append(f"corpus: {settings.get('corpus')} ({settings.get('files')} files"
+                 f"{', first %d by name' % settings['limit'] if settings.get('limit') else ''})")
     cold = result.get("cold", {})
     for model, a in cold.get("ask", {}).items():
         u = cold["ui"].get(model, {})

@@ -50,6 +50,34 @@ def latency(fn: Callable[[str], Any], questions: list[str], warmup: int = 1) -> 
     return {"p50_ms": round(median(times), 2), "p95_ms": round(percentile(times, 0.95), 2), "n": len(times)}
 
 
+def quality(search: Callable[[str], list[str]], gold: str, corpus: str, k: int = 5) -> dict[str, Any]:
+    """hit@k and MRR@k of a search (question -> file names, best first) on the gold questions whose
+    sources are all in the corpus (a subset run keeps the questions it can answer)."""
+    names = {p.name for p in corpus_files(corpus)}
+    items = [json.loads(line) for line in Path(gold).read_text(encoding="utf-8").splitlines() if line.strip()]
+    items = [i for i in items if i.get("answerable", True) and i.get("sources") and set(i["sources"]) <= names]
+    ranks = []
+    for item in items:
+        got = search(item["question"])[:k]
+        ranks.append(next((r for r, name in enumerate(got, 1) if name in item["sources"]), None))
+    n = max(1, len(ranks))
+    return {"n": len(ranks), f"hit@{k}": round(sum(r is not None for r in ranks) / n, 4),
+            "mrr": round(sum(1 / r for r in ranks if r) / n, 4)}
+
+
+def embedded_share(spans_by_doc: dict[str, list[tuple[int, int]]], lengths: dict[str, int]) -> float:
+    """Share of the characters of the text the pipeline indexed that lie inside what the model read."""
+    covered = 0
+    for doc, spans in spans_by_doc.items():
+        end = 0
+        for a, b in sorted(spans):
+            a = max(a, end)
+            if b > a:
+                covered += b - a
+                end = b
+    return round(covered / max(1, sum(lengths.values())), 4)
+
+
 def run_ours(args: argparse.Namespace, questions: list[str]) -> dict[str, Any]:
     t = time.perf_counter()  # load_s, like plain's: imports, store and model, before any article is read
     from rag import RAG
@@ -65,6 +93,15 @@ def run_ours(args: argparse.Namespace, questions: list[str]) -> dict[str, Any]:
                            "vectors": rag_.count() + rag_.store.sentences.count(), "docs": len(report.added),
                            "rss_after_index_mb": round(peak_rss_mb(), 1)}
     out["retrieve"] = latency(lambda q: rag_.retrieve(q), questions)
+    if args.gold:
+        out["quality"] = quality(lambda q: [p.name for p in rag_.retrieve(q, top_k=5)], args.gold, args.corpus)
+    spans: dict[str, list[tuple[int, int]]] = {}
+    lengths: dict[str, int] = {}
+    for _, text, meta in rag_.store.chunks():  # each chunk fits the model whole (chunking checks it)
+        spans.setdefault(meta["article_id"], []).append((int(meta["start"]), int(meta["end"])))
+    for doc in rag_.documents():
+        lengths[doc["doc_id"]] = max(b for _, b in spans.get(doc["doc_id"], [(0, 0)]))
+    out["embedded_share"] = embedded_share(spans, lengths)
     out["answer"] = {}
     for backend in args.backends:
         try:
@@ -101,7 +138,30 @@ def run_plain(args: argparse.Namespace, questions: list[str]) -> dict[str, Any]:
                            "rss_after_index_mb": round(peak_rss_mb(), 1)}
     retriever = index.as_retriever(similarity_top_k=5)
     out["retrieve"] = latency(retriever.retrieve, questions)
+    if args.gold:
+        out["quality"] = quality(lambda q: [h.node.metadata.get("file_name", "") for h in retriever.retrieve(q)],
+                                 args.gold, args.corpus)
+    out["embedded_share"] = plain_embedded_share(nodes, docs, embed_model)
     return out
+
+
+def plain_embedded_share(nodes, docs, embed_model) -> float:
+    """What the model reads of each node: its embed text (metadata header, then the text) up to the model's
+    limit; the rest of the node is cut off by truncation."""
+    from llama_index.core.schema import MetadataMode
+
+    tokenizer = embed_model._model.tokenizer
+    limit = int(embed_model._model.max_seq_length or 256)
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for node in nodes:
+        full = node.get_content(metadata_mode=MetadataMode.EMBED)
+        text = node.get_content(metadata_mode=MetadataMode.NONE)
+        head = full.find(text) if text else 0
+        enc = tokenizer(full, truncation=True, max_length=limit, return_offsets_mapping=True)
+        read_to = max((b for _, b in enc["offset_mapping"]), default=0) - max(head, 0)
+        start = node.start_char_idx or 0
+        spans.setdefault(node.ref_doc_id, []).append((start, start + max(0, min(len(text), read_to))))
+    return embedded_share(spans, {d.doc_id: len(d.text) for d in docs})
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -115,6 +175,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--backends", default="extractive")
     p.add_argument("--chunk-size", type=int, default=180)
     p.add_argument("--chunk-overlap", type=int, default=20)
+    p.add_argument("--gold", default="", help="gold JSONL (question, sources): hit@5 and MRR of the index")
     args = p.parse_args(argv)
     args.backends = [b for b in args.backends.split(",") if b]
     questions = [q for q in Path(args.questions).read_text(encoding="utf-8").splitlines() if q.strip()]

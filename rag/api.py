@@ -58,7 +58,15 @@ class RAG:
 
         if isinstance(paths, (str, os.PathLike)):
             paths = [paths]
-        return index_paths(paths, self.store, self.embedder, self.config, progress=progress)
+        if self.config.ray_address:  # read, chunk and embed on the cluster; this process decides and writes
+            from rag.ray_index import ray_source
+
+            config = self.config.replace(embed_model=self.store.embed_model)  # the index's own model
+            return index_paths(paths, self.store, None, config, progress=progress,
+                               source=ray_source(self.config.ray_address, config))
+        from rag.embed import LazyEmbedder
+
+        return index_paths(paths, self.store, LazyEmbedder(lambda: self.embedder), self.config, progress=progress)
 
     def ask(self, question: str, *, history: list[tuple[str, str]] | None = None, top_k: int | None = None,
             generator: str | None = None, filters: dict | None = None, exclude: Any = None) -> Answer:

@@ -18,7 +18,7 @@ def _open(args: argparse.Namespace, must_exist: bool = False):
     from rag.config import Config
     from rag.store.chroma import default_index_exists
 
-    config = Config.load(index_dir=getattr(args, "index", None))
+    config = Config.load(index_dir=getattr(args, "index", None), ray_address=getattr(args, "ray", None))
     if must_exist and not config.chroma_url and not default_index_exists(config.index_dir):
         raise RagError(f"No index at {config.index_dir}. Build one first:\n"
                        f"  rag index seeds/            (or any folder of .txt/.md/.html/.pdf articles)")
@@ -107,6 +107,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("index", parents=[common], help="add or update articles (files or folders)")
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--ray", metavar="ADDRESS", help="read, chunk and embed on this Ray cluster (host:port or "
+                   "'auto'); this process writes (best to a Chroma server: chroma_url)")
     p.set_defaults(func=cmd_index)
 
     p = sub.add_parser("ask", parents=[common], help="ask a question")

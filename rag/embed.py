@@ -7,7 +7,10 @@ it to share the same loaded model). Three implementations of all-MiniLM-L6-v2, c
 - "minilm": the float model through sentence-transformers (torch);
 - "minilm-onnx": its ONNX export with int8-stored weights through ONNX Runtime (`rag/embed_onnx.py`), which
   multiplies in float; torch is never imported;
-- "minilm-int8": the same export with int8 matrix products (`rag/embed_int8.py`), built once locally.
+- "minilm-int8": the same export with int8 matrix products and a scale per token (`rag/embed_int8.py`,
+  `rag/embed_quant.py`), built once locally; batched like "minilm-onnx", a vector does not depend on its batch;
+- "minilm-int8-dynamic": the earlier int8 build (one activation scale per run, so each text runs alone),
+  kept for indexes built with it.
 
 Their vectors are close but not identical, so an index records the `model_id` that built it and
 refuses vectors from another (see `rag/store/chroma.py`).
@@ -26,7 +29,9 @@ from rag.errors import RagError
 _LOCK = threading.Lock()
 FLOAT_NAMES = ("minilm", "all-MiniLM-L6-v2", "sentence-transformers/all-MiniLM-L6-v2")
 ONNX_NAMES = ("minilm-onnx", "all-MiniLM-L6-v2-onnx-int8", "onnx")
-INT8_NAMES = ("minilm-int8", "all-MiniLM-L6-v2-onnx-dynint8")
+INT8_NAMES = ("minilm-int8", "all-MiniLM-L6-v2-onnx-tokint8")
+DYNAMIC_INT8_NAMES = ("minilm-int8-dynamic", "all-MiniLM-L6-v2-onnx-dynint8")
+ONNX_MODELS = ONNX_NAMES + INT8_NAMES + DYNAMIC_INT8_NAMES  # no torch
 # "auto" (the default): an index keeps the packaged model that built it; a new index gets NEW_INDEX_MODEL.
 AUTO = "auto"
 NEW_INDEX_MODEL = "minilm-int8"
@@ -45,6 +50,8 @@ def model_id(name: str) -> str:
     if name in ONNX_NAMES:
         return "all-MiniLM-L6-v2-onnx-int8"
     if name in INT8_NAMES:
+        return "all-MiniLM-L6-v2-onnx-tokint8"
+    if name in DYNAMIC_INT8_NAMES:
         return "all-MiniLM-L6-v2-onnx-dynint8"
     return "local:" + Path(name).expanduser().resolve().name
 
@@ -124,7 +131,13 @@ def _load(model: str, batch_size: int) -> Embedder:
         from rag.embed_int8 import MODEL_ID, quantized_model_file
         from rag.embed_onnx import OnnxEmbedder
 
-        return OnnxEmbedder(quantized_model_file(), batch_size=batch_size, model_id=MODEL_ID, texts_per_run=1)
+        return OnnxEmbedder(quantized_model_file(), batch_size=batch_size, model_id=MODEL_ID)
+    if model in DYNAMIC_INT8_NAMES:
+        from rag.embed_int8 import DYNAMIC_MODEL_ID, quantized_model_file
+        from rag.embed_onnx import OnnxEmbedder
+
+        return OnnxEmbedder(quantized_model_file(dynamic=True), batch_size=batch_size, model_id=DYNAMIC_MODEL_ID,
+                            texts_per_run=1)
     return Embedder(resolve_model_path(model), batch_size=batch_size)
 
 
@@ -162,3 +175,15 @@ def as_llama_embedding(embedder: Embedder):
             return self._get_query_embedding(query)
 
     return _RagEmbedding(model_name=embedder.model_path, embed_batch_size=embedder.batch_size)
+
+
+class LazyEmbedder:
+    """Stands for a model loaded on first use: re-indexing unchanged files never loads it."""
+
+    def __init__(self, load):
+        self._load, self._model = load, None
+
+    def __getattr__(self, name: str):
+        if self._model is None:
+            self._model = self._load()
+        return getattr(self._model, name)

@@ -7,10 +7,11 @@ one scale per output channel; activations quantised per call) makes ONNX Runtime
 kernels: measured on this 2-core AVX2 machine (no VNNI), 2.1x faster per query and 1.4-1.7x faster
 indexing, with vectors at cosine 0.976-0.999 of the packaged model's (`rag bench`, docs/scaling.md).
 
-Only the weight matrices are quantised (`MatMulConstBOnly`): attention scores and the softmax product
-stay in float. An activation's scale is computed over the whole input of a run, so texts run together
-would shift each other's vectors: each text is run alone (`texts_per_run=1`), which keeps a text's
-vector a function of the text, the same at indexing and at query time.
+Two builds. The current one (`MODEL_ID`, embed_model "minilm-int8") quantises each token's activations
+with its own scale (`rag/embed_quant.py`), so texts of similar length run together in batches and a
+text's vector is still a function of the text alone. The earlier one (`DYNAMIC_MODEL_ID`, "minilm-int8-dynamic":
+ONNX Runtime's dynamic quantisation, `MatMulConstBOnly`) computes one activation scale over a whole run,
+so each text had to run alone; it is kept so that indexes built with it still answer questions.
 
 The file is derived, not downloaded: folding the packaged graph (ONNX Runtime's basic, hardware-neutral
 optimisations) and quantising it take a few seconds, once per model folder and ONNX Runtime version, and
@@ -24,13 +25,15 @@ import sys
 import tempfile
 from pathlib import Path
 
+from rag.embed_quant import quantize_per_token
 from rag.errors import RagError
 
-MODEL_ID = "all-MiniLM-L6-v2-onnx-dynint8"
+MODEL_ID = "all-MiniLM-L6-v2-onnx-tokint8"
+DYNAMIC_MODEL_ID = "all-MiniLM-L6-v2-onnx-dynint8"
 QUANTISATION = {"per_channel": True, "reduce_range": False, "extra_options": {"MatMulConstBOnly": True}}
 
 
-def quantized_model_file(model_dir: str | os.PathLike | None = None) -> Path:
+def quantized_model_file(model_dir: str | os.PathLike | None = None, dynamic: bool = False) -> Path:
     """The quantised model in `model_dir` (default: `Config.model_dir`), built first if it is not there."""
     import onnxruntime as ort
 
@@ -39,16 +42,16 @@ def quantized_model_file(model_dir: str | os.PathLike | None = None) -> Path:
 
     source = onnx_model_file()
     folder = Path(model_dir or default_model_dir())
-    target = folder / f"all-minilm-l6-v2-dynint8-{_sha256(source)[:12]}-ort{ort.__version__}.onnx"
+    kind = "dynint8" if dynamic else "tokint8"
+    target = folder / f"all-minilm-l6-v2-{kind}-{_sha256(source)[:12]}-ort{ort.__version__}.onnx"
     if not target.is_file():
-        build_quantized(source, target)
+        build_quantized(source, target, dynamic)
     return target
 
 
-def build_quantized(source: Path, target: Path) -> None:
+def build_quantized(source: Path, target: Path, dynamic: bool = False) -> None:
     try:
         import onnx  # noqa: F401  (the quantiser needs it; say so plainly if it is missing)
-        from onnxruntime.quantization import QuantType, quantize_dynamic
     except ImportError as err:
         raise RagError("embed_model 'minilm-int8' needs the package onnx to build its model once "
                        "(run the setup command from the README), or set embed_model = \"minilm-onnx\"") from err
@@ -65,12 +68,21 @@ def build_quantized(source: Path, target: Path) -> None:
             options.log_severity_level = 3
             ort.InferenceSession(str(source), options, providers=["CPUExecutionProvider"])
             quantized = Path(tmp) / "quantized.onnx"
-            logging.disable(logging.WARNING)  # the quantiser's advice to pre-process concerns other models
-            try:
-                quantize_dynamic(str(folded), str(quantized), weight_type=QuantType.QInt8, **QUANTISATION)
-            finally:
-                logging.disable(logging.NOTSET)
+            if dynamic:
+                _quantize_dynamic(folded, quantized)
+            else:
+                quantize_per_token(folded, quantized)
             os.replace(quantized, target)  # atomic: a reader sees no file or the whole file
     except OSError as err:
         raise RagError(f"cannot write the quantised embedding model to {target.parent}: {err} "
                        "(set model_dir / RAG_MODEL_DIR to a writable folder)") from err
+
+
+def _quantize_dynamic(folded: Path, quantized: Path) -> None:
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    logging.disable(logging.WARNING)  # the quantiser's advice to pre-process concerns other models
+    try:
+        quantize_dynamic(str(folded), str(quantized), weight_type=QuantType.QInt8, **QUANTISATION)
+    finally:
+        logging.disable(logging.NOTSET)

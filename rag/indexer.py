@@ -6,35 +6,40 @@ re-indexed are removed from the store. Problems with one file never stop the oth
 and modification time are those recorded when it was indexed is not even read again (PDF extraction is
 the slow part of a re-run); any other file is read, and its content hash decides.
 
-Every sentence is embedded (the store keeps its vector for evidence scoring). A chunk's vector is, by
-`chunk_vectors`, either a model pass over the chunk ("embed", headed by the title when `embed_title`) or
-the normalised mean of the vectors of the sentences it holds ("mean", or "mean-tokens" weighted by their
-token counts), which costs no model pass. The stored text is the chunk's own in every case.
+Files stream through a pipeline: a background thread reads, cleans and chunks them ahead of the model
+(`rag/ingest/prepare.py`); the main thread gathers documents into batches of about `index_batch_chunks`
+chunks, embeds each batch in one call across files (`rag/vectors.py`, `chunk_vectors` says how chunk and
+sentence vectors are made) and writes it in large upserts, under a journal that lets a killed run resume
+with nothing half-written (`rag/store/journal.py`). The BM25 copy is rebuilt once, at the end of the run.
+With `ray_address` (`rag index --ray`), reading, chunking and embedding run on a Ray cluster instead
+(`rag/ray_index.py`) and this process decides and writes as here.
 """
 from __future__ import annotations
 
 import os
 import sys
+import time
 from pathlib import Path
-from typing import Callable, Iterable
-
-import numpy as np
+from typing import Callable, Iterable, Iterator
 
 from rag.config import Config
 from rag.embed import Embedder
-from rag.ingest.chunk import chunk_document, count_tokens, embedding_input
-from rag.ingest.documents import Skipped, discover, load_documents
+from rag.ingest.documents import Skipped, discover, load_document
+from rag.ingest.prepare import Prepared, load_and_prepare, prepare, read_ahead
 from rag.retrieve.bm25 import sync_lexical_index
-from rag.retrieve.evidence import evidence_sentences
+from rag.store import journal
 from rag.store.chroma import ChromaStore
 from rag.types import Document, IndexReport
+from rag.vectors import CHUNK_VECTORS, embed_prepared, mean_vectors  # noqa: F401  (mean_vectors: tests)
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
-CHUNK_VECTORS = ("embed", "mean", "mean-tokens")
+Source = Callable[[list[Path]], Iterator["Prepared | Skipped | Document"]]
 
 
-def index_paths(paths: Iterable[str | os.PathLike], store: ChromaStore, embedder: Embedder, config: Config,
-                progress: bool | Progress = True) -> IndexReport:
+def index_paths(paths: Iterable[str | os.PathLike], store: ChromaStore, embedder: Embedder | None, config: Config,
+                progress: bool | Progress = True, source: Source | None = None) -> IndexReport:
+    """Bring the store in step with the files under `paths`. `source` (Ray) may hand over documents
+    already embedded; otherwise they are read ahead here and embedded with `embedder`."""
     if config.chunk_vectors not in CHUNK_VECTORS:
         raise ValueError(f"chunk_vectors {config.chunk_vectors!r}: use one of {', '.join(CHUNK_VECTORS)}")
     report = IndexReport()
@@ -43,6 +48,7 @@ def index_paths(paths: Iterable[str | os.PathLike], store: ChromaStore, embedder
         _skip(report, problem)
     bar = _progress_bar(len(files), progress)
     with store.writing():
+        journal.recover(store, config.index_dir)
         known = store.documents()
         by_path = {d["path"]: d for d in known}
         by_id = {d["doc_id"]: d for d in known}
@@ -55,12 +61,14 @@ def index_paths(paths: Iterable[str | os.PathLike], store: ChromaStore, embedder
                 bar(entry["name"], 0)
             else:
                 to_read.append(f)
-        for item in load_documents(to_read):
+        batch = _Batch(store, embedder, config, report, bar)
+        items = (source or _local_source(embedder, config, by_path))(to_read)
+        for item in items:
             if isinstance(item, Skipped):
                 _skip(report, item)
                 bar(item.path.name, 0)
                 continue
-            doc = item
+            doc = item.doc if isinstance(item, Prepared) else item
             doc.stamp = stamps.get(doc.path, "")
             old = by_path.get(doc.path)
             if old and old["doc_id"] == doc.doc_id:
@@ -74,25 +82,70 @@ def index_paths(paths: Iterable[str | os.PathLike], store: ChromaStore, embedder
                 _skip(report, Skipped(Path(doc.path), f"{doc.name}: same content as {twin['name']}, already indexed"))
                 bar(doc.name, 0)
                 continue
-            chunks, chunk_vectors, sentences, sentence_vectors = _embed_document(doc, embedder, config)
-            if twin:  # renamed or moved file: same content, new place
-                store.delete_doc(twin["doc_id"])
-            if old:
-                store.delete_doc(old["doc_id"])
-            store.add(doc, chunks, chunk_vectors, [(s.start, s.end) for s in sentences], sentence_vectors)
-            (report.replaced if old else report.added).append(doc.name)
-            report.chunks_added += len(chunks)
-            by_id[doc.doc_id] = by_path[doc.path] = {**doc.metadata(), "n_chunks": len(chunks)}
-            bar(doc.name, len(chunks))
+            if not isinstance(item, Prepared):  # came back unchunked, but its content is new after all
+                item = preparer(embedder, config)(doc)
+            replaces = [d["doc_id"] for d in (twin, old) if d]  # a moved file's entry, a changed file's old one
+            batch.add(item, replaces, replaced=bool(old))
+            by_id[doc.doc_id] = by_path[doc.path] = {**doc.metadata(), "n_chunks": len(item.chunks)}
+        batch.flush()
         present = {str(f) for f in files}
         for entry in known:
             inside = any(Path(entry["path"]).is_relative_to(folder) for folder in folders)
             if inside and entry["path"] not in present and not Path(entry["path"]).exists():
                 store.delete_doc(entry["doc_id"])
                 report.removed.append(entry["name"])
-        sync_lexical_index(store)  # the BM25 copy follows the store (rebuilt only when it changed)
+        sync_lexical_index(store)  # the BM25 copy follows the store, once per run (rebuilt only when it changed)
     bar.close()
     return report
+
+
+def preparer(embedder, config: Config) -> Callable[[Document], Prepared]:
+    reads_chunks = config.chunk_vectors in ("embed", "late")
+    return lambda doc: prepare(doc, config.chunk_tokens, config.chunk_overlap_sentences, embedder.fits,
+                               config.embed_title, reads_chunks)
+
+
+def _local_source(embedder, config: Config, by_path: dict[str, dict]) -> Source:
+    """Files read, cleaned and chunked ahead in a thread; a file whose stored content is unchanged is not chunked."""
+    prepare_doc = preparer(embedder, config)
+    known = lambda path, doc_id: by_path.get(path, {}).get("doc_id") == doc_id  # noqa: E731
+    return lambda files: read_ahead(files, lambda path: load_and_prepare(path, known, prepare_doc, load_document))
+
+
+class _Batch:
+    """Documents gathered across files until about `index_batch_chunks` chunks, then embedded and written."""
+
+    def __init__(self, store: ChromaStore, embedder, config: Config, report: IndexReport, bar):
+        self.store, self.embedder, self.config, self.report, self.bar = store, embedder, config, report, bar
+        self.items: list[tuple[Prepared, list[str], bool]] = []
+
+    def add(self, item: Prepared, replaces: list[str], replaced: bool) -> None:
+        self.items.append((item, replaces, replaced))
+        if sum(len(p.chunks) for p, _, _ in self.items) >= max(1, self.config.index_batch_chunks):
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.items:
+            return
+        todo = [p for p, _, _ in self.items if p.chunk_vectors is None]
+        if todo:
+            embed_prepared(todo, self.embedder, self.config.chunk_vectors)
+        store, folder = self.store, self.config.index_dir
+        journal.begin(folder, {p.doc.doc_id: replaces for p, replaces, _ in self.items})
+        for p, replaces, _ in self.items:
+            if p.doc.doc_id in replaces:  # the same content moved: its rows are rewritten in place
+                store.delete_doc(p.doc.doc_id)
+        store.add_many([(p.doc, p.chunks, p.chunk_vectors, [(s.start, s.end) for s in p.sentences],
+                         p.sentence_vectors) for p, _, _ in self.items])
+        for p, replaces, replaced in self.items:
+            for old in replaces:
+                if old != p.doc.doc_id:
+                    store.delete_doc(old)
+            (self.report.replaced if replaced else self.report.added).append(p.doc.name)
+            self.report.chunks_added += len(p.chunks)
+            self.bar(p.doc.name, len(p.chunks))
+        journal.end(folder)
+        self.items = []
 
 
 def file_stamp(path: str | os.PathLike) -> str:
@@ -104,62 +157,18 @@ def file_stamp(path: str | os.PathLike) -> str:
     return f"{st.st_size}:{st.st_mtime_ns}"
 
 
-def _embed_document(doc: Document, embedder: Embedder, config: Config):
-    """Chunk the document and embed its chunks and sentences: (chunks, chunk vectors, sentences, their vectors)."""
-    title = doc.title if config.embed_title else ""
-    # A chunk the model reads must fit with its title; with mean vectors the model reads sentences only.
-    titled = bool(title) and config.chunk_vectors == "embed"
-    fits = (lambda text: embedder.fits(embedding_input(text, title))) if titled else embedder.fits
-    chunks = chunk_document(doc, config.chunk_tokens, config.chunk_overlap_sentences, fits=fits)
-    sentences = evidence_sentences(doc.text)
-    if config.chunk_vectors == "embed":
-        vectors = embedder.embed([embedding_input(c.text, title) for c in chunks] + [s.text for s in sentences])
-        return chunks, vectors[:len(chunks)], sentences, vectors[len(chunks):]
-    head = [title] if title else []
-    vectors = embedder.embed(head + [s.text for s in sentences])
-    title_vector, sentence_vectors = (vectors[0], vectors[1:]) if head else (None, vectors)
-    weights = np.array([count_tokens(s.text) if config.chunk_vectors == "mean-tokens" else 1
-                        for s in sentences], dtype=np.float32)
-    chunk_vectors = mean_vectors([(c.start, c.end) for c in chunks], [(s.start, s.end) for s in sentences],
-                                 sentence_vectors, weights, title_vector)
-    # A chunk holding no scored sentence (only fragments under the evidence minimum) is embedded itself.
-    lost = [i for i, v in enumerate(chunk_vectors) if not v.any()]
-    if lost:
-        chunk_vectors[lost] = embedder.embed([embedding_input(chunks[i].text, title) for i in lost])
-    return chunks, chunk_vectors, sentences, sentence_vectors
-
-
-def mean_vectors(spans: list[tuple[int, int]], sentence_spans: list[tuple[int, int]], sentence_vectors: np.ndarray,
-                 weights: np.ndarray, extra: np.ndarray | None = None) -> np.ndarray:
-    """For each span, the L2-normalised weighted mean of the vectors of the sentences overlapping it
-    (plus `extra` with the weight of an average sentence, when given); a zero row when none overlaps."""
-    dim = sentence_vectors.shape[1] if len(sentence_vectors) else (len(extra) if extra is not None else 0)
-    out = np.zeros((len(spans), dim), dtype=np.float32)
-    starts = np.array([a for a, _ in sentence_spans], dtype=np.int64)
-    ends = np.array([b for _, b in sentence_spans], dtype=np.int64)
-    for row, (a, b) in enumerate(spans):
-        inside = np.flatnonzero((starts < b) & (ends > a))
-        if not len(inside):
-            continue
-        w = weights[inside]
-        total = (w[:, None] * sentence_vectors[inside]).sum(axis=0)
-        if extra is not None:
-            total = total + w.mean() * extra
-        out[row] = total / max(float(np.linalg.norm(total)), 1e-12)
-    return out
-
-
 def _skip(report: IndexReport, item: Skipped) -> None:
     report.skipped.append((item.path.name, item.reason))
     print(f"warning: skipped {item.reason}", file=sys.stderr)
 
 
 class _progress_bar:
-    """tqdm over files, with the chunk count in the postfix; or a callback; or nothing."""
+    """tqdm over files (with its ETA), chunks and chunks/s in the postfix; or a callback; or nothing."""
 
     def __init__(self, total: int, progress: bool | Progress):
         self.callback = progress if callable(progress) else None
         self.total, self.done, self.chunks = total, 0, 0
+        self.started = time.perf_counter()
         self.bar = None
         if progress is True and total:
             from tqdm import tqdm
@@ -170,7 +179,8 @@ class _progress_bar:
         self.done += 1
         self.chunks += chunks
         if self.bar is not None:
-            self.bar.set_postfix(chunks=self.chunks, file=name[:30], refresh=False)
+            rate = self.chunks / max(time.perf_counter() - self.started, 1e-9)
+            self.bar.set_postfix(chunks=self.chunks, chunks_per_s=f"{rate:.1f}", refresh=False)
             self.bar.update(1)
         if self.callback:
             self.callback(name, self.done, self.total)

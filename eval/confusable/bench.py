@@ -82,6 +82,8 @@ CONFIGS: list[tuple[str, Build, RetrievalOptions]] = [
     ("dense only, token-weighted mean", B.with_(chunk_vectors="mean-tokens"),
      DEFAULT.with_(mode="dense", **PLAIN)),
     ("default, title + mean of sentence vectors", B.with_(embed_title=True, chunk_vectors="mean"), DEFAULT),
+    ("default, title + late chunking (one pass: sentence vectors pooled from the chunk's)",
+     B.with_(embed_title=True, chunk_vectors="late"), DEFAULT),
     ("default, chunks of 120 tokens", B.with_(chunk_tokens=120), DEFAULT),
     ("default, chunks of 256 tokens", B.with_(chunk_tokens=256), DEFAULT),
     ("default, no sentence overlap", B.with_(chunk_overlap_sentences=0), DEFAULT),

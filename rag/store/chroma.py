@@ -41,6 +41,7 @@ SENTENCES_SUFFIX = "__sentences"
 # through this store clear the cache.
 CACHED_DOCS = 256
 CACHED_CHUNKS = 4096
+UPSERT_ROWS = 4000  # rows per Chroma upsert (also bounded by the client's own maximum)
 
 
 def date_number(iso: str) -> int:
@@ -223,17 +224,38 @@ class ChromaStore:
 
     def add(self, doc: Document, chunks: list[Chunk], embeddings: np.ndarray,
             sentences: list[tuple[int, int]] = (), sentence_vectors: np.ndarray | None = None) -> None:
-        """Write a document's chunks (and its sentences' spans and vectors), inside `writing()`."""
+        """Write one document's chunks (and its sentences' spans and vectors), inside `writing()`."""
+        self.add_many([(doc, chunks, embeddings, sentences, sentence_vectors)])
+
+    def add_many(self, items: list[tuple[Document, list[Chunk], np.ndarray, list[tuple[int, int]], Any]]) -> None:
+        """Write many documents in large upserts, inside `writing()`: all sentences, then every chunk but the
+        first of each document, then the first chunks (the catalogue entries). A document is listed only
+        once everything of it is stored, so a run killed part-way leaves no listed half-document."""
         self.forget_cached()
         self._dirty = True
-        if len(sentences):
-            for start in range(0, len(sentences), 2000):
-                part = sentences[start:start + 2000]
-                self.sentences.add(
-                    ids=[f"{doc.doc_id[:32]}:s{start + i:05d}" for i in range(len(part))],
-                    embeddings=sentence_vectors[start:start + len(part)].tolist(),
-                    metadatas=[{DOC_KEY: doc.doc_id, "start": a, "end": b} for a, b in part])
-        self._add_chunks(doc, chunks, embeddings)
+        ids, vectors, metas = [], [], []
+        for doc, _chunks, _vectors, sentences, sentence_vectors in items:
+            for i, (a, b) in enumerate(sentences):
+                ids.append(f"{doc.doc_id[:32]}:s{i:05d}")
+                metas.append({DOC_KEY: doc.doc_id, "start": a, "end": b})
+            if len(sentences):
+                vectors.append(np.asarray(sentence_vectors, dtype=np.float32))
+        if ids:
+            self._upsert(self.sentences, ids, np.concatenate(vectors), metas)
+        rows = [row for doc, chunks, embeddings, _s, _v in items for row in self._chunk_rows(doc, chunks, embeddings)]
+        for first in (False, True):
+            part = [r for r in rows if r[3]["chunk"] == 0] if first else [r for r in rows if r[3]["chunk"] != 0]
+            if part:
+                self._upsert(self.collection, [r[0] for r in part], np.stack([r[2] for r in part]),
+                             [r[3] for r in part], [r[1] for r in part])
+
+    def _upsert(self, collection, ids: list[str], vectors: np.ndarray, metadatas: list[dict],
+                documents: list[str] | None = None) -> None:
+        step = max(1, min(UPSERT_ROWS, collection._client.get_max_batch_size()))
+        for start in range(0, len(ids), step):
+            end = start + step
+            collection.upsert(ids=ids[start:end], embeddings=vectors[start:end], metadatas=metadatas[start:end],
+                              **({"documents": documents[start:end]} if documents is not None else {}))
 
     def sentence_vectors(self, doc_ids: list[str]) -> dict[str, list[tuple[int, int, np.ndarray]]]:
         """doc_id -> [(start, end, vector)] for the given documents (read once per process, then cached)."""
@@ -282,21 +304,26 @@ class ChromaStore:
                     cache.popitem(last=False)
         return out
 
-    def _add_chunks(self, doc: Document, chunks: list[Chunk], embeddings: np.ndarray) -> None:
+    @staticmethod
+    def _chunk_rows(doc: Document, chunks: list[Chunk], embeddings: np.ndarray):
+        """(id, text, vector, metadata) per chunk, the metadata as LlamaIndex's ChromaVectorStore writes a
+        TextNode (so its retrievers read our chunks back)."""
         from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
+        from llama_index.core.vector_stores.utils import node_to_metadata_dict
 
-        nodes = []
         base = {k: v for k, v in doc.metadata().items() if k != "doc_id"}
+        source = {NodeRelationship.SOURCE: RelatedNodeInfo(node_id=doc.doc_id)}
         for chunk, vector in zip(chunks, embeddings):
             meta = {**base, DOC_KEY: doc.doc_id, "chunk": chunk.index, "start": chunk.start, "end": chunk.end,
                     "n_tokens": chunk.n_tokens, "date_num": date_number(doc.date)}
             if chunk.index == 0:
                 meta["n_chunks"] = len(chunks)
-            nodes.append(TextNode(id_=chunk.chunk_id, text=chunk.text, embedding=vector.tolist(),
-                                  metadata=meta, start_char_idx=chunk.start, end_char_idx=chunk.end,
-                                  excluded_embed_metadata_keys=list(meta), excluded_llm_metadata_keys=list(meta),
-                                  relationships={NodeRelationship.SOURCE: RelatedNodeInfo(node_id=doc.doc_id)}))
-        self.vector_store.add(nodes)
+            node = TextNode(id_=chunk.chunk_id, text=chunk.text, metadata=meta, start_char_idx=chunk.start,
+                            end_char_idx=chunk.end, excluded_embed_metadata_keys=list(meta),
+                            excluded_llm_metadata_keys=list(meta), relationships=source)
+            stored = node_to_metadata_dict(node, remove_text=True, flat_metadata=True)
+            yield chunk.chunk_id, chunk.text, np.asarray(vector, dtype=np.float32), \
+                {k: ("" if v is None else v) for k, v in stored.items()}
 
     def set_stamp(self, doc_id: str, stamp: str) -> None:
         """Record the file stamp of an indexed document (on its catalogue entry, the first chunk)."""
@@ -337,9 +364,9 @@ def _embeddings(got: dict) -> Any:
 
 
 def _config_name(model_id: str) -> str:
-    from rag.embed import FLOAT_NAMES, INT8_NAMES, ONNX_NAMES, model_id as id_of
+    from rag.embed import DYNAMIC_INT8_NAMES, FLOAT_NAMES, INT8_NAMES, ONNX_NAMES, model_id as id_of
 
-    for name in FLOAT_NAMES[:1] + ONNX_NAMES[:1] + INT8_NAMES[:1]:
+    for name in FLOAT_NAMES[:1] + ONNX_NAMES[:1] + INT8_NAMES[:1] + DYNAMIC_INT8_NAMES[:1]:
         if id_of(name) == model_id:
             return name
     return UNKNOWN_MODEL

@@ -50,3 +50,23 @@ def test_summary_takes_medians_and_ratios_divide_ours_by_theirs():
     g = goals(result)
     assert g["indexing_mb_per_s_ratio"]["met"] is False and g["retrieve_p50_ms_seeds"]["met"] is False
     assert "5.00x" in table(result)
+
+
+def test_quality_keeps_the_questions_a_subset_can_answer(tmp_path):
+    import json
+
+    from eval.bench_worker import embedded_share, quality
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name in ("a.txt", "b.txt"):
+        (corpus / name).write_text("text", encoding="utf-8")
+    gold = tmp_path / "gold.jsonl"
+    rows = [{"question": "q1", "sources": ["a.txt"]}, {"question": "q2", "sources": ["b.txt"]},
+            {"question": "q3", "sources": ["c.txt"]},  # its article is not in the subset: left out
+            {"question": "q4", "sources": ["a.txt"], "answerable": False}]
+    gold.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    ranked = {"q1": ["a.txt", "b.txt"], "q2": ["a.txt", "a.txt", "b.txt"]}
+    got = quality(lambda q: ranked[q], str(gold), str(corpus))
+    assert got == {"n": 2, "hit@5": 1.0, "mrr": round((1 + 1 / 3) / 2, 4)}
+    assert embedded_share({"d": [(0, 40), (20, 60)], "e": [(0, 10)]}, {"d": 100, "e": 10}) == round(70 / 110, 4)

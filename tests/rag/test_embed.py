@@ -48,6 +48,28 @@ def test_int8_products_stay_close_to_the_packaged_model(onnx, seed_texts, tmp_pa
     assert np.allclose(int8.embed(seed_texts[:3]), fast[:3], atol=1e-4)  # deterministic
 
 
+def test_an_int8_vector_does_not_depend_on_its_batch(seed_texts):
+    int8 = load_embedder("minilm-int8")
+    short, long = seed_texts[:6], seed_texts[-2:]
+    alone = np.stack([int8.embed_query(t) for t in short + long])
+    mixed = int8.embed(long + seed_texts[10:30] + short)  # other texts, padded to other widths, in one run
+    together = np.concatenate([mixed[-len(short):], mixed[:len(long)]])
+    assert float(np.abs(together - alone).max()) < 1e-6
+    reference = load_embedder("minilm").embed(short + long)  # and close to the float model's
+    assert float((alone * reference).sum(axis=1).min()) > 0.98
+
+
+def test_late_spans_pool_the_tokens_of_one_pass(seed_texts):
+    int8 = load_embedder("minilm-int8")
+    text = seed_texts[-2]
+    cut = text.index(". ") + 1
+    vectors, sums, counts = int8.embed_spans([text, "short one"], [[(0, cut), (cut + 1, len(text))], []])
+    assert np.allclose(vectors, int8.embed([text, "short one"]), atol=1e-6)
+    assert sums.shape == (2, 384) and counts.min() > 0
+    whole = int8.tokenizer.encode(text).ids
+    assert counts.sum() == len(whole) - 2  # every word piece but [CLS] and [SEP], each span once
+
+
 def test_batching_by_length_does_not_change_vectors_or_order(onnx, seed_texts):
     together = onnx.embed(seed_texts)
     alone = np.stack([onnx.embed_query(t) for t in seed_texts[::7]])
@@ -120,3 +142,13 @@ def test_auto_builds_a_new_index_with_int8_products(tmp_path):
     fresh.index([next(SEEDS.glob("004_*"))], progress=False)
     assert fresh.store.collection.metadata["embed_model"] == model_id("minilm-int8") == fresh.embedder.model_id
     assert RAG.open(tmp_path / "new", embed_model="minilm-int8").count() == fresh.count()
+
+
+def test_an_index_of_the_earlier_int8_build_keeps_working_and_says_how_to_move(tmp_path):
+    one = next(SEEDS.glob("004_*"))
+    RAG.open(tmp_path / "old", embed_model="minilm-int8-dynamic").index([one], progress=False)
+    kept = RAG.open(tmp_path / "old")  # auto: the index's own model
+    assert kept.store.embed_model == "minilm-int8-dynamic" and kept.embedder.model_id == model_id("minilm-int8-dynamic")
+    assert not kept.ask(SAMPLE_QUESTION).refused
+    with pytest.raises(StoreError, match="RAG_EMBED_MODEL=minilm-int8-dynamic"):
+        RAG.open(tmp_path / "old", embed_model="minilm-int8")

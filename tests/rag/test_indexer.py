@@ -83,8 +83,8 @@ def test_unchanged_files_are_not_read_again_and_touched_ones_are(fresh, corpus, 
 
     fresh.index([corpus], progress=False)
     read: list[str] = []
-    real = indexer.load_documents
-    monkeypatch.setattr(indexer, "load_documents", lambda files: (read.extend(p.name for p in files), real(files))[1])
+    real = indexer.load_document
+    monkeypatch.setattr(indexer, "load_document", lambda path: (read.append(path.name), real(path))[1])
     again = fresh.index([corpus], progress=False)
     assert len(again.unchanged) == 5 and read == []  # size and mtime as recorded: nothing read
 

@@ -26,6 +26,10 @@ class CountingEmbedder:
         self.texts += len(texts)
         return self.inner.embed(texts)
 
+    def embed_spans(self, texts, spans=None):
+        self.texts += len(texts)
+        return self.inner.embed_spans(texts, spans)
+
     def __getattr__(self, name):
         return getattr(self.inner, name)
 
@@ -69,6 +73,27 @@ def test_mean_chunk_vectors_cost_no_chunk_pass_and_follow_the_sentences(tmp_path
         want = np.mean(inside, axis=0)
         assert np.allclose(vector, want / np.linalg.norm(want), atol=1e-5)
         assert int(np.argmax(embedded @ vector)) == i  # nearest to its own chunk embedded whole
+
+
+def test_late_chunking_embeds_each_chunk_once_and_pools_its_sentences(tmp_path):
+    late = RAG.open(tmp_path / "late", embed_title=True, chunk_vectors="late")
+    counting = CountingEmbedder(late.embedder)
+    late.__dict__["embedder"] = counting
+    late.index([ARTICLE], progress=False)
+    assert counting.texts == late.count()  # one model pass per chunk, none per sentence
+    title = late.documents()[0]["title"]
+    rows = stored(late)
+    for (_, text, vector), want in zip(rows, late.embedder.embed([embedding_input(t, title) for _, t, _ in rows])):
+        assert np.allclose(vector, want, atol=1e-5)
+    doc_id = late.documents()[0]["doc_id"]
+    pooled = late.store.sentence_vectors([doc_id])[doc_id]
+    assert len(pooled) == late.store.sentences.count() > len(rows)
+    first, text = rows[0][0], rows[0][1]
+    inside = [(a, b, v) for a, b, v in pooled if b <= first["end"]]
+    alone = late.embedder.embed([text[a - first["start"]:b - first["start"]] for a, b, _ in inside])
+    cosines = [float(v @ w) for (_, _, v), w in zip(inside, alone)]
+    print("late vs alone cosines", np.round(cosines, 3))
+    assert min(cosines) > 0.5 and np.mean(cosines) > 0.75  # in context, yet still about its own words
 
 
 def test_mean_vectors_weights_overlap_and_empty_spans():

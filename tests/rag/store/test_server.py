@@ -1,11 +1,10 @@
-"""Server mode against a real `chroma run` on a free loopback port: index, ask, two ingestion workers, SIGTERM."""
+"""Server mode against a real `chroma run` on a free loopback port: index, ask, re-index, SIGTERM.
+(Several ingestion workers into one server: tests/rag/test_ray_index.py.)"""
 import pytest
 
 from rag import RAG
 from rag.config import Config
-from rag.errors import RagError
 from rag.store.server import ChromaServer
-from rag.workers import index_parallel, shares
 
 from tests.conftest import SAMPLE_QUESTION
 
@@ -31,22 +30,11 @@ def test_index_and_ask_through_a_server_then_stop_it_with_sigterm(tmp_path, seed
     assert not srv.healthy()
 
 
-def test_two_workers_fill_one_server_like_a_single_process(server, seeds_dir, tmp_path):
+def test_a_second_pass_through_the_server_changes_nothing(server, seeds_dir, tmp_path):
     config = Config.load(chroma_url=server.url, embed_model="minilm-onnx", index_dir=str(tmp_path / "unused"))
-    report = index_parallel([seeds_dir], config, workers=2)
+    report = RAG.open(config=config).index([seeds_dir], progress=False)
     assert sorted(report.added) == sorted(p.name for p in seeds_dir.iterdir())
-    rag = RAG.open(config=config)
+    rag = RAG.open(config=config)  # another process's view: a new client of the same server
     assert len(rag.documents()) == 5 and rag.count() == report.chunks_added
-    again = index_parallel([seeds_dir], config, workers=2)  # idempotent through the workers too
+    again = rag.index([seeds_dir], progress=False)
     assert again.added == [] and again.chunks_added == 0 and len(again.unchanged) == 5
-
-
-def test_shares_balance_bytes(seeds_dir):
-    files = sorted(seeds_dir.iterdir())
-    parts = shares(files, 2)
-    assert len(parts) == 2 and sorted(sum(parts, [])) == files
-
-
-def test_parallel_indexing_needs_a_server(tmp_path, seeds_dir):
-    with pytest.raises(RagError, match="server"):
-        index_parallel([seeds_dir], Config.load(index_dir=str(tmp_path)), workers=2)
