@@ -10,7 +10,7 @@ from typing import Any, Callable
 from rag.errors import RagError
 
 # Modules that contribute a subcommand: each has add_parser(subparsers) that sets `func` on its parser.
-_PLUGINS = ("ui.cli", "eval.cli", "rag.models", "eval.bench")
+_PLUGINS = ("rag.serve.cli", "ui.cli", "eval.cli", "rag.models", "eval.bench")
 
 
 def _open(args: argparse.Namespace, must_exist: bool = False):

@@ -258,6 +258,16 @@ def bind_warning(host: str, port: int, auth: Any) -> str | None:
             "read and change the library. Set RAG_UI_USER and RAG_UI_PASSWORD to require a login.")
 
 
+def mount(app: Any, opener: Any, path: str = "/", auth: Any = None):
+    """Mount the UI into a FastAPI app (`rag serve`, rag/serve/app.py), with launch()'s settings; the
+    store is opened through `opener` on first use. Returns the gr.Blocks."""
+    demo = build_app(opener=opener, defer_library=True, warm_up=False)
+    demo.queue(default_concurrency_limit=4)
+    gr.mount_gradio_app(app, demo, path, auth=auth, ssr_mode=False, show_error=True, mcp_server=False,
+                        footer_links=["api"], run_history=False, **style())
+    return demo
+
+
 def launch(rag: Any = None, host: str = "127.0.0.1", port: int = 7860, index_dir: str | None = None,
            block: bool = True, quiet: bool = False, **kwargs: Any):
     """Serve the UI. Without `rag`, opens the index at `index_dir` (default from the config) on first use.
