@@ -8,7 +8,6 @@ HTTP API (gradio_client): `/ask` (question, top_k, backend, history) -> Answer a
 """
 from __future__ import annotations
 
-import ipaddress
 import logging
 import os
 import sys
@@ -19,6 +18,7 @@ from rag import offline as _offline  # noqa: F401  (before gradio: analytics off
 
 import gradio as gr  # noqa: E402  (this module is the UI: importing it means Gradio is wanted)
 
+from rag.serve.auth import is_loopback  # noqa: F401  (bind_warning; one owner of the rule)
 from ui import chat, feedback, library, render
 from ui.assets import CSS, SOURCES_JS
 
@@ -235,15 +235,6 @@ def style() -> dict[str, Any]:
     """The theme and stylesheet (Gradio 6 takes them at launch); fonts are served locally."""
     theme = gr.themes.Soft(primary_hue="indigo", neutral_hue="slate")
     return {"theme": theme, "css": CSS}
-
-
-def is_loopback(host: str) -> bool:
-    if host in {"localhost", ""}:
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def auth_from_env() -> tuple[str, str] | None:
