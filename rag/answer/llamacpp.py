@@ -34,8 +34,10 @@ _DONE = object()
 
 
 def fixed_start() -> list[dict[str, str]]:
-    """The messages every answer prompt starts with, whose state is cached (system prompt, example question)."""
-    return prefix_messages()[:2]
+    """The messages every answer prompt starts with, whose state is cached: the system prompt and the worked
+    example, its answer included (ending on the assistant's message, it is rendered as the start of that
+    message, which is also how the full prompt goes on)."""
+    return prefix_messages()
 
 
 def _threads(requested: int) -> int:
