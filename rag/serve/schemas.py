@@ -5,9 +5,12 @@ sees the same object from the CLI, the Python API and the service.
 """
 from __future__ import annotations
 
-from typing import Any, Literal
+from dataclasses import MISSING, fields
+from typing import Any, Literal, get_type_hints
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
+
+from rag import types
 
 
 class Filters(BaseModel):
@@ -30,33 +33,19 @@ class AskRequest(BaseModel):
     passages: bool = Field(False, description="also return every retrieved passage")
 
 
-class Citation(BaseModel):
-    n: int = Field(..., description="the number of the [n] marker in the answer")
-    source: str = Field(..., description="document file name")
-    title: str
-    text: str = Field(..., description="the cited passage")
-    start: int = Field(..., description="span of the passage in the cleaned document")
-    end: int
-    score: float
-    sentence: str = Field("", description="the supporting sentence inside the passage")
-    sentence_start: int = -1
-    sentence_end: int = -1
-    date: str = ""
-    publisher: str = ""
-    doc_id: str = ""
+def _schema_of(cls: type, leave_out: tuple[str, ...] = ()) -> type[BaseModel]:
+    """The pydantic model of one of rag.types' dataclasses as `to_dict()` gives it (one owner of the fields)."""
+    hints = get_type_hints(cls)
+    return create_model(cls.__name__, **{
+        f.name: (hints[f.name], ... if f.default is MISSING and f.default_factory is MISSING else
+                 (f.default if f.default is not MISSING else Field(default_factory=f.default_factory)))
+        for f in fields(cls) if f.name not in leave_out})
 
 
-class Passage(BaseModel):
-    chunk_id: str
-    doc_id: str
-    name: str
-    title: str
-    text: str
-    start: int
-    end: int
-    score: float
-    date: str = ""
-    source: str = ""
+# A citation's `n` is the number of its [n] marker; start/end the passage's span in the cleaned document,
+# sentence_start/sentence_end the supporting sentence's.
+Citation = _schema_of(types.Citation)
+Passage = _schema_of(types.Passage, leave_out=("evidence",))
 
 
 class AnswerOut(BaseModel):

@@ -9,14 +9,14 @@ import pytest
 
 from tests.conftest import SEEDS
 
-WRENMOUTH = """Harbor town opens tide-powered ferry
+WRENMOUTH = """Harbor town of Wrenmouth gets an electric ferry
 
 Source: Coastal Ledger
 Published: 2025-03-04
 
-The town of Wrenmouth launched a ferry on Tuesday that runs on electricity from a tidal turbine moored in the
-harbor. The ferry, named Gull, carries 40 passengers between Wrenmouth and Skerry Island six times a day.
-Mayor Ilse Varga said the turbine produces more power than the ferry needs, and the surplus lights the pier.
+Wrenmouth put an electric ferry into service on Tuesday. Named Gull, the boat carries 40 passengers to
+Skerry Island and back six times a day, charged by a tidal turbine in the harbor.
+Harbor master Odile Brandt said the turbine's spare power now lights the whole pier at night.
 """
 
 
