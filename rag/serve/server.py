@@ -45,8 +45,9 @@ def serve(config: Config, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, ui
 
 
 def start(config: Config | None = None, host: str = DEFAULT_HOST, port: int = 0, rag: Any = None,
-          ui: bool = True, warm_up: bool = True, timeout: float = 60) -> Running:
-    """Serve in a background thread; returns once the port accepts connections (port 0: a free one)."""
+          ui: bool = True, warm_up: bool = True, timeout: float = 300) -> Running:
+    """Serve in a background thread; returns once the port accepts connections and the UI (if any) is
+    mounted (port 0: a free one)."""
     import socket
 
     if not port:
@@ -57,7 +58,7 @@ def start(config: Config | None = None, host: str = DEFAULT_HOST, port: int = 0,
     thread = threading.Thread(target=server.run, daemon=True, name=f"rag-serve-{port}")
     thread.start()
     deadline = time.monotonic() + timeout
-    while not server.started:
+    while not (server.started and (not ui or app.state.ui_ready.is_set())):
         if not thread.is_alive() or time.monotonic() > deadline:
             raise RuntimeError(f"the service did not start on {host}:{port}")
         time.sleep(0.02)
