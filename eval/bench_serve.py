@@ -88,6 +88,11 @@ def start_service(index: str, model: str, ui: bool = True) -> tuple[subprocess.P
                 break
         except httpx.HTTPError:
             time.sleep(0.05)
+    while "health_s" in marks and time.perf_counter() - t < 300 and proc.poll() is None:
+        if httpx.get(url + "/v1/health", timeout=5).json()["ready"]:  # the model is loaded and warm
+            marks["ready_s"] = round(time.perf_counter() - t, 3)
+            break
+        time.sleep(0.05)
     if "health_s" in marks:
         r = httpx.post(url + "/v1/ask", json={"question": SAMPLE_QUESTION}, timeout=600)
         marks["first_answer_s"] = round(time.perf_counter() - t, 3)
@@ -170,16 +175,19 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 def table(r: dict[str, Any]) -> str:
     cold, start, via = r["cold_ask"], r["service_start"], r["ask_via_service"]
     bare = r["service_start_no_ui"]
+    def runs(key: str) -> str:
+        return ", ".join(f"{x['s']:.1f} ({x.get('answer_s', 0):.1f})" for x in cold[key]["runs"])
+
     lines = [
         f"cold `rag ask --local`, default model, prompt state removed: {cold['state removed']['median_s']:.2f} s "
-        f"(runs {[x['s'] for x in cold['state removed']['runs']]})",
+        f"(runs, answer's own time in brackets: {runs('state removed')})",
         f"cold `rag ask --local`, default model, prompt state kept:    {cold['state kept']['median_s']:.2f} s "
-        f"(runs {[x['s'] for x in cold['state kept']['runs']]}; goal <= {GOALS['cold_ask_s']} s)",
-        f"`rag serve` spawn -> /v1/health: {start.get('health_s')} s; -> first answer from the model: "
-        f"{start.get('first_answer_s')} s (its own {start.get('first_answer_own_s')} s; goal <= "
-        f"{GOALS['service_ready_s']} s)",
-        f"`rag serve --no-ui` spawn -> /v1/health: {bare.get('health_s')} s; -> first answer: "
-        f"{bare.get('first_answer_s')} s",
+        f"({runs('state kept')}; goal <= {GOALS['cold_ask_s']} s)",
+        f"`rag serve` spawn -> /v1/health: {start.get('health_s')} s; -> ready (model warm): {start.get('ready_s')} s "
+        f"(goal <= {GOALS['service_ready_s']} s); -> first answer: {start.get('first_answer_s')} s (its own "
+        f"{start.get('first_answer_own_s')} s)",
+        f"`rag serve --no-ui` spawn -> /v1/health: {bare.get('health_s')} s; -> ready: {bare.get('ready_s')} s; "
+        f"-> first answer: {bare.get('first_answer_s')} s",
         f"`rag ask` with the service running: {via['median_s']:.2f} s, over the answer's own time: "
         f"{via['median_overhead_s']:.2f} s (goal <= {GOALS['ask_via_service_overhead_s']} s)",
     ]
