@@ -19,6 +19,7 @@ class RAG:
     def __init__(self, config: Config):
         self.config = config
         self._lock = threading.Lock()
+        self._answering = threading.Lock()  # one answer at a time: the generator (and its model) is shared
 
     @classmethod
     def open(cls, index_dir: str | os.PathLike | None = None, *, config: Config | None = None,
@@ -71,15 +72,26 @@ class RAG:
     def ask(self, question: str, *, history: list[tuple[str, str]] | None = None, top_k: int | None = None,
             generator: str | None = None, filters: dict | None = None, exclude: Any = None) -> Answer:
         """`exclude`: a predicate on passages left out of retrieval (the eval's negative-rejection runs)."""
-        return self.chain.ask(question, history=history, top_k=top_k, generator=generator, filters=filters,
-                              exclude=exclude)
+        final = None
+        for item in self.ask_stream(question, history=history, top_k=top_k, generator=generator, filters=filters,
+                                    exclude=exclude):
+            final = item
+        assert isinstance(final, Answer)
+        return final
 
     def ask_stream(self, question: str, *, history: list[tuple[str, str]] | None = None, top_k: int | None = None,
                    generator: str | None = None, filters: dict | None = None,
                    exclude: Any = None) -> Iterator[str | Answer]:
-        """Yield answer text pieces as produced, then the final `Answer` (whose text may differ: grounded)."""
-        return self.chain.stream(question, history=history, top_k=top_k, generator=generator, filters=filters,
-                                 exclude=exclude)
+        """Yield answer text pieces as produced, then the final `Answer` (whose text may differ: grounded).
+
+        Answers are produced one at a time per RAG object (threads of a server share it): a stream holds
+        the answer lock from its first piece until it ends or is closed."""
+        return self._one_at_a_time(self.chain.stream(question, history=history, top_k=top_k,
+                                                     generator=generator, filters=filters, exclude=exclude))
+
+    def _one_at_a_time(self, stream: Iterator[str | Answer]) -> Iterator[str | Answer]:
+        with self._answering:
+            yield from stream
 
     def retrieve(self, question: str, top_k: int | None = None, filters: dict | None = None) -> list[Passage]:
         from rag.chain import validate_question

@@ -10,7 +10,7 @@ from typing import Any, Callable
 from rag.errors import RagError
 
 # Modules that contribute a subcommand: each has add_parser(subparsers) that sets `func` on its parser.
-_PLUGINS = ("ui.cli", "eval.cli", "rag.models", "eval.bench")
+_PLUGINS = ("rag.serve.cli", "ui.cli", "eval.cli", "rag.models", "eval.bench")
 
 
 def _open(args: argparse.Namespace, must_exist: bool = False):
@@ -42,8 +42,21 @@ def _filters(args: argparse.Namespace) -> dict[str, Any] | None:
     return {k: v for k, v in filters.items() if v} or None
 
 
+def _answerer(args: argparse.Namespace):
+    """A running service for the same index (rag/serve/client.py), unless --local; else the index itself."""
+    if not args.local:
+        from rag.config import Config
+        from rag.serve.client import find_service
+
+        service = find_service(Config.load(index_dir=args.index))
+        if service is not None:
+            service.passages = args.passages
+            return service
+    return _open(args, must_exist=True)
+
+
 def cmd_ask(args: argparse.Namespace) -> int:
-    rag = _open(args, must_exist=True)
+    rag = _answerer(args)
     kwargs = dict(top_k=args.top_k, generator=args.generator, filters=_filters(args))
     if args.stream and not args.json:
         answer = None
@@ -121,6 +134,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--source", help="only articles from this source (e.g. Dawn)")
     p.add_argument("--since", metavar="YYYY-MM-DD", help="only articles published on or after")
     p.add_argument("--until", metavar="YYYY-MM-DD", help="only articles published on or before")
+    p.add_argument("--local", action="store_true", help="answer in this process even if a service runs "
+                   "(default: a `rag serve` for the same index, at RAG_SERVER_URL or port 7860, answers)")
     p.set_defaults(func=cmd_ask)
 
     p = sub.add_parser("docs", parents=[common], help="list indexed documents")

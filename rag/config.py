@@ -47,6 +47,11 @@ class Config:
     llm_threads: int = 0  # 0: as many as cores
     openai_model: str = ""
     feedback_file: str = str(PROJECT_ROOT / "feedback.jsonl")
+    # `rag serve` (rag/serve/): a bearer token every route requires when set (and a non-loopback bind needs);
+    # the service `rag ask` uses ("" = the default local port, if a service runs there for the same index)
+    api_token: str = ""
+    server_url: str = ""
+    upload_max_mb: float = 20.0  # per uploaded file
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod

@@ -111,6 +111,15 @@ class Answer:
     rewritten_question: str = ""  # the standalone question when a conversation was rewritten
     partial: bool = False  # says what the articles cover instead (another year, team…): not the answer asked for
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Answer":
+        """The inverse of `to_dict` (an answer that came over HTTP, say)."""
+        return cls(question=data["question"], text=data["answer"], refused=data["refused"],
+                   citations=[Citation(**c) for c in data.get("citations", [])],
+                   passages=[Passage(**p) for p in data.get("passages") or []],
+                   timings_ms=dict(data.get("timings_ms", {})), backend=data.get("backend", ""),
+                   rewritten_question=data.get("rewritten_question", ""))
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "question": self.question,

@@ -8,7 +8,6 @@ HTTP API (gradio_client): `/ask` (question, top_k, backend, history) -> Answer a
 """
 from __future__ import annotations
 
-import ipaddress
 import logging
 import os
 import sys
@@ -19,6 +18,7 @@ from rag import offline as _offline  # noqa: F401  (before gradio: analytics off
 
 import gradio as gr  # noqa: E402  (this module is the UI: importing it means Gradio is wanted)
 
+from rag.serve.auth import is_loopback  # noqa: F401  (bind_warning; one owner of the rule)
 from ui import chat, feedback, library, render
 from ui.assets import CSS, SOURCES_JS
 
@@ -237,15 +237,6 @@ def style() -> dict[str, Any]:
     return {"theme": theme, "css": CSS}
 
 
-def is_loopback(host: str) -> bool:
-    if host in {"localhost", ""}:
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def auth_from_env() -> tuple[str, str] | None:
     user, password = os.environ.get("RAG_UI_USER", ""), os.environ.get("RAG_UI_PASSWORD", "")
     return (user, password) if user and password else None
@@ -256,6 +247,16 @@ def bind_warning(host: str, port: int, auth: Any) -> str | None:
         return None
     return (f"WARNING: serving on {host}:{port} without a password: anyone who can reach this address can "
             "read and change the library. Set RAG_UI_USER and RAG_UI_PASSWORD to require a login.")
+
+
+def mount(app: Any, opener: Any, path: str = "/", auth: Any = None):
+    """Mount the UI into a FastAPI app (`rag serve`, rag/serve/app.py), with launch()'s settings; the
+    store is opened through `opener` on first use. Returns the gr.Blocks."""
+    demo = build_app(opener=opener, defer_library=True, warm_up=False)
+    demo.queue(default_concurrency_limit=4)
+    gr.mount_gradio_app(app, demo, path, auth=auth, ssr_mode=False, show_error=True, mcp_server=False,
+                        footer_links=["api"], run_history=False, **style())
+    return demo
 
 
 def launch(rag: Any = None, host: str = "127.0.0.1", port: int = 7860, index_dir: str | None = None,

@@ -20,6 +20,7 @@ import threading
 import time
 from typing import TYPE_CHECKING, Any, Iterator
 
+from rag.answer import prompt_state
 from rag.answer.prompt import STOP, build_messages, prefix_messages, settings, trail_markers
 from rag.errors import RagError
 
@@ -30,6 +31,13 @@ if TYPE_CHECKING:
 _SERVERS: dict[tuple, Any] = {}
 _LOAD_LOCK = threading.Lock()
 _DONE = object()
+
+
+def fixed_start() -> list[dict[str, str]]:
+    """The messages every answer prompt starts with, whose state is cached: the system prompt and the worked
+    example, its answer included (ending on the assistant's message, it is rendered as the start of that
+    message, which is also how the full prompt goes on)."""
+    return prefix_messages()
 
 
 def _threads(requested: int) -> int:
@@ -58,17 +66,24 @@ def _params(model_path: str, n_ctx: int, threads: int, host: str = "127.0.0.1", 
     return xlc, p
 
 
-def load_server(model_path: str, n_ctx: int = 2048, threads: int = 0):
-    """The process-wide llama.cpp server for this model file (loaded on first use)."""
+def load_server(model_path: str, n_ctx: int = 2048, threads: int = 0,
+                prefix: list[dict[str, str]] | None = None):
+    """The process-wide llama.cpp server for this model file (loaded on first use). With `prefix`, a new
+    server starts in the state after those messages, restored from its file when one was saved
+    (rag/answer/prompt_state.py)."""
     key = (os.path.realpath(model_path), n_ctx, _threads(threads))
     with _LOAD_LOCK:
         server = _SERVERS.get(key)
         if server is None:
             xlc, params = _params(key[0], n_ctx, key[2])
+            params.slot_save_path = str(prompt_state.state_dir(model_path)) + os.sep
             try:
                 server = xlc.Server(params)
             except Exception as err:
                 raise RagError(f"llama.cpp could not load {model_path}: {err}") from err
+            if prefix:
+                prompt_state.prepare(server, params.api_keys[0], model_path, prefix, n_ctx,
+                                     lambda: [None for _ in stream_chat(server, prefix, 1, 0.0)])
             _SERVERS[key] = server
         return server
 
@@ -149,7 +164,8 @@ class LlamaCppGenerator:
 
     @property
     def server(self):
-        return load_server(self.model_path, self.settings["llm_ctx"], self.settings["llm_threads"])
+        return load_server(self.model_path, self.settings["llm_ctx"], self.settings["llm_threads"],
+                           prefix=fixed_start())
 
     def messages(self, question: str, evidence: list["Passage"]) -> list[dict[str, str]]:
         return build_messages(question, evidence, self.settings["llm_prompt_tokens"])
@@ -157,7 +173,7 @@ class LlamaCppGenerator:
     def warm_up(self) -> None:
         """Load the model and process the constant prompt start (system prompt and worked example), so
         the first question only pays for its own passages. One generated token; safe to call again."""
-        for _ in stream_chat(self.server, prefix_messages()[:-1], 1, 0.0):
+        for _ in stream_chat(self.server, fixed_start(), 1, 0.0):
             pass
 
     def stream(self, question: str, evidence: list["Passage"]) -> Iterator[str]:

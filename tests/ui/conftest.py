@@ -49,17 +49,17 @@ def seed_rag(seed_index, tmp_path):
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory, seed_index):
-    """The real app (ui.app.launch) on a free loopback port, over a private copy of the seed index."""
+    """The real service (`rag serve`: the UI mounted at /) on a free loopback port, over a private copy of
+    the seed index."""
     from rag import RAG
-    from ui.app import launch
+    from rag.serve.server import start
 
     tmp = tmp_path_factory.mktemp("ui-served")
     shutil.copytree(seed_index, tmp / "index")
     rag_ = RAG.open(index_dir=tmp / "index", feedback_file=str(tmp / "feedback.jsonl"))
-    port = free_port()
-    demo = launch(rag_, host="127.0.0.1", port=port, block=False, quiet=True)
-    yield {"url": f"http://127.0.0.1:{port}/", "rag": rag_, "tmp": tmp}
-    demo.close()
+    running = start(rag=rag_, host="127.0.0.1", port=free_port())
+    yield {"url": running.url + "/", "rag": rag_, "tmp": tmp}
+    running.close()
 
 
 @pytest.fixture(scope="module")

@@ -148,17 +148,19 @@ def passage_in_view(page, href: str) -> bool:
         return t.top >= p.top - 1 && t.top < p.bottom && t.top < window.innerHeight; }""", href)
 
 
-def test_started_like_rag_ui_the_page_fills_its_library_once_the_store_opens(browser, seed_index, tmp_path):
-    """`rag ui` serves the page before opening the store; the header, article list and the examples built
-    from the articles' titles arrive on page load, and questions are answered."""
+def test_started_like_rag_serve_the_page_fills_its_library_once_the_store_opens(browser, seed_index, tmp_path):
+    """`rag serve` (and `rag ui`) serves the page before opening the store; the header, article list and
+    the examples built from the articles' titles arrive on page load, and questions are answered."""
     import shutil
 
     from conftest import free_port
-    from ui.app import launch
+
+    from rag.config import Config
+    from rag.serve.server import start
 
     shutil.copytree(seed_index, tmp_path / "index")
     port = free_port()
-    demo = launch(None, host="127.0.0.1", port=port, index_dir=str(tmp_path / "index"), block=False, quiet=True)
+    demo = start(Config.load(index_dir=str(tmp_path / "index")), host="127.0.0.1", port=port)
     context = browser.new_context(viewport={"width": 1400, "height": 950})
     try:
         pg = context.new_page()
