@@ -10,7 +10,7 @@ from typing import Any, Callable
 from rag.errors import RagError
 
 # Modules that contribute a subcommand: each has add_parser(subparsers) that sets `func` on its parser.
-_PLUGINS = ("ui.cli", "eval.cli", "rag.models", "eval.bench")
+_PLUGINS = ("ui.cli", "eval.cli", "rag.models", "eval.bench", "rag.store.doctor")
 
 
 def _open(args: argparse.Namespace, must_exist: bool = False):
@@ -19,6 +19,10 @@ def _open(args: argparse.Namespace, must_exist: bool = False):
     from rag.store.chroma import default_index_exists
 
     config = Config.load(index_dir=getattr(args, "index", None))
+    if not config.chroma_url:
+        from rag.store.integrity import check_at_open
+
+        check_at_open(config)  # a lost database the catalogue knows of is damage, not "no index"
     if must_exist and not config.chroma_url and not default_index_exists(config.index_dir):
         raise RagError(f"No index at {config.index_dir}. Build one first:\n"
                        f"  rag index seeds/            (or any folder of .txt/.md/.html/.pdf articles)")

@@ -27,6 +27,7 @@ from rag.ingest.documents import Skipped, discover, load_documents
 from rag.retrieve.bm25 import sync_lexical_index
 from rag.retrieve.evidence import evidence_sentences
 from rag.store.chroma import ChromaStore
+from rag.store.space import growth_estimate
 from rag.types import Document, IndexReport
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
@@ -55,6 +56,7 @@ def index_paths(paths: Iterable[str | os.PathLike], store: ChromaStore, embedder
                 bar(entry["name"], 0)
             else:
                 to_read.append(f)
+        store.expect_growth(growth_estimate(to_read), f"indexing {len(to_read)} files")  # checked before any write
         for item in load_documents(to_read):
             if isinstance(item, Skipped):
                 _skip(report, item)
