@@ -8,6 +8,7 @@ import sys
 from typing import Any, Callable
 
 from rag.errors import RagError
+from rag.printable import printable
 
 # Modules that contribute a subcommand: each has add_parser(subparsers) that sets `func` on its parser.
 _PLUGINS = ("ui.cli", "eval.cli", "rag.models", "eval.bench", "rag.store.doctor")
@@ -71,8 +72,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
     if answer is not None and answer.citations:
         print()
         for c in answer.citations:
-            meta = ", ".join(x for x in (c.publisher, c.date) if x)
-            print(f"[{c.n}] {c.title} — {c.source}{f' ({meta})' if meta else ''}")
+            meta = ", ".join(printable(x) for x in (c.publisher, c.date) if x)
+            print(f"[{c.n}] {printable(c.title)} — {printable(c.source)}{f' ({meta})' if meta else ''}")
             print(f"    “{c.sentence or c.text[:200]}”")
     return 0
 
@@ -84,7 +85,8 @@ def cmd_docs(args: argparse.Namespace) -> int:
         print(json.dumps(docs, ensure_ascii=False, indent=2))
         return 0
     for d in docs:
-        print(f"{d['name']:40} {d['n_chunks']:>4} chunks  {d['date'] or '—':10}  {d['title'][:70]}")
+        print(f"{printable(d['name']):40} {d['n_chunks']:>4} chunks  {printable(d['date']) or '—':10}  "
+              f"{printable(d['title'])[:70]}")
     print(f"{len(docs)} documents, {rag.count()} chunks")
     return 0
 

@@ -26,6 +26,7 @@ from rag.ingest.chunk import chunk_document, count_tokens, embedding_input
 from rag.ingest.documents import Skipped, discover, load_documents
 from rag.retrieve.bm25 import sync_lexical_index
 from rag.retrieve.evidence import evidence_sentences
+from rag.printable import printable
 from rag.store.chroma import ChromaStore
 from rag.store.space import growth_estimate
 from rag.types import Document, IndexReport
@@ -42,8 +43,8 @@ def index_paths(paths: Iterable[str | os.PathLike], store: ChromaStore, embedder
     files, folders, problems = discover(paths)
     for problem in problems:
         _skip(report, problem)
-    bar = _progress_bar(len(files), progress)
     with store.writing():
+        bar = _progress_bar(len(files), progress)  # once the write may start (a refusal stays the last line)
         known = store.documents()
         by_path = {d["path"]: d for d in known}
         by_id = {d["doc_id"]: d for d in known}
@@ -64,6 +65,9 @@ def index_paths(paths: Iterable[str | os.PathLike], store: ChromaStore, embedder
                 continue
             doc = item
             doc.stamp = stamps.get(doc.path, "")
+            if doc.extra.get("note"):  # e.g. "not valid UTF-8; read as Windows-1252"
+                report.notes.append((doc.name, doc.extra["note"]))
+                print(f"note: {printable(doc.name)}: {doc.extra['note']}", file=sys.stderr)
             old = by_path.get(doc.path)
             if old and old["doc_id"] == doc.doc_id:
                 if doc.stamp and old.get("stamp") != doc.stamp:
@@ -153,7 +157,7 @@ def mean_vectors(spans: list[tuple[int, int]], sentence_spans: list[tuple[int, i
 
 def _skip(report: IndexReport, item: Skipped) -> None:
     report.skipped.append((item.path.name, item.reason))
-    print(f"warning: skipped {item.reason}", file=sys.stderr)
+    print(f"warning: skipped {printable(item.reason)}", file=sys.stderr)
 
 
 class _progress_bar:
@@ -172,7 +176,7 @@ class _progress_bar:
         self.done += 1
         self.chunks += chunks
         if self.bar is not None:
-            self.bar.set_postfix(chunks=self.chunks, file=name[:30], refresh=False)
+            self.bar.set_postfix(chunks=self.chunks, file=printable(name)[:30], refresh=False)
             self.bar.update(1)
         if self.callback:
             self.callback(name, self.done, self.total)

@@ -13,13 +13,14 @@ import shutil
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
+from rag.printable import printable
 from ui.chat import RagHandle, readable_error
 
 Progress = Callable[[int, int, str], None]
 
 
 def _names(items: Iterable[Any]) -> str:
-    return ", ".join(str(x) for x in items)
+    return ", ".join(printable(x) for x in items)
 
 
 def _plural(n: int, word: str) -> str:
@@ -63,6 +64,7 @@ def index_files(handle: RagHandle, paths: list[str], progress: Progress | None =
     replaced: list[str] = []
     unchanged: list[str] = []
     skipped: list[tuple[str, str]] = []
+    notes: list[tuple[str, str]] = []
     chunks = 0
     for i, path in enumerate(paths):
         name = Path(path).name
@@ -80,6 +82,7 @@ def index_files(handle: RagHandle, paths: list[str], progress: Progress | None =
         replaced += list(report.replaced)
         unchanged += list(report.unchanged)
         skipped += [(Path(f).name, why) for f, why in report.skipped]
+        notes += list(getattr(report, "notes", []))
         chunks += int(report.chunks_added)
     if progress:
         progress(len(paths), len(paths), "done")
@@ -92,9 +95,11 @@ def index_files(handle: RagHandle, paths: list[str], progress: Progress | None =
                      f"({_plural(chunks, 'passage')} in all).")
     if unchanged:
         lines.append(f"Already indexed, unchanged: {_names(unchanged)}.")
+    for name, note in notes:
+        lines.append(f"Note: {name}: {note}.")
     for name, why in skipped:
         why = str(why).removeprefix(f"{name}:").strip()
-        lines.append(f"Not indexed: {name}: {why}")
+        lines.append(f"Not indexed: {printable(name)}: {printable(why)}")
     return "\n".join(lines) or "Nothing was indexed.", bool(added or replaced or unchanged)
 
 

@@ -25,7 +25,7 @@ import numpy as np
 from rag.config import Config
 from rag.errors import StoreError
 from rag.store.clients import client_for, drop_client_cache, opened_at  # noqa: F401  (drop_client_cache: tests)
-from rag.store.durable import DurableWrites, write_lock
+from rag.store.durable import DurableWrites, ReadOnlyIndexError, read_only_copy, read_only_message, write_lock
 from rag.store.integrity import check_at_open
 from rag.types import Chunk, Document
 
@@ -61,6 +61,13 @@ class ChromaStore:
     def __init__(self, config: Config):
         from rag.embed import concrete_model, model_id
 
+        # A read-only folder answers from a private copy and refuses writes (rag/store/durable.py).
+        self.read_only = None if config.chroma_url else Path(config.index_dir)
+        copy = read_only_copy(self.read_only) if self.read_only else None
+        if copy is None:
+            self.read_only = None
+        else:
+            config = config.replace(index_dir=str(copy))
         self.config = config
         # The model whose vectors this index holds: the configured one, or with "auto" the index's own.
         self.embed_model = concrete_model(config.embed_model)
@@ -226,6 +233,8 @@ class ChromaStore:
             if self.config.chroma_url:
                 yield
                 return
+            if self.read_only:
+                raise ReadOnlyIndexError(read_only_message(self.read_only))
             with write_lock(Path(self.config.index_dir)):
                 self._durable.begin()
                 self.ensure_current()  # another writer may have finished while this one waited

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,10 +30,29 @@ class ReadOnlyIndexError(StoreError):
     pass
 
 
-def read_only_message(index_dir: Path, err: OSError) -> str:
-    return (f"the index at {index_dir} is read-only ({err.strerror or err}): it answers questions, but documents "
+def read_only_message(index_dir: Path, err: OSError | None = None) -> str:
+    why = f" ({err.strerror or err})" if err is not None else ""
+    return (f"the index at {index_dir} is read-only{why}: it answers questions, but documents "
             f"cannot be added or deleted. Make the folder writable, or copy it somewhere writable "
             f"(cp -r {index_dir} NEW_DIR) and use --index NEW_DIR")
+
+
+def read_only_copy(index_dir: Path) -> Path | None:
+    """For an index folder that cannot be written (a read-only mount or permissions): a private temporary
+    copy to answer from (Chroma cannot open a database it may not write). None for a writable folder."""
+    if not (index_dir / "chroma.sqlite3").is_file() or os.access(index_dir, os.W_OK):
+        return None
+    import atexit
+    import shutil
+    import sys
+    import tempfile
+
+    copy = Path(tempfile.mkdtemp(prefix="rag-read-only-")) / index_dir.name
+    shutil.copytree(index_dir, copy, ignore=shutil.ignore_patterns(LOCK_NAME, rollback.SNAPSHOT))
+    atexit.register(shutil.rmtree, copy.parent, True)
+    print(f"note: the index at {index_dir} is read-only: answering from a temporary copy; documents cannot be "
+          f"added or deleted", file=sys.stderr)
+    return copy
 
 
 @contextlib.contextmanager
