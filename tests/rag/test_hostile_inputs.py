@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -142,3 +143,23 @@ def test_a_zero_byte_database_is_reported_as_damage_not_an_empty_library(seeded_
         assert run.returncode == 1 and "Traceback" not in err
         assert "damaged (chroma.sqlite3: empty (0 bytes), but the catalogue lists 5 documents)" in err
     assert (index / "chroma.sqlite3").stat().st_size == 0  # nothing was created over it
+
+
+def test_a_49_mb_text_is_refused_up_front_with_the_reason(tmp_path):
+    """Indexing embeds every sentence inside the write lock: 49 MB of text would hold it for hours."""
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    line = "The council of Mirrow met on Tuesday and approved the new budget for the harbour and the schools.\n"
+    with open(articles / "huge.txt", "w", encoding="utf-8") as fh:
+        for _ in range(49_000_000 // len(line)):
+            fh.write(line)
+    (articles / "small.txt").write_text("Mirrow opens a library\n\nMirrow opened a library with 9,000 books.\n",
+                                        encoding="utf-8")
+    t0 = time.perf_counter()
+    run = rag_cli("index", "--index", str(tmp_path / "index"), str(articles))
+    elapsed = time.perf_counter() - t0
+    err = run.stderr.decode()
+    assert "1 added" in run.stdout.decode() and "Traceback" not in err
+    assert "skipped huge.txt: 49.0 MB of text is more than one article may hold (2.1 MB)" in err
+    assert "split it into articles" in err
+    assert elapsed < 120, f"the refusal took {elapsed:.0f} s"
