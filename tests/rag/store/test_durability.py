@@ -192,8 +192,9 @@ def test_each_damaged_part_is_named_and_repaired(built, tmp_path, case):
     except RagError as err:
         assert "rag doctor --repair --index" in str(err) and "\n" not in str(err)
     _close(index)
+    still = inspect(config)  # asking rebuilds a lost BM25 copy by itself
     report = repair(config, say=lambda line: None)
-    assert not report.lost and report.problems
+    assert not report.lost and bool(report.problems) == bool(still)
     assert inspect(config) == []
     assert_all_answerable(index)
 
