@@ -8,9 +8,10 @@ import sys
 from typing import Any, Callable
 
 from rag.errors import RagError
+from rag.printable import printable
 
 # Modules that contribute a subcommand: each has add_parser(subparsers) that sets `func` on its parser.
-_PLUGINS = ("rag.serve.cli", "ui.cli", "eval.cli", "rag.models", "eval.bench")
+_PLUGINS = ("rag.serve.cli", "ui.cli", "eval.cli", "rag.models", "eval.bench", "rag.store.doctor")
 
 
 def _open(args: argparse.Namespace, must_exist: bool = False):
@@ -19,6 +20,10 @@ def _open(args: argparse.Namespace, must_exist: bool = False):
     from rag.store.chroma import default_index_exists
 
     config = Config.load(index_dir=getattr(args, "index", None), ray_address=getattr(args, "ray", None))
+    if not config.chroma_url:
+        from rag.store.integrity import check_at_open
+
+        check_at_open(config)  # a lost database the catalogue knows of is damage, not "no index"
     if must_exist and not config.chroma_url and not default_index_exists(config.index_dir):
         raise RagError(f"No index at {config.index_dir}. Build one first:\n"
                        f"  rag index seeds/            (or any folder of .txt/.md/.html/.pdf articles)")
@@ -82,8 +87,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
     if answer is not None and answer.citations:
         print()
         for c in answer.citations:
-            meta = ", ".join(x for x in (c.publisher, c.date) if x)
-            print(f"[{c.n}] {c.title} — {c.source}{f' ({meta})' if meta else ''}")
+            meta = ", ".join(printable(x) for x in (c.publisher, c.date) if x)
+            print(f"[{c.n}] {printable(c.title)} — {printable(c.source)}{f' ({meta})' if meta else ''}")
             print(f"    “{c.sentence or c.text[:200]}”")
     return 0
 
@@ -95,7 +100,8 @@ def cmd_docs(args: argparse.Namespace) -> int:
         print(json.dumps(docs, ensure_ascii=False, indent=2))
         return 0
     for d in docs:
-        print(f"{d['name']:40} {d['n_chunks']:>4} chunks  {d['date'] or '—':10}  {d['title'][:70]}")
+        print(f"{printable(d['name']):40} {d['n_chunks']:>4} chunks  {printable(d['date']) or '—':10}  "
+              f"{printable(d['title'])[:70]}")
     print(f"{len(docs)} documents, {rag.count()} chunks")
     return 0
 

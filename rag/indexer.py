@@ -27,8 +27,10 @@ from rag.embed import Embedder
 from rag.ingest.documents import Skipped, discover, load_document
 from rag.ingest.prepare import Prepared, load_and_prepare, prepare, read_ahead
 from rag.retrieve.bm25 import sync_lexical_index
+from rag.printable import printable
 from rag.store import journal
 from rag.store.chroma import ChromaStore
+from rag.store.space import growth_estimate
 from rag.types import Document, IndexReport
 from rag.vectors import CHUNK_VECTORS, embed_prepared, mean_vectors  # noqa: F401  (mean_vectors: tests)
 
@@ -46,9 +48,9 @@ def index_paths(paths: Iterable[str | os.PathLike], store: ChromaStore, embedder
     files, folders, problems = discover(paths)
     for problem in problems:
         _skip(report, problem)
-    bar = _progress_bar(len(files), progress)
     with store.writing():
         journal.recover(store, config.index_dir)
+        bar = _progress_bar(len(files), progress)  # once the write may start (a refusal stays the last line)
         known = store.documents()
         by_path = {d["path"]: d for d in known}
         by_id = {d["doc_id"]: d for d in known}
@@ -61,6 +63,7 @@ def index_paths(paths: Iterable[str | os.PathLike], store: ChromaStore, embedder
                 bar(entry["name"], 0)
             else:
                 to_read.append(f)
+        store.expect_growth(growth_estimate(to_read), f"indexing {len(to_read)} files")  # checked before any write
         batch = _Batch(store, embedder, config, report, bar)
         items = (source or _local_source(embedder, config, by_path))(to_read)
         for item in items:
@@ -70,6 +73,9 @@ def index_paths(paths: Iterable[str | os.PathLike], store: ChromaStore, embedder
                 continue
             doc = item.doc if isinstance(item, Prepared) else item
             doc.stamp = stamps.get(doc.path, "")
+            if doc.extra.get("note"):  # e.g. "not valid UTF-8; read as Windows-1252"
+                report.notes.append((doc.name, doc.extra["note"]))
+                print(f"note: {printable(doc.name)}: {doc.extra['note']}", file=sys.stderr)
             old = by_path.get(doc.path)
             if old and old["doc_id"] == doc.doc_id:
                 if doc.stamp and old.get("stamp") != doc.stamp:
@@ -159,7 +165,7 @@ def file_stamp(path: str | os.PathLike) -> str:
 
 def _skip(report: IndexReport, item: Skipped) -> None:
     report.skipped.append((item.path.name, item.reason))
-    print(f"warning: skipped {item.reason}", file=sys.stderr)
+    print(f"warning: skipped {printable(item.reason)}", file=sys.stderr)
 
 
 class _progress_bar:
@@ -180,7 +186,8 @@ class _progress_bar:
         self.chunks += chunks
         if self.bar is not None:
             rate = self.chunks / max(time.perf_counter() - self.started, 1e-9)
-            self.bar.set_postfix(chunks=self.chunks, chunks_per_s=f"{rate:.1f}", refresh=False)
+            self.bar.set_postfix(chunks=self.chunks, chunks_per_s=f"{rate:.1f}", file=printable(name)[:30],
+                                 refresh=False)
             self.bar.update(1)
         if self.callback:
             self.callback(name, self.done, self.total)

@@ -144,6 +144,7 @@ class IndexReport:
     removed: list[str] = field(default_factory=list)  # gone from disk, removed from the store
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
     chunks_added: int = 0
+    notes: list[tuple[str, str]] = field(default_factory=list)  # (file, note): indexed, but worth knowing
 
     def summary(self) -> str:
         parts = [f"{len(self.added)} added", f"{len(self.replaced)} replaced",

@@ -20,6 +20,7 @@ import gradio as gr  # noqa: E402  (this module is the UI: importing it means Gr
 
 from rag.serve.auth import is_loopback  # noqa: F401  (bind_warning; one owner of the rule)
 from ui import chat, feedback, library, render
+from ui.security import ChangePolicy, guard_middleware, is_loopback
 from ui.assets import CSS, SOURCES_JS
 
 log = logging.getLogger(__name__)
@@ -76,6 +77,7 @@ def build_app(rag: Any = None, opener: Any = None, examples: list[str] | None = 
     the store is opened (importing Chroma takes about a second) and the article list, header and
     title-based examples arrive when the page loads."""
     handle = chat.RagHandle(rag, opener)
+    policy = ChangePolicy()  # who may upload and delete: set by launch() from the address it binds
     if warm_up:
         start_warm_up(handle)
     config = handle.config
@@ -125,7 +127,7 @@ def build_app(rag: Any = None, opener: Any = None, examples: list[str] | None = 
                         upload_status = gr.Markdown("", elem_id="upload-status")
                         doc_list = gr.HTML(render.documents_html(docs), elem_id="documents")
                         with gr.Row():
-                            to_delete = gr.Dropdown([d["name"] for d in docs], label="Remove an article",
+                            to_delete = gr.Dropdown(_choices(docs), label="Remove an article",
                                                     scale=4, elem_id="delete-choice")
                             delete = gr.Button("Delete", variant="stop", scale=1, min_width=90)
 
@@ -179,12 +181,15 @@ def build_app(rag: Any = None, opener: Any = None, examples: list[str] | None = 
         # --- library ----------------------------------------------------------------------------
         def refreshed(message: str):
             docs, problem = library.documents(handle)
-            names = [d["name"] for d in docs]
-            return (message, render.documents_html(docs), gr.update(choices=names, value=None),
+            return (message, render.documents_html(docs), gr.update(choices=_choices(docs), value=None),
                     _header(docs, problem))
 
-        def on_upload(files: list[str] | None, st: dict, progress=gr.Progress()):
+        def on_upload(files: list[str] | None, st: dict, request: gr.Request, progress=gr.Progress()):
             paths = [f if isinstance(f, str) else getattr(f, "name", str(f)) for f in files or []]
+            refused = policy.refusal(request)
+            if refused:
+                st["messages"].append({"role": "assistant", "content": render.notice_message(refused)})
+                return (None, st, st["messages"], *refreshed(refused))
 
             def step(i: int, n: int, name: str) -> None:
                 progress((i, n), desc=f"Indexing {name}" if i < n else "Indexed", unit="files")
@@ -198,8 +203,8 @@ def build_app(rag: Any = None, opener: Any = None, examples: list[str] | None = 
                       [upload, state, chatbot, upload_status, doc_list, to_delete, header],
                       api_visibility="private")
 
-        def on_delete(name: str | None):
-            return refreshed(library.delete(handle, name))
+        def on_delete(name: str | None, request: gr.Request):
+            return refreshed(policy.refusal(request) or library.delete(handle, name))
 
         delete.click(on_delete, [to_delete], [upload_status, doc_list, to_delete, header],
                      api_visibility="private")
@@ -208,7 +213,7 @@ def build_app(rag: Any = None, opener: Any = None, examples: list[str] | None = 
             def on_page_load():
                 docs, problem = library.documents(handle)  # waits for the store the warm-up is opening
                 questions = given_examples if given_examples is not None else _examples(docs, handle.config)
-                return (render.documents_html(docs), gr.update(choices=[d["name"] for d in docs], value=None),
+                return (render.documents_html(docs), gr.update(choices=_choices(docs), value=None),
                         _header(docs, problem), gr.Dataset(samples=[[q] for q in questions], visible=bool(questions)))
 
             demo.load(on_page_load, None, [doc_list, to_delete, header, try_examples],
@@ -224,7 +229,15 @@ def build_app(rag: Any = None, opener: Any = None, examples: list[str] | None = 
 
         gr.api(ask_api, api_name="ask")
     demo.rag_handle = handle
+    demo.change_policy = policy
     return demo
+
+
+def _choices(docs: list[dict]) -> list[tuple[str, str]]:
+    """Delete choices: each file name shown printable (rag.printable), its real name the value."""
+    from rag.printable import printable
+
+    return [(printable(d["name"]), d["name"]) for d in docs]
 
 
 def start_warm_up(handle: "chat.RagHandle") -> None:
@@ -275,10 +288,13 @@ def launch(rag: Any = None, host: str = "127.0.0.1", port: int = 7860, index_dir
         print(warning, file=sys.stderr)
     # The model and store load after the server is up, so they do not delay the page (2 cores).
     demo = build_app(rag, opener=opener, defer_library=rag is None, warm_up=False)
+    demo.change_policy.bind(host, auth)  # uploads and deletes: with the login, or on loopback only
+    app_kwargs = dict(kwargs.pop("app_kwargs", None) or {})
+    app_kwargs["middleware"] = [*app_kwargs.get("middleware", []), guard_middleware(host, int(port))]
     demo.queue(default_concurrency_limit=4)
     demo.launch(server_name=host, server_port=int(port), share=False, auth=auth, ssr_mode=False,
                 prevent_thread_lock=True, quiet=quiet, show_error=True, mcp_server=False,
-                footer_links=["api"], run_history=False, **style(), **kwargs)
+                footer_links=["api"], run_history=False, app_kwargs=app_kwargs, **style(), **kwargs)
     start_warm_up(demo.rag_handle)
     if block:
         demo.block_thread()

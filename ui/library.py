@@ -1,27 +1,58 @@
 """The article library behind the UI: index uploaded files one by one (so progress is visible), list, delete.
 
-No Gradio here. Results are short human-readable summaries; nothing raised here stops the app.
+An uploaded file is a document, not a temporary file: it is copied into the managed library folder beside
+the index (`<index>-library/`, or `library_dir` in the configuration) and indexed from there, so
+re-uploading a file of the same name replaces the old version (same path, new content) and deleting a
+document deletes its library copy too. No Gradio here. Results are short human-readable summaries;
+nothing raised here stops the app.
 """
 from __future__ import annotations
 
+import os
+import shutil
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
+from rag.printable import printable
 from ui.chat import RagHandle, readable_error
 
 Progress = Callable[[int, int, str], None]
 
 
 def _names(items: Iterable[Any]) -> str:
-    return ", ".join(str(x) for x in items)
+    return ", ".join(printable(x) for x in items)
 
 
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'s' * (n != 1)}"
 
 
+def library_folder(config: Any) -> Path:
+    """Where uploads are kept: `library_dir` from the configuration, else a folder beside the index."""
+    configured = (getattr(config, "extra", None) or {}).get("library_dir")
+    if configured:
+        return Path(configured).expanduser().resolve()
+    index = Path(config.index_dir).expanduser().resolve()
+    return index.with_name(f"{index.name}-library")
+
+
+def keep_upload(folder: Path, upload: str) -> Path:
+    """Copy an uploaded file into the library under its own (base) name, replacing an older version whole."""
+    name = Path(upload).name
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / name
+    tmp = folder / f".{name}.uploading-{os.getpid()}"
+    try:
+        shutil.copyfile(upload, tmp)
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return target
+
+
 def index_files(handle: RagHandle, paths: list[str], progress: Progress | None = None) -> tuple[str, bool]:
-    """Index `paths` one file at a time. Returns (summary, ok) where ok means at least one file is searchable."""
+    """Keep `paths` in the library and index them one file at a time. Returns (summary, ok) where ok means
+    at least one file is searchable."""
     paths = [str(p) for p in paths or [] if p]
     if not paths:
         return "No files were uploaded.", False
@@ -30,21 +61,28 @@ def index_files(handle: RagHandle, paths: list[str], progress: Progress | None =
     except Exception as err:  # noqa: BLE001
         return f"Could not open the document store: {readable_error(err)}", False
     added: list[str] = []
+    replaced: list[str] = []
     unchanged: list[str] = []
     skipped: list[tuple[str, str]] = []
+    notes: list[tuple[str, str]] = []
     chunks = 0
     for i, path in enumerate(paths):
         name = Path(path).name
         if progress:
             progress(i, len(paths), name)
         try:
-            report = rag.index([path], progress=False)
+            from rag.ingest.readers import is_supported
+
+            kept = keep_upload(library_folder(rag.config), path) if is_supported(Path(path)) else path
+            report = rag.index([kept], progress=False)
         except Exception as err:  # noqa: BLE001 - one bad file must not stop the others
             skipped.append((name, readable_error(err)))
             continue
-        added += list(report.added) + list(report.replaced)
+        added += list(report.added)
+        replaced += list(report.replaced)
         unchanged += list(report.unchanged)
         skipped += [(Path(f).name, why) for f, why in report.skipped]
+        notes += list(getattr(report, "notes", []))
         chunks += int(report.chunks_added)
     if progress:
         progress(len(paths), len(paths), "done")
@@ -52,12 +90,17 @@ def index_files(handle: RagHandle, paths: list[str], progress: Progress | None =
     if added:
         lines.append(f"Indexed {len(added)} article{'s' * (len(added) != 1)} ({_plural(chunks, 'passage')}): "
                      f"{_names(added)}. You can ask about {'them' if len(added) > 1 else 'it'} now.")
+    if replaced:
+        lines.append(f"Replaced the earlier version of {_names(replaced)} with the uploaded one "
+                     f"({_plural(chunks, 'passage')} in all).")
     if unchanged:
         lines.append(f"Already indexed, unchanged: {_names(unchanged)}.")
+    for name, note in notes:
+        lines.append(f"Note: {name}: {note}.")
     for name, why in skipped:
         why = str(why).removeprefix(f"{name}:").strip()
-        lines.append(f"Not indexed: {name}: {why}")
-    return "\n".join(lines) or "Nothing was indexed.", bool(added or unchanged)
+        lines.append(f"Not indexed: {printable(name)}: {printable(why)}")
+    return "\n".join(lines) or "Nothing was indexed.", bool(added or replaced or unchanged)
 
 
 def documents(handle: RagHandle) -> tuple[list[dict[str, Any]], str]:
@@ -72,9 +115,15 @@ def delete(handle: RagHandle, name: str | None) -> str:
     if not name:
         return "Choose a document to delete."
     try:
-        removed = handle.get().delete(name)
+        rag = handle.get()
+        folder = library_folder(rag.config)
+        kept = [Path(d["path"]) for d in rag.documents() if name in (d["name"], d["doc_id"], d["path"])
+                and d["path"] and Path(d["path"]).parent == folder]
+        removed = rag.delete(name)
+        for path in kept:
+            path.unlink(missing_ok=True)  # the library copy goes with the document
     except Exception as err:  # noqa: BLE001
         return f"Could not delete {name}: {readable_error(err)}"
     if not removed:
         return f"{name} was not in the index."
-    return f"Deleted {name} ({removed} passages)."
+    return f"Deleted {name} ({removed} passages{', and its library file' if kept else ''})."

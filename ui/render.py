@@ -11,6 +11,8 @@ import html
 import re
 from typing import Any, Iterable, Mapping
 
+from rag.printable import printable
+
 _MARKER = re.compile(r"\[(\d{1,3})\]")
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
 
@@ -49,7 +51,7 @@ def answer_message(answer: Any, turn: int) -> str:
         c = by_n.get(n)
         if c is None:
             return f"[{n}]"
-        title = html.escape(f"{c.title or c.source} — open passage [{n}]", quote=True)
+        title = html.escape(f"{printable(c.title or c.source)} — open passage [{n}]", quote=True)
         return f'<a class="cite" href="#{cite_id(turn, n)}" title="{title}">[{n}]</a>'
 
     body = _with_markers(answer.text, marker)
@@ -98,7 +100,12 @@ def highlight_sentence(citation: Any) -> str:
 def _article_meta(c: Any) -> str:
     bits = [b for b in (c.date, c.publisher) if b]
     bits.append(c.source)
-    return " · ".join(html.escape(b) for b in bits)
+    return " · ".join(_meta(b) for b in bits)
+
+
+def _meta(value: Any) -> str:
+    """A metadata field (title, source, file name) for HTML: printable text only (rag.printable), escaped."""
+    return html.escape(printable(value))
 
 
 def _group_by_article(citations: Iterable[Any]) -> list[list[Any]]:
@@ -125,7 +132,7 @@ def turn_sources(answer: Any, turn: int, open_first: bool = True) -> str:
                 f'<blockquote>{highlight_sentence(c)}</blockquote></details>')
         parts.append(
             '<div class="src-article">'
-            f'<div class="src-title">{numbers} {html.escape(head.title or head.source)}</div>'
+            f'<div class="src-title">{numbers} {_meta(head.title or head.source)}</div>'
             f'<div class="src-meta">{_article_meta(head)}</div>'
             + "".join(passages) + "</div>")
     return "".join(parts)
@@ -138,8 +145,8 @@ def _nearest(answer: Any, limit: int = 3) -> str:
         return '<p class="src-empty">Nothing in the articles matched this question.</p>'
     items = []
     for p in near:
-        meta = " · ".join(html.escape(x) for x in (p.date, p.name) if x)
-        items.append(f'<details class="src-passage src-near"><summary>{html.escape(p.title or p.name)}'
+        meta = " · ".join(_meta(x) for x in (p.date, p.name) if x)
+        items.append(f'<details class="src-passage src-near"><summary>{_meta(p.title or p.name)}'
                      f' <span class="src-meta">{meta}</span></summary>'
                      f"<blockquote>{html.escape(p.text)}</blockquote></details>")
     return ('<p class="src-empty">None of these passages supports an answer, so none is cited. '
@@ -193,7 +200,7 @@ def documents_html(docs: list[Mapping[str, Any]]) -> str:
         return '<p class="src-empty">No articles indexed yet. Upload some above.</p>'
     rows = []
     for d in sorted(docs, key=lambda d: (d.get("date") or "", d.get("title") or ""), reverse=True):
-        meta = " · ".join(html.escape(str(x)) for x in (d.get("date"), d.get("source"), d.get("name")) if x)
-        rows.append(f'<li><div class="doc-title">{html.escape(d.get("title") or d.get("name", ""))}</div>'
+        meta = " · ".join(_meta(x) for x in (d.get("date"), d.get("source"), d.get("name")) if x)
+        rows.append(f'<li><div class="doc-title">{_meta(d.get("title") or d.get("name", ""))}</div>'
                     f'<div class="doc-meta">{meta} · {_plural(int(d.get("n_chunks") or 0), "passage")}</div></li>')
     return f'<ul class="doc-list">{"".join(rows)}</ul>'

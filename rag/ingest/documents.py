@@ -10,6 +10,7 @@ from typing import Iterable, Iterator
 from rag.errors import UnreadableFileError
 from rag.ingest.clean import clean_text, parse_date_line, title_from
 from rag.ingest.readers import is_supported, read_article
+from rag.printable import printable
 from rag.types import Document
 
 
@@ -32,7 +33,11 @@ def discover(paths: Iterable[str | os.PathLike]) -> tuple[list[Path], list[Path]
         if path.is_dir():
             folders.append(path)
             for child in sorted(path.rglob("*")):
-                if child.is_file() and not any(part.startswith(".") for part in child.relative_to(path).parts):
+                if any(part.startswith(".") for part in child.relative_to(path).parts):
+                    continue
+                if child.is_symlink() and not child.is_file():
+                    problems.append(Skipped(child, link_problem(child)))
+                elif child.is_file():
                     (files if is_supported(child) else problems).append(
                         child if is_supported(child) else Skipped(child, f"{child.name}: unsupported file type"))
         elif path.is_file():
@@ -40,10 +45,31 @@ def discover(paths: Iterable[str | os.PathLike]) -> tuple[list[Path], list[Path]
                 files.append(path)
             else:
                 problems.append(Skipped(path, f"{path.name}: unsupported file type {path.suffix or '(none)'}"))
+        elif Path(raw).expanduser().is_symlink():
+            problems.append(Skipped(Path(raw), link_problem(Path(raw).expanduser())))
         else:
             problems.append(Skipped(path, f"{raw}: no such file or folder"))
     unique = list(dict.fromkeys(files))
     return unique, folders, problems
+
+
+def link_problem(link: Path) -> str:
+    """Why a symbolic link found among the articles is not read: a loop, a dangling link, or a folder link."""
+    try:
+        target = os.readlink(link)
+    except OSError:
+        target = "?"
+    try:
+        resolved = link.resolve(strict=True)
+    except RuntimeError:
+        return f"{link.name}: symbolic link loop ({link.name} -> {target}), not followed"
+    except OSError as err:
+        if err.errno == 40:  # ELOOP
+            return f"{link.name}: symbolic link loop ({link.name} -> {target}), not followed"
+        return f"{link.name}: dangling symbolic link (points to {target}, which does not exist)"
+    if link.absolute().parent.resolve().is_relative_to(resolved):
+        return f"{link.name}: symbolic link loop ({link.name} -> {target}, a folder that contains it), not followed"
+    return f"{link.name}: symbolic link to a folder ({target}), not followed; index that folder itself"
 
 
 def load_document(path: Path, name: str | None = None) -> Document:
@@ -53,7 +79,7 @@ def load_document(path: Path, name: str | None = None) -> Document:
     if not cleaned.text.strip():
         raise UnreadableFileError(f"{path.name}: nothing left after removing page chrome")
     date = cleaned.date or parse_date_line(raw.meta.get("date", "")) or raw.meta.get("date", "")[:10]
-    title = raw.meta.get("title") or cleaned.title or title_from(cleaned.text)
+    title = printable(raw.meta.get("title")) or cleaned.title or title_from(cleaned.text)  # PDF /Title: escapes
     return Document(
         doc_id=hashlib.sha256(cleaned.text.encode("utf-8")).hexdigest(),
         name=name or path.name,
@@ -61,7 +87,7 @@ def load_document(path: Path, name: str | None = None) -> Document:
         title=title,
         text=cleaned.text,
         date=date,
-        source=cleaned.source or raw.meta.get("source", ""),
+        source=cleaned.source or printable(raw.meta.get("source", "")),
         extra={"author": cleaned.author, "kind": raw.kind, "note": raw.note},
     )
 

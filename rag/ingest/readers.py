@@ -14,6 +14,11 @@ from rag.errors import UnreadableFileError
 SUFFIXES = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown",
             ".html": "html", ".htm": "html", ".pdf": "pdf"}
 MAX_FILE_BYTES = 50 * 1024 * 1024
+# Text one article may hold. Indexing embeds every sentence, at about TEXT_BYTES_PER_MINUTE on this
+# kind of CPU, all of it inside the index's write lock (a document lands whole or not at all): a 49 MB
+# text would hold the lock for hours. Longer texts are refused before reading, with the reason.
+MAX_TEXT_BYTES = 2 * 1024 * 1024
+TEXT_BYTES_PER_MINUTE = 250_000  # measured: 975 KB of text, 225 s of one core (rag index, int8 model)
 
 
 @dataclass
@@ -55,6 +60,8 @@ def read_article(path: Path) -> RawArticle:
         if size > MAX_FILE_BYTES:
             raise UnreadableFileError(f"{name}: {size / 1e6:.0f} MB is larger than the "
                                       f"{MAX_FILE_BYTES / 1e6:.0f} MB limit for one article")
+        if kind != "pdf" and size > MAX_TEXT_BYTES:
+            raise too_long(name, size)
         data = path.read_bytes()
     except OSError as err:
         raise UnreadableFileError(f"{name}: cannot read ({err.strerror or err})") from err
@@ -64,7 +71,17 @@ def read_article(path: Path) -> RawArticle:
     article = reader(data, name)
     if not article.text.strip():
         raise UnreadableFileError(f"{name}: no text could be extracted")
+    if len(article.text) > MAX_TEXT_BYTES:
+        raise too_long(name, len(article.text.encode("utf-8")))
     return article
+
+
+def too_long(name: str, size: int) -> UnreadableFileError:
+    minutes = size / TEXT_BYTES_PER_MINUTE
+    return UnreadableFileError(
+        f"{name}: {size / 1e6:.1f} MB of text is more than one article may hold ({MAX_TEXT_BYTES / 1e6:.1f} MB): "
+        f"indexing it would take about {minutes:.0f} minutes with the index locked for writing; split it into "
+        f"articles (files) of at most {MAX_TEXT_BYTES / 1e6:.1f} MB")
 
 
 def _read_text(data: bytes, name: str) -> RawArticle:

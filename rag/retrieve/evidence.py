@@ -13,6 +13,7 @@ import numpy as np
 
 from rag.embed import Embedder
 from rag.ingest.sentences import Sentence, split_sentences
+from rag.retrieve.instructions import asks_for_link, evidence_candidates
 from rag.retrieve.lexical import content_terms, coverage
 from rag.types import Passage, ScoredSentence
 
@@ -83,6 +84,7 @@ def score_sentences(question: str, passages: list[Passage], embedder: Embedder,
     query_terms = content_terms(question)
     kind = answer_type(question)
     asked = frozenset(w.lower() for w in re.findall(r"[A-Za-z]+", question))
+    links = asks_for_link(question)
     q = query_vector if query_vector is not None else embedder.embed_query(question)
     stored = stored or {}
     by_span: dict[str, dict[tuple[int, int], np.ndarray]] = {}  # per document, built once per question
@@ -92,7 +94,8 @@ def score_sentences(question: str, passages: list[Passage], embedder: Embedder,
         known = by_span.get(p.doc_id)
         if known is None:
             known = by_span[p.doc_id] = {(a, b): v for a, b, v in stored.get(p.doc_id, [])}
-        rows = [(s, known.get((s.start, s.end))) for s in passage_sentences(p.text, p.start)]
+        usable = evidence_candidates(passage_sentences(p.text, p.start), p.text, p.start, links)
+        rows = [(s, known.get((s.start, s.end))) for s in usable]  # text addressed to a model is never evidence
         missing += [s for s, v in rows if v is None]
         per_passage.append(rows)
     fresh = dict(zip([(s.start, s.end, s.text) for s in missing], embedder.embed([s.text for s in missing])))

@@ -105,6 +105,7 @@ class HybridRetriever:
         if o.rerank == "evidence":
             stored = self.store.sentence_vectors([p.doc_id for p in pool])
             score_sentences(query, pool, self.embedder, query_vector, stored)
+            pool, fusion, dated = _with_evidence(pool, fusion, dated)
             keys = [o.evidence_weight * (p.evidence[0].score if p.evidence else 0.0) + o.cosine_weight * p.score
                     + o.fusion_weight * f for p, f in zip(pool, fusion)]
         else:
@@ -127,6 +128,7 @@ class HybridRetriever:
         if o.rerank != "evidence":  # answering and refusal read sentence evidence: score the survivors
             stored = self.store.sentence_vectors([p.doc_id for p in ranked])
             score_sentences(query, ranked, self.embedder, query_vector, stored)
+            ranked = _with_evidence(ranked)[0]
         return ranked
 
     def _cosines(self, pool: list[Passage], dense_ids: set[str], query_vector: np.ndarray) -> None:
@@ -138,3 +140,10 @@ class HybridRetriever:
         for p in todo:
             vector = vectors.get(p.chunk_id)
             p.score = round(float(np.dot(vector, query_vector)), 4) if vector is not None else 0.0
+
+
+def _with_evidence(passages: list[Passage], *aligned: list) -> tuple[list, ...]:
+    """Leave out passages with no sentence usable as evidence (all of it addressed to a model, see
+    rag/retrieve/instructions.py): a generator shown such a passage would read its text whole."""
+    keep = [i for i, p in enumerate(passages) if p.evidence]
+    return tuple([seq[i] for i in keep] for seq in (passages, *aligned))

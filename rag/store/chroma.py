@@ -12,7 +12,6 @@ instead takes the packaged model the index was built with (`ChromaStore.embed_mo
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
 import sys
 import threading
@@ -26,6 +25,8 @@ import numpy as np
 from rag.config import Config
 from rag.errors import StoreError
 from rag.store.clients import client_for, drop_client_cache, opened_at  # noqa: F401  (drop_client_cache: tests)
+from rag.store.durable import DurableWrites, ReadOnlyIndexError, read_only_copy, read_only_message, write_lock
+from rag.store.integrity import check_at_open
 from rag.types import Chunk, Document
 
 _WRITE_LOCK = threading.RLock()
@@ -61,6 +62,13 @@ class ChromaStore:
     def __init__(self, config: Config):
         from rag.embed import concrete_model, model_id
 
+        # A read-only folder answers from a private copy and refuses writes (rag/store/durable.py).
+        self.read_only = None if config.chroma_url else Path(config.index_dir)
+        copy = read_only_copy(self.read_only) if self.read_only else None
+        if copy is None:
+            self.read_only = None
+        else:
+            config = config.replace(index_dir=str(copy))
         self.config = config
         # The model whose vectors this index holds: the configured one, or with "auto" the index's own.
         self.embed_model = concrete_model(config.embed_model)
@@ -73,7 +81,10 @@ class ChromaStore:
         # on ids it has never seen ("Error finding id"). Writers replace this marker file; a store that sees
         # it changed opens the folder again (~0.1 s) before reading or writing.
         self._marker = None if config.chroma_url else Path(config.index_dir) / ".rag-generation"
-        self._dirty = False
+        self._durable = None if config.chroma_url else DurableWrites(self)
+        self._changed = False
+        if self._durable:
+            check_at_open(config)  # a half-done write is rolled back, a lost database named
         self._open(self._generation())
         for collection in (self.collection, self.sentences):
             self._check_model(collection)
@@ -127,7 +138,12 @@ class ChromaStore:
             if self._marker is None or not isinstance(err, InternalError):
                 raise
             self._open(self._generation(), force=True)
-            return read()
+            try:
+                return read()
+            except InternalError as again:  # not a concurrent write: a damaged part (rag doctor names it)
+                from rag.store.integrity import Problem, damaged
+
+                raise damaged(self.config.index_dir, Problem("Chroma cannot read it", str(again))) from again
 
     def _bump(self) -> None:
         tmp = self._marker.with_name(f"{self._marker.name}.{os.getpid()}")
@@ -193,24 +209,44 @@ class ChromaStore:
             self._vector_store = ChromaVectorStore(chroma_collection=self.collection)
         return self._vector_store
 
+    @property
+    def _dirty(self) -> bool:
+        """Whether this write has changed the store. The first change of a write (on-disk) checks free
+        space and keeps a rollback copy first (rag/store/durable.py)."""
+        return self._changed
+
+    @_dirty.setter
+    def _dirty(self, value: bool) -> None:
+        if value and not self._changed and self._durable:
+            self._durable.before_change()
+        self._changed = value
+
+    def expect_growth(self, growth_bytes: int, what: str) -> None:
+        """Inside `writing()`: what the coming changes add, checked against free space before they start."""
+        if self._durable:
+            self._durable.expect(growth_bytes, what)
+
     @contextlib.contextmanager
     def writing(self) -> Iterator[None]:
-        """Serialise writers: threads in this process, and other processes on the same folder."""
+        """Serialise writers: threads in this process, and other processes on the same folder. On disk,
+        each write lands completely or not at all (rag/store/durable.py)."""
         with _WRITE_LOCK:
             if self.config.chroma_url:
                 yield
                 return
-            lock_path = Path(self.config.index_dir) / ".rag-write.lock"
-            with open(lock_path, "a+") as fh:
-                fcntl.flock(fh, fcntl.LOCK_EX)
+            if self.read_only:
+                raise ReadOnlyIndexError(read_only_message(self.read_only))
+            with write_lock(Path(self.config.index_dir)):
+                self._durable.begin()
+                self.ensure_current()  # another writer may have finished while this one waited
+                self._dirty = False
                 try:
-                    self.ensure_current()  # another writer may have finished while this one waited
-                    self._dirty = False
                     yield
-                finally:
-                    if self._dirty:
-                        self._bump()
-                    fcntl.flock(fh, fcntl.LOCK_UN)
+                except BaseException as err:
+                    self._durable.roll_back(err)
+                if self._dirty:
+                    self._bump()
+                self._durable.done(self._dirty)
 
     def count(self) -> int:
         return self.reading(lambda: self.collection.count())

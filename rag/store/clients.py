@@ -47,8 +47,8 @@ def client_for(config: Config, generation: Any = None, force: bool = False):
         except Exception as err:  # noqa: BLE001 - chroma raises many types; all mean "cannot open"
             where = config.chroma_url or key
             hint = ("is the Chroma server running? (chroma run --path DIR --port N)" if config.chroma_url else
-                    "the folder may be damaged or from another Chroma version; your article files are "
-                    "untouched: move the folder aside and run `rag index` again to rebuild it")
+                    f"the folder may be damaged or from another Chroma version; your article files are "
+                    f"untouched: `rag doctor --repair --index {key}` rebuilds it")
             raise StoreError(f"cannot open the index at {where}: {err.__class__.__name__}: {err} — {hint}") from err
         _CLIENTS[key], _CLIENT_GENERATION[key] = client, generation
         return client
@@ -62,6 +62,17 @@ def opened_at(config: Config, generation: Any) -> None:
     """Record that this process's client holds the folder as of `generation` (it made that write)."""
     with _CLIENTS_LOCK:
         _CLIENT_GENERATION[_key(config)] = generation
+
+
+def close_client(config: Config) -> None:
+    """Let go of this folder's client (before its files are replaced underneath it)."""
+    with _CLIENTS_LOCK:
+        if _key(config) in _CLIENTS:
+            from chromadb.api.client import SharedSystemClient
+
+            SharedSystemClient.clear_system_cache()
+            del _CLIENTS[_key(config)]
+            _CLIENT_GENERATION.pop(_key(config), None)
 
 
 def drop_client_cache() -> None:

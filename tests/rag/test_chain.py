@@ -41,7 +41,7 @@ def test_follow_up_is_rewritten_with_the_conversation(seeded_rag):
     first = seeded_rag.ask(SAMPLE_QUESTION)
     follow = seeded_rag.ask("Which of them did the US designate a terrorist organization?",
                             history=[(SAMPLE_QUESTION, first.text)])
-    assert SAMPLE_QUESTION in follow.rewritten_question
+    assert "groups did the US–Pakistan dialogue target" in follow.rewritten_question
     assert "BLA" in follow.text and not follow.refused
 
 

@@ -91,6 +91,16 @@ def test_follow_up_is_answered_and_its_rewrite_is_shown_on_demand(page, artifact
     page.screenshot(path=str(artifacts / "ui_follow_up.png"))
 
 
+def test_a_follow_up_naming_its_own_subject_is_not_rewritten(page):
+    ask(page, SAMPLE_QUESTION)
+    wait_answer(page, 0)
+    ask(page, "What did China pledge to Pakistan?")
+    wait_answer(page, 1)
+    assert page.get_by_text("Follow-up searched as a standalone question").count() == 0
+    assert page.locator("#sources .src-rewritten").count() == 0
+    assert "China" in page.locator("#sources").inner_text()
+
+
 def test_uploaded_article_is_indexed_and_answerable(page, served, artifacts, tmp_path):
     article = tmp_path / "wrenmouth_ferry.txt"
     article.write_text(ARTICLE, encoding="utf-8")

@@ -32,3 +32,33 @@ def test_upload_is_searchable_and_bad_files_are_explained(seed_rag, tmp_path):
     assert "not in the index" in library.delete(handle, "wrenmouth_ferry.txt")
     assert "Choose" in library.delete(handle, "")
     assert chat.answer_once(handle, "What powers the ferry in Wrenmouth?")["refused"]
+
+
+def test_re_upload_replaces_the_old_version_and_delete_removes_the_library_file(seed_rag, tmp_path):
+    """Gradio hands each upload over at a new temporary path; the library keeps one document per name."""
+    handle = chat.RagHandle(seed_rag)
+    first, second = tmp_path / "upload-1", tmp_path / "upload-2"
+    first.mkdir(), second.mkdir()
+    (first / "wrenmouth_ferry.txt").write_text(ARTICLE, encoding="utf-8")
+    edited = ARTICLE.replace("40 passengers", "65 passengers")
+    (second / "wrenmouth_ferry.txt").write_text(edited, encoding="utf-8")
+
+    summary, ok = library.index_files(handle, [str(first / "wrenmouth_ferry.txt")])
+    assert ok and summary.startswith("Indexed 1 article")
+    kept = library.library_folder(seed_rag.config) / "wrenmouth_ferry.txt"
+    assert kept.read_text(encoding="utf-8") == ARTICLE
+    (first / "wrenmouth_ferry.txt").unlink()  # Gradio cleans its temporary files up
+
+    summary, ok = library.index_files(handle, [str(second / "wrenmouth_ferry.txt")])
+    assert ok and "Replaced the earlier version of wrenmouth_ferry.txt" in summary
+    docs = [d for d in seed_rag.documents() if d["name"] == "wrenmouth_ferry.txt"]
+    assert len(docs) == 1 and docs[0]["path"] == str(kept)
+    out = chat.answer_once(handle, "How many passengers does the Wrenmouth ferry carry?")
+    assert "65" in out["answer"] and "40" not in out["answer"]
+
+    summary, _ = library.index_files(handle, [str(second / "wrenmouth_ferry.txt")])
+    assert "unchanged" in summary
+
+    assert "and its library file" in library.delete(handle, "wrenmouth_ferry.txt")
+    assert not kept.exists()
+    assert "wrenmouth_ferry.txt" not in {d["name"] for d in seed_rag.documents()}
