@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 
 def add_parser(subparsers: "argparse._SubParsersAction") -> argparse.ArgumentParser:
@@ -28,4 +29,10 @@ def run(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = configure(argparse.ArgumentParser(prog="python -m ui", description="Serve the chat UI."))
     args = parser.parse_args(argv)
-    return args.func(args)
+    from rag.errors import RagError
+
+    try:
+        return args.func(args)
+    except RagError as err:  # e.g. a public address without a token: one line, as `rag` says it
+        print(f"error: {err}", file=sys.stderr)
+        return 1
