@@ -22,6 +22,7 @@ from rag.store import rollback
 from rag.store.space import DiskFullError
 from tests.rag.store.towns import mayor, town, write_towns
 
+pytestmark = pytest.mark.slow  # about 20 index copies and 10 rebuilds: minutes on 2 cores
 OLD = 30
 
 
