@@ -18,7 +18,6 @@ from rag import offline as _offline  # noqa: F401  (before gradio: analytics off
 
 import gradio as gr  # noqa: E402  (this module is the UI: importing it means Gradio is wanted)
 
-from rag.serve.auth import is_loopback  # noqa: F401  (bind_warning; one owner of the rule)
 from ui import chat, feedback, library, render
 from ui.security import ChangePolicy, guard_middleware, is_loopback
 from ui.assets import CSS, SOURCES_JS
@@ -262,10 +261,11 @@ def bind_warning(host: str, port: int, auth: Any) -> str | None:
             "read and change the library. Set RAG_UI_USER and RAG_UI_PASSWORD to require a login.")
 
 
-def mount(app: Any, opener: Any, path: str = "/", auth: Any = None):
+def mount(app: Any, opener: Any, path: str = "/", auth: Any = None, host: str = "127.0.0.1"):
     """Mount the UI into a FastAPI app (`rag serve`, rag/serve/app.py), with launch()'s settings; the
     store is opened through `opener` on first use. Returns the gr.Blocks."""
     demo = build_app(opener=opener, defer_library=True, warm_up=False)
+    demo.change_policy.bind(host, auth)  # uploads and deletes: with the login, or on loopback only
     demo.queue(default_concurrency_limit=4)
     gr.mount_gradio_app(app, demo, path, auth=auth, ssr_mode=False, show_error=True, mcp_server=False,
                         footer_links=["api"], run_history=False, **style())

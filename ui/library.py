@@ -28,12 +28,10 @@ def _plural(n: int, word: str) -> str:
 
 
 def library_folder(config: Any) -> Path:
-    """Where uploads are kept: `library_dir` from the configuration, else a folder beside the index."""
-    configured = (getattr(config, "extra", None) or {}).get("library_dir")
-    if configured:
-        return Path(configured).expanduser().resolve()
-    index = Path(config.index_dir).expanduser().resolve()
-    return index.with_name(f"{index.name}-library")
+    """Where uploads are kept: the one folder the UI and the API share (rag.serve.uploads.upload_dir)."""
+    from rag.serve.uploads import upload_dir
+
+    return upload_dir(config)
 
 
 def keep_upload(folder: Path, upload: str) -> Path:

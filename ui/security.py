@@ -13,26 +13,18 @@ Mount it with `app_kwargs={"middleware": [guard_middleware(host, port)]}` in Gra
 """
 from __future__ import annotations
 
-import ipaddress
 import os
 import threading
 import time
 from typing import Any
 from urllib.parse import urlparse
 
+from rag.serve.auth import is_loopback  # one owner of the rule
+
 LOGIN_PATH = "/login"
 FIRST_DELAY_S = 1.0
 MAX_DELAY_S = 60.0
 WILDCARDS = {"0.0.0.0", "::", ""}
-
-
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 def allowed_hosts(host: str, port: int, extra: str | None = None) -> set[str] | None:

@@ -23,6 +23,7 @@ from rag.config import Config
 from rag.serve import errors, openai_api, rest
 from rag.serve.auth import bearer_ok, password_check
 from rag.serve.engine import Engine
+from ui.security import Guard, guard_options
 
 log = logging.getLogger(__name__)
 DOCS_ASSETS = "/docs-assets"
@@ -44,7 +45,8 @@ def token_dependency(token: str):
     return require_token
 
 
-def create_app(config: Config, rag: Any = None, ui: bool = True, warm_up: bool = True) -> FastAPI:
+def create_app(config: Config, rag: Any = None, ui: bool = True, warm_up: bool = True,
+               host: str = "127.0.0.1", port: int = 7860) -> FastAPI:
     """The service over `rag` (or the index of `config`, opened in the background after start).
     With `ui`, the Gradio chat UI is mounted at / (its login is RAG_UI_USER / RAG_UI_PASSWORD, or the
     token as password when only a token is set)."""
@@ -55,7 +57,7 @@ def create_app(config: Config, rag: Any = None, ui: bool = True, warm_up: bool =
     async def lifespan(app: FastAPI):
         if warm_up:
             engine.start_warm_up()
-        mounting = asyncio.create_task(_mount_ui(app, engine, token, wait=warm_up)) if ui else None
+        mounting = asyncio.create_task(_mount_ui(app, engine, token, host, wait=warm_up)) if ui else None
         yield
         if mounting is not None and not mounting.done():
             mounting.cancel()
@@ -65,6 +67,9 @@ def create_app(config: Config, rag: Any = None, ui: bool = True, warm_up: bool =
                               "\"type\", \"code\"}}`. With a token set, send `Authorization: Bearer <token>`.")
     app.state.engine = engine
     errors.install(app)
+    # Host header checked against the bound address (DNS rebinding), same-origin browser POSTs, login
+    # throttling: for the APIs as much as for the UI.
+    app.add_middleware(Guard, **guard_options(host, int(port)))
     guard = [Depends(token_dependency(token))]
     app.include_router(rest.router, dependencies=guard)
     app.include_router(openai_api.router, dependencies=guard)
@@ -91,7 +96,7 @@ _STARTING = ('<!doctype html><meta http-equiv="refresh" content="2"><title>News 
              '<p style="font-family:sans-serif">The chat UI is starting; this page reloads in a moment.</p>')
 
 
-async def _mount_ui(app: FastAPI, engine: Engine, token: str, wait: bool) -> None:
+async def _mount_ui(app: FastAPI, engine: Engine, token: str, host: str, wait: bool) -> None:
     """Mount the chat UI at / once the answer path is warm: the REST API answers first (Gradio's import
     and the model's load compete for the same interpreter lock, and on 2 cores for the same cores)."""
     from starlette.routing import Route
@@ -104,7 +109,7 @@ async def _mount_ui(app: FastAPI, engine: Engine, token: str, wait: bool) -> Non
             from ui.app import auth_from_env, mount
 
             auth = auth_from_env() or (password_check(token) if token else None)
-            return mount(app, engine.get, auth=auth)
+            return mount(app, engine.get, auth=auth, host=host)
 
         demo = await asyncio.to_thread(build)
         app.router.routes[:] = [r for r in app.router.routes if not (isinstance(r, Route) and r.path == "/"

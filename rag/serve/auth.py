@@ -17,7 +17,7 @@ class BindError(RagError):
 
 
 def is_loopback(host: str) -> bool:
-    if host in {"localhost", ""}:
+    if host == "localhost":  # "" binds every interface
         return True
     try:
         return ipaddress.ip_address(host.strip("[]")).is_loopback

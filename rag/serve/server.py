@@ -32,7 +32,7 @@ def _uvicorn(config: Config, host: str, port: int, rag: Any = None, ui: bool = T
     from rag.serve.app import create_app
 
     check_bind(host, (rag.config if rag is not None else config).api_token)
-    app = create_app(config, rag=rag, ui=ui, warm_up=warm_up)
+    app = create_app(config, rag=rag, ui=ui, warm_up=warm_up, host=host, port=int(port))
     # One worker: the answer model is loaded once and shared; requests run in its thread pool.
     server = uvicorn.Server(uvicorn.Config(app, host=host, port=int(port), log_level="warning",
                                            access_log=False, timeout_graceful_shutdown=5))

@@ -1,5 +1,5 @@
-"""Uploaded articles: checked (type, size, readable) before they replace anything, kept in the upload folder
-beside the index (`uploads/`), and indexed from there, so re-uploading a name replaces that document.
+"""Uploaded articles: checked (type, size, readable) before they replace anything, kept in the library folder
+beside the index (`<index>-library/`, see `upload_dir`), and indexed from there, so re-uploading a name replaces that document.
 
 A file that fails a check is refused or skipped with its reason; the copy already there (and its indexed
 document) stays as it was.
@@ -25,7 +25,13 @@ class Upload(Protocol):
 
 
 def upload_dir(config: Config) -> Path:
-    return Path(config.index_dir).resolve().parent / "uploads"
+    """The library folder uploads are kept in (the API's and the UI's): `library_dir` from the configuration,
+    else `<index>-library/` beside the index."""
+    configured = (config.extra or {}).get("library_dir")
+    if configured:
+        return Path(configured).expanduser().resolve()
+    index = Path(config.index_dir).expanduser().resolve()
+    return index.with_name(f"{index.name}-library")
 
 
 def safe_name(filename: str | None) -> str:
