@@ -118,7 +118,7 @@ class Answer:
                    citations=[Citation(**c) for c in data.get("citations", [])],
                    passages=[Passage(**p) for p in data.get("passages") or []],
                    timings_ms=dict(data.get("timings_ms", {})), backend=data.get("backend", ""),
-                   rewritten_question=data.get("rewritten_question", ""))
+                   rewritten_question=data.get("rewritten_question", ""), partial=bool(data.get("partial")))
 
     def to_dict(self) -> dict[str, Any]:
         return {

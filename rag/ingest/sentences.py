@@ -42,6 +42,31 @@ def _is_abbreviation(text: str, dot_at: int) -> bool:
     return bool(re.fullmatch(r"(?:[a-z]\.)*[a-z]", word))
 
 
+# Words a sentence does not end on: a line that ends with one was wrapped inside its sentence.
+_CONTINUING = {
+    "a", "an", "the", "to", "of", "in", "on", "at", "by", "for", "from", "with", "into", "onto", "over",
+    "under", "about", "as", "and", "or", "but", "nor", "that", "which", "who", "whose", "than", "its",
+    "their", "his", "her", "our", "your", "is", "are", "was", "were", "be", "been", "has", "have", "had",
+}
+_LAST_WORD = re.compile(r"([A-Za-z]+)[,;]?[ \t]*$")
+
+
+def _wrapped_line(text: str, match: re.Match) -> bool:
+    """A single line break inside a sentence (hard-wrapped text), not one between lines of their own
+    (headlines, list items, bylines): the next line starts in lower case, or the line before ends on a
+    word no sentence ends with."""
+    if match.group(0) != "\n":
+        return False  # a blank line (or several breaks) always ends the sentence
+    after = text[match.end():match.end() + 1]
+    if not after or after.isspace() or after in "-*•":
+        return False
+    if after.islower():
+        return True
+    line_start = text.rfind("\n", 0, match.start()) + 1
+    last = _LAST_WORD.search(text, line_start, match.start())
+    return bool(last) and last.group(1).lower() in _CONTINUING
+
+
 def split_sentences(text: str, offset: int = 0) -> list[Sentence]:
     """Split `text` into sentences; spans are `offset`-based positions in the original string."""
     sentences: list[Sentence] = []
@@ -53,6 +78,8 @@ def split_sentences(text: str, offset: int = 0) -> list[Sentence]:
                 continue  # "U.S. and", "Gregory D. LoGerfo": not a boundary
             end = match.end(1)
         else:
+            if _wrapped_line(text, match):
+                continue  # a hard-wrapped line goes on: "carries 40 passengers to\nSkerry Island"
             end = match.start()
         _append(sentences, text, start, end, offset)
         start = match.end()

@@ -9,7 +9,7 @@ what the OpenAI shape has no place for:
 - `refused`: true when the articles do not say.
 
 A stream sends the role at once and then the grounded answer (so its markers match `citations`), in
-pieces; the last chunk, whose `finish_reason` is "stop", carries `citations` and `refused`.
+pieces; the last chunk, whose `finish_reason` is "stop", carries `citations`, `refused` and `partial`.
 """
 from __future__ import annotations
 
@@ -62,7 +62,8 @@ def conversation(messages: list[schemas.ChatMessage]) -> tuple[str, list[tuple[s
 
 
 def _extras(answer: Answer) -> dict[str, Any]:
-    return {"citations": [c.to_dict() for c in answer.citations], "refused": answer.refused}
+    return {"citations": [c.to_dict() for c in answer.citations], "refused": answer.refused,
+            "partial": answer.partial}
 
 
 def _pieces(text: str, size: int = 24) -> Iterator[str]:

@@ -52,6 +52,8 @@ class AnswerOut(BaseModel):
     question: str
     answer: str = Field(..., description="text with [n] markers, or the refusal")
     refused: bool = Field(..., description="true when the articles do not say")
+    partial: bool = Field(False, description="true when the articles cover only part of the question (what they "
+                                             "do say is given, marked as such)")
     citations: list[Citation]
     timings_ms: dict[str, float]
     backend: str = ""

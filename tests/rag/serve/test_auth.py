@@ -2,6 +2,7 @@
 import os
 import subprocess
 import sys
+import time
 
 import httpx
 import openai
@@ -54,6 +55,9 @@ def test_chat_ui_asks_for_the_token_as_password(guarded):
     with httpx.Client(base_url=guarded.url, timeout=60) as http:
         assert http.get("/config").status_code == 401
         assert http.post("/login", data={"username": "me", "password": "wrong"}).status_code == 400
+        throttled = http.post("/login", data={"username": "me", "password": TOKEN})  # the UI's Guard throttles
+        assert throttled.status_code == 429
+        time.sleep(float(throttled.headers["retry-after"]))
         assert http.post("/login", data={"username": "me", "password": TOKEN}).status_code == 200
         assert http.get("/config").status_code == 200
 

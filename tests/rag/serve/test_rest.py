@@ -27,7 +27,7 @@ def test_health_names_the_index_and_ask_answers_with_cited_spans(http, service):
     r = http.post("/v1/ask", json={"question": SAMPLE_QUESTION})
     assert r.status_code == 200
     data = r.json()
-    assert list(data) == ["question", "answer", "refused", "citations", "timings_ms", "backend",
+    assert list(data) == ["question", "answer", "refused", "partial", "citations", "timings_ms", "backend",
                           "rewritten_question"]  # Answer.to_dict(), passages left out unless asked for
     assert not data["refused"] and markers(data["answer"]) == {c["n"] for c in data["citations"]}
     for c in data["citations"]:
