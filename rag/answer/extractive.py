@@ -29,8 +29,7 @@ def _redundant(terms: set[str], chosen: list[set[str]]) -> bool:
 def select_sentences(evidence: list[Passage], max_sentences: int, floor: float,
                      margin: float = RELATIVE_MARGIN) -> list[tuple[int, ScoredSentence]]:
     # a headline or a line cut before its object is not an answer sentence (rag/answer/wellformed.py)
-    pool = [(i, s) for i, p in enumerate(evidence, 1) for s in p.evidence
-            if not (wellformed.is_headline(s.text) or wellformed.is_cut_short(s.text))]
+    pool = [(i, s) for i, p in enumerate(evidence, 1) for s in p.evidence if wellformed.can_answer(s.text)]
     pool.sort(key=lambda x: x[1].score, reverse=True)
     if not pool:
         return []
@@ -85,7 +84,7 @@ class ExtractiveGenerator:
                                   self.floor, LIST_MARGIN if asks_for_list(question) else RELATIVE_MARGIN)
         picked += other_parts(question, evidence, picked, self.floor)
         for k, (i, sentence) in enumerate(picked):
-            text = _LEADING_BULLET.sub("", sentence.text.strip())
+            text = _LEADING_BULLET.sub("", " ".join(sentence.text.split()))  # wrapped lines joined
             if text[-1:].isalnum():
                 text += "."  # a headline or list item quoted as a sentence
             yield ("" if k == 0 else " ") + text + f" [{i}]"

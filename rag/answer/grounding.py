@@ -138,7 +138,9 @@ def ground(draft: str, evidence: list[Passage], question: str | None = None) -> 
     malformed: list[str] = []
     dropped = 0
     q_terms = content_terms(question) if question else frozenset()
-    top = max((s.score for p in evidence for s in p.evidence), default=None)
+    # the best evidence an answer could quote: a headline scoring high against its own article's question
+    # must not push every real sentence below the margins
+    top = max((s.score for p in evidence for s in p.evidence if wellformed.can_answer(s.text)), default=None)
     floor = None if top is None else top - OFF_TOPIC_MARGIN
     anchored = top is None
     kept: list[str] = []
@@ -152,7 +154,7 @@ def ground(draft: str, evidence: list[Passage], question: str | None = None) -> 
         claim = claim.strip()
         if not claim or not re.search(r"\w", claim):
             continue
-        if wellformed.is_headline(claim) or wellformed.is_cut_short(claim):
+        if not wellformed.can_answer(claim):
             malformed.append(claim)
             continue
         terms = content_terms(claim)

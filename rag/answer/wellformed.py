@@ -49,6 +49,11 @@ def is_cut_short(sentence: str) -> bool:
     return bool(words) and words[-1].lower() in _DANGLING
 
 
+def can_answer(sentence: str) -> bool:
+    """Whether a sentence could stand as an answer at all: not a headline, not cut before its object."""
+    return not (is_headline(sentence) or is_cut_short(sentence))
+
+
 def has_verb(sentence: str) -> bool:
     """Cheap: a known verb form, a past/progressive/verb-forming suffix, or a lower-case word in -s after
     the first word (third person: "Ford recalls …"). Says True when unsure."""
