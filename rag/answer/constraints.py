@@ -27,7 +27,7 @@ from rag.types import Passage, ScoredSentence
 
 UNMET_PENALTY = 1.5  # subtracted from a sentence's evidence score: below every threshold, out of every prompt
 
-_YEAR = re.compile(r"(?<![\d.,$-])((?:19|20)\d\d)(?![\d,])")
+_YEAR = re.compile(r"(?<![\d.,$-])((?:19|20)\d\d)(?!\d|,\d)")  # "In 2024, …" is a year; "2,024" is not
 _MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
            "november", "december"]
 _MONTH = re.compile(r"\b(" + "|".join(m.capitalize() for m in _MONTHS) + r")\b")
@@ -39,7 +39,7 @@ _GENDER = {"women": re.compile(r"\b(?:women['’]s|womens|women|woman|female|lad
 _ORDINAL = re.compile(r"\b(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|"
                       r"\d+(?:st|nd|rd|th))\b(?!\s+(?:week|month|year|day|time)s?\b)", re.I)
 _QUANTITY = re.compile(r"(?:\b(more than|over|at least|nearly|almost|about|around|roughly|some|up to|fewer than|"
-                       r"less than|under)\s+)?\$?(\d[\d,]*(?:\.\d+)?)(?:\s*(million|billion|trillion|thousand|"
+                       r"less than|under)\s+)?\$?(\d(?:[\d,]*\d)?(?:\.\d+)?)(?:\s*(million|billion|trillion|thousand|"
                        r"percent|%))?(?=[\s-]+([a-z]+))", re.I)
 _ANY_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 _SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}

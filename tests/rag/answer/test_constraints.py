@@ -15,6 +15,7 @@ def _kinds(question: str) -> list[tuple[str, str]]:
 
 def test_years_months_quarters_and_qualifiers_are_read_from_the_question():
     assert ("year", "2018") in _kinds("Who won the women's singles final at Wimbledon in 2018?")
+    assert _kinds("In 2024, how many police were trained?") == [("year", "2024")]
     assert ("gender", "women's") in _kinds("Who won the women's singles final at Wimbledon in 2018?")
     assert ("quarter", "Q3") in _kinds("What was Tesla's revenue in Q3 2019?")
     assert ("quarter", "third quarter") in _kinds("What was the profit in the third quarter?")
