@@ -87,6 +87,7 @@ _DATE_PATTERNS = [
     (re.compile(rf"^{_DATE_PREFIX}(?:\w+day,?\s+)?({_MONTH_RE})\s+(\d{{1,2}}),?\s+(\d{{4}})$", re.I), "mdy"),
     (re.compile(rf"^{_DATE_PREFIX}(?:\w+day,?\s+)?(\d{{1,2}})\s+({_MONTH_RE}),?\s+(\d{{4}})$", re.I), "dmy"),
     (re.compile(rf"^{_DATE_PREFIX}(\d{{4}})-(\d{{2}})-(\d{{2}})(?:[T ][\d:]+.*)?$", re.I), "iso"),
+    (re.compile(rf"^{_DATE_PREFIX}(\d{{4}})/(\d{{2}})/(\d{{2}})$", re.I), "iso"),  # 2024/01/05
 ]
 _POST_SEPARATOR = re.compile(r"^[ \t\u00a0\u200b]*\u00a0[ \t\u00a0\u200b]*$")  # a "blank" line of no-break spaces
 

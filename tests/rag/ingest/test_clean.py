@@ -86,3 +86,11 @@ def test_article_words_that_look_like_chrome_survive_in_the_body():
                                       ("May the force", ""), ("February 30, 2024", "")])
 def test_date_lines(line, iso):
     assert parse_date_line(line) == iso
+
+
+def test_a_slashed_year_month_day_line_is_the_date():
+    from rag.ingest.clean import parse_date_line
+
+    assert parse_date_line("2021/09/27") == "2021-09-27"
+    assert parse_date_line("Published: 2024/01/05") == "2024-01-05"
+    assert parse_date_line("2021/13/40") == "" and parse_date_line("see 2021/09/27 below") == ""
