@@ -26,7 +26,7 @@ class Config:
     chunk_tokens: int = 180  # cl100k tokens; MiniLM reads at most 256 word pieces
     chunk_overlap_sentences: int = 1
     embed_title: bool = True  # embed "title\n\nchunk" for each chunk (stored and shown text stays the chunk)
-    chunk_vectors: str = "late"  # "late": one model pass per chunk, sentence vectors pooled from its tokens;
+    chunk_vectors: str = "embed"  # "late": one model pass per chunk, sentence vectors pooled from its tokens;
     #   "embed": chunks and sentences each through the model; "mean" / "mean-tokens": normalised
     #   (token-weighted) mean of the chunk's sentence vectors (rag/vectors.py)
     index_batch_chunks: int = 512  # chunks gathered across files per model call and per write

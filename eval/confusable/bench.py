@@ -57,7 +57,7 @@ class Build:
 
 
 # The build the rows vary from: 180-token chunks, one sentence of overlap, each chunk embedded as it is.
-# The product default (Config: title embedded, late chunking) is the row marked "(default)"; "default, …" rows are the
+# The product default (Config: title embedded) is the row marked "(default)"; "default, …" rows are the
 # default retrieval (hybrid + evidence + dates + dedup) over another build.
 B = Build(chunk_tokens=180, chunk_overlap_sentences=1, embed_title=False, chunk_vectors="embed")
 # (label, index build, options)
@@ -73,9 +73,10 @@ CONFIGS: list[tuple[str, Build, RetrievalOptions]] = [
     ("hybrid + evidence + dates", B, DEFAULT.with_(dedup=0.0)),
     ("default + fused score 0.3", B, DEFAULT.with_(fusion_weight=0.3)),
     ("default + fused score 0.15", B, DEFAULT.with_(fusion_weight=0.15)),
-    ('hybrid + evidence + dates + dedup, title embedded, chunks and sentences each embedded (two passes)', B.with_(embed_title=True), DEFAULT),
+    ("hybrid + evidence + dates + dedup, title embedded (default)", B.with_(embed_title=True), DEFAULT),
     # One model pass per chunk, sentence vectors pooled from its token states (issue 13).
-    ('hybrid + evidence + dates + dedup, title embedded, late chunking (default)', B.with_(embed_title=True, chunk_vectors="late"), DEFAULT),
+    ("hybrid + evidence + dates + dedup, title embedded, late chunking (one pass)",
+     B.with_(embed_title=True, chunk_vectors="late"), DEFAULT),
     ("dense only, title embedded", B.with_(embed_title=True), DEFAULT.with_(mode="dense", **PLAIN)),
     ("default, title embedded + fused score 0.3", B.with_(embed_title=True), DEFAULT.with_(fusion_weight=0.3)),
     ("default, chunk vector = mean of its sentence vectors", B.with_(chunk_vectors="mean"), DEFAULT),

@@ -16,7 +16,7 @@ import json
 import sys
 from pathlib import Path
 
-INCUMBENT = 'hybrid + evidence + dates + dedup, title embedded, late chunking (default)'  # the default chosen by this rule (before: 'hybrid + evidence + dates + dedup, title embedded (default)', then "hybrid + evidence + dates + dedup")
+INCUMBENT = "hybrid + evidence + dates + dedup, title embedded (default)"  # the default chosen by this rule (it was "hybrid + evidence + dates + dedup" before)
 ORDER = ("seeds", "confusable", "aragog")
 
 Results = dict[str, dict[str, dict[str, float]]]

@@ -9,9 +9,9 @@ from tests.conftest import SEEDS
 def test_sentences_of_an_index_are_answered_from_memory_with_their_stored_vectors(seeded_rag, tmp_path):
     from rag import RAG
 
-    assert CachedEmbedder(seeded_rag.embedder).remember(seeded_rag.store) == 0  # late chunking: in-context vectors
-    seeded_rag = RAG.open(tmp_path / "embed", chunk_vectors="embed")  # sentences embedded alone
-    seeded_rag.index([SEEDS], progress=False)
+    late = RAG.open(tmp_path / "late", chunk_vectors="late")
+    late.index([sorted(SEEDS.iterdir())[0]], progress=False)
+    assert CachedEmbedder(late.embedder).remember(late.store) == 0  # late chunking: in-context vectors, not learned
     cache = CachedEmbedder(seeded_rag.embedder)
     learned = cache.remember(seeded_rag.store)
     assert learned == seeded_rag.store.sentences.count()
