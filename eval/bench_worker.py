@@ -60,8 +60,10 @@ def quality(search: Callable[[str], list[str]], gold: str, corpus: str, k: int =
     for item in items:
         got = search(item["question"])[:k]
         ranks.append(next((r for r, name in enumerate(got, 1) if name in item["sources"]), None))
-    n = max(1, len(ranks))
-    return {"n": len(ranks), f"hit@{k}": round(sum(r is not None for r in ranks) / n, 4),
+    if not ranks:
+        return {"n": 0, f"hit@{k}": None, "mrr": None}
+    n = len(ranks)
+    return {"n": n, f"hit@{k}": round(sum(r is not None for r in ranks) / n, 4),
             "mrr": round(sum(1 / r for r in ranks if r) / n, 4)}
 
 

@@ -74,6 +74,9 @@ CONFIGS: list[tuple[str, Build, RetrievalOptions]] = [
     ("default + fused score 0.3", B, DEFAULT.with_(fusion_weight=0.3)),
     ("default + fused score 0.15", B, DEFAULT.with_(fusion_weight=0.15)),
     ("hybrid + evidence + dates + dedup, title embedded (default)", B.with_(embed_title=True), DEFAULT),
+    # One model pass per chunk, sentence vectors pooled from its token states (issue 13).
+    ("hybrid + evidence + dates + dedup, title embedded, late chunking (one pass)",
+     B.with_(embed_title=True, chunk_vectors="late"), DEFAULT),
     ("dense only, title embedded", B.with_(embed_title=True), DEFAULT.with_(mode="dense", **PLAIN)),
     ("default, title embedded + fused score 0.3", B.with_(embed_title=True), DEFAULT.with_(fusion_weight=0.3)),
     ("default, chunk vector = mean of its sentence vectors", B.with_(chunk_vectors="mean"), DEFAULT),
@@ -82,8 +85,6 @@ CONFIGS: list[tuple[str, Build, RetrievalOptions]] = [
     ("dense only, token-weighted mean", B.with_(chunk_vectors="mean-tokens"),
      DEFAULT.with_(mode="dense", **PLAIN)),
     ("default, title + mean of sentence vectors", B.with_(embed_title=True, chunk_vectors="mean"), DEFAULT),
-    ("default, title + late chunking (one pass: sentence vectors pooled from the chunk's)",
-     B.with_(embed_title=True, chunk_vectors="late"), DEFAULT),
     ("default, chunks of 120 tokens", B.with_(chunk_tokens=120), DEFAULT),
     ("default, chunks of 256 tokens", B.with_(chunk_tokens=256), DEFAULT),
     ("default, no sentence overlap", B.with_(chunk_overlap_sentences=0), DEFAULT),

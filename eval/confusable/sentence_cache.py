@@ -1,7 +1,7 @@
 """Builds of one set share their sentences' vectors (benchmark only).
 
 Every index build of a corpus embeds the same sentences (sentence vectors do not depend on chunking,
-titles or chunk vectors), so the benchmark embeds each once: before a build is brought up to date, the
+titles or chunk vectors, except in late-chunking builds, which are neither learned from nor served), so the benchmark embeds each once: before a build is brought up to date, the
 sentence vectors of the indexes already opened are remembered by their text (recovered from the stored
 chunks, which hold every sentence's characters), and the embedder answers those from memory. Chunks are
 always embedded. Query-time embedding never goes through this cache.
@@ -35,7 +35,12 @@ class CachedEmbedder:
         return getattr(self.inner, name)
 
     def remember(self, store) -> int:
-        """Learn the sentence vectors of an index; returns how many sentences were recovered."""
+        """Learn the sentence vectors of an index; returns how many sentences were recovered.
+
+        Not from a late-chunking index: its sentence vectors are pooled inside their chunk, so they depend on
+        the chunking and are not what the model gives the sentence alone."""
+        if (store.collection.metadata or {}).get("chunk_vectors") == "late":
+            return 0
         spans: dict[str, list[tuple[int, int, str]]] = {}
         for _, text, meta in store.chunks():
             spans.setdefault(meta[DOC_KEY], []).append((int(meta["start"]), int(meta["end"]), text))

@@ -154,7 +154,8 @@ def _build_options(index_dir: Path, collection: str) -> dict[str, Any]:
 
 def _rebuild(config: Config, report: RepairReport, say: Callable[[str], None]) -> None:
     from rag.embed import load_embedder
-    from rag.indexer import _embed_document
+    from rag.indexer import preparer
+    from rag.vectors import embed_prepared
     from rag.ingest.documents import load_document
     from rag.retrieve.bm25 import sync_lexical_index
     from rag.store.chroma import ChromaStore
@@ -187,10 +188,13 @@ def _rebuild(config: Config, report: RepairReport, say: Callable[[str], None]) -
     say(f"rebuilding {len(rebuilt)} documents into {new_dir} …")
     store = ChromaStore(new_config)
     embedder = load_embedder(store.embed_model, new_config.embed_batch_size)
+    prepare_doc = preparer(embedder, new_config)
     with store.writing():
         for doc, origin in rebuilt:
-            chunks, vectors, sentences, sentence_vectors = _embed_document(doc, embedder, new_config)
-            store.add(doc, chunks, vectors, [(s.start, s.end) for s in sentences], sentence_vectors)
+            item = prepare_doc(doc)
+            embed_prepared([item], embedder, new_config.chunk_vectors)
+            store.add(doc, item.chunks, item.chunk_vectors, [(s.start, s.end) for s in item.sentences],
+                      item.sentence_vectors)
             if doc.stamp:
                 store.set_stamp(doc.doc_id, doc.stamp)
             if origin == "store":

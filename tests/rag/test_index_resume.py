@@ -76,3 +76,11 @@ def test_a_run_killed_mid_write_resumes_with_nothing_half_written(tmp_path):
     assert "Traceback" not in again.stderr
     assert not journal.exists()
     assert_complete(index, corpus)
+
+
+def test_an_unreadable_journal_is_reported_and_indexing_goes_on(tmp_path, capsys):
+    rag = RAG.open(tmp_path / "index")
+    journal_path(tmp_path / "index").write_text("{not json", encoding="utf-8")
+    report = rag.index([next(SEEDS.glob("004_*"))], progress=False)
+    assert len(report.added) == 1 and not journal_path(tmp_path / "index").exists()
+    assert "unreadable" in capsys.readouterr().err

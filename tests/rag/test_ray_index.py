@@ -61,3 +61,12 @@ def test_an_unreachable_cluster_is_one_clear_line(tmp_path, seeds_dir):
                           text=True, timeout=300, env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert proc.returncode != 0 and "Traceback" not in proc.stderr
     assert "Ray cluster" in proc.stderr.strip().splitlines()[-1]
+
+
+def test_ray_is_not_imported_on_the_query_path(seeded_rag):
+    code = (f"import sys; from rag import RAG; a = RAG.open({seeded_rag.config.index_dir!r}).ask('Who is named?');"
+            "print('ray' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300,
+                         env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert out.returncode == 0, out.stderr[-1000:]
+    assert out.stdout.strip().splitlines()[-1] == "False"

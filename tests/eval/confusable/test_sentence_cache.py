@@ -6,7 +6,12 @@ from rag.retrieve.evidence import evidence_sentences
 from tests.conftest import SEEDS
 
 
-def test_sentences_of_an_index_are_answered_from_memory_with_their_stored_vectors(seeded_rag):
+def test_sentences_of_an_index_are_answered_from_memory_with_their_stored_vectors(seeded_rag, tmp_path):
+    from rag import RAG
+
+    late = RAG.open(tmp_path / "late", chunk_vectors="late")
+    late.index([sorted(SEEDS.iterdir())[0]], progress=False)
+    assert CachedEmbedder(late.embedder).remember(late.store) == 0  # late chunking: in-context vectors, not learned
     cache = CachedEmbedder(seeded_rag.embedder)
     learned = cache.remember(seeded_rag.store)
     assert learned == seeded_rag.store.sentences.count()
