@@ -258,7 +258,7 @@ def goals(result: dict[str, Any]) -> dict[str, Any]:
     hit = summary.get(impl, {}).get("quality", {}).get("hit@5")
     if hit is not None and summary[impl]["quality"]["n"]:  # a subset may hold no question's sources
         out["hit_at_5"] = _goal(hit, GOALS["hit_at_5"], ">=", f"{impl}, {summary[impl]['quality']['n']} questions")
-    if "retrieve_p50_ms" in summary.get(impl, {}) and Path(result.get("settings", {}).get("corpus", "")).name == "seeds":
+    if "retrieve_p50_ms" in summary.get(impl, {}) and Path(result.get("settings", {}).get("corpus") or "seeds").name == "seeds":
         out["retrieve_p50_ms_seeds"] = _goal(summary[impl]["retrieve_p50_ms"], GOALS["retrieve_p50_ms_seeds"], "<=",
                                              impl)
     scale = [r for r in result.get("scale", []) if r.get("n") == 100_000 and "error" not in r]
