@@ -66,6 +66,12 @@ def _sentence_kinds(sentence: str) -> tuple[bool, bool, tuple[frozenset[str], ..
     return bool(_NUMBER.search(sentence)), bool(_YEAR_OR_DATE.search(sentence)), names
 
 
+# Who/where answered by an institution rather than a proper name ("funded by the regional government").
+_INSTITUTION = re.compile(r"\b(?:government|ministry|council|department|agency|authority|commission|committee|"
+                          r"company|police|court|board|bank|university|army|parliament|administration|"
+                          r"municipality|county|province|union|association|foundation)s?\b", re.I)
+
+
 def has_answer_type(kind: str, sentence: str, asked: frozenset[str]) -> bool:
     """`asked`: the question's words, lower-cased; a name the question itself uses is not an answer."""
     has_number, has_date, names = _sentence_kinds(sentence)
@@ -74,7 +80,8 @@ def has_answer_type(kind: str, sentence: str, asked: frozenset[str]) -> bool:
     if kind == "date":
         return has_date
     if kind == "name":
-        return any(not n & asked for n in names)
+        return any(not n & asked for n in names) or any(
+            m.group(0).lower() not in asked for m in _INSTITUTION.finditer(sentence))
     return False
 
 
