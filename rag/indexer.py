@@ -137,6 +137,7 @@ class _Batch:
         if todo:
             embed_prepared(todo, self.embedder, self.config.chunk_vectors)
         store, folder = self.store, self.config.index_dir
+        store.begin_change()
         journal.begin(folder, {p.doc.doc_id: replaces for p, replaces, _ in self.items})
         for p, replaces, _ in self.items:
             if p.doc.doc_id in replaces:  # the same content moved: its rows are rewritten in place

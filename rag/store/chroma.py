@@ -221,6 +221,11 @@ class ChromaStore:
             self._durable.before_change()
         self._changed = value
 
+    def begin_change(self) -> None:
+        """Inside `writing()`, before anything beside the store is written for a change (the indexing journal):
+        the free-space check and the rollback copy happen now, so a refused write leaves no trace."""
+        self._dirty = True
+
     def expect_growth(self, growth_bytes: int, what: str) -> None:
         """Inside `writing()`: what the coming changes add, checked against free space before they start."""
         if self._durable:

@@ -93,10 +93,26 @@ def restore(index_dir: Path) -> bool:
     return True
 
 
+def _whole(index_dir: Path) -> bool:
+    """The database and every vector segment pass the cheap checks (rag/store/integrity.py)."""
+    from rag.store.integrity import database_problem, segment_problems
+
+    try:
+        return database_problem(index_dir) is None and not segment_problems(index_dir)
+    except Exception:  # noqa: BLE001 - anything unreadable is damage: roll back
+        return False
+
+
 def recover(index_dir: Path) -> None:
-    """Called with the write lock held: undo a write a dead process left half done."""
+    """Called with the write lock held: a write a dead process left half done is kept when the store is
+    whole (a process killed between batches: the indexing journal, rag/store/journal.py, settles the
+    batch it was writing, so the next run resumes where it stopped); otherwise it is undone."""
     if (index_dir / SNAPSHOT).exists():
-        if restore(index_dir):
+        if pending(index_dir) and _whole(index_dir):
+            discard(index_dir)
+            print(f"note: the last write to {index_dir} did not finish; what it wrote whole is kept "
+                  f"(index the same folder again to finish it)", file=sys.stderr)
+        elif restore(index_dir):
             print(f"note: the last write to {index_dir} did not finish; the index was rolled back to before it "
                   f"(articles from that write need indexing again)", file=sys.stderr)
     shutil.rmtree(index_dir / TRASH, ignore_errors=True)

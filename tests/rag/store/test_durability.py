@@ -109,7 +109,8 @@ def test_a_disk_filling_up_mid_write_leaves_the_previous_index(built, tmp_path):
                         fh.flush()
 
         with pytest.raises(StoreError, match="rolled back to before this write: nothing in it was lost"):
-            RAG.open(index).index([built["new"]], progress=fill_disk)
+            # one document per batch, so the disk fills between batches of the same write
+            RAG.open(index, index_batch_chunks=1).index([built["new"]], progress=fill_disk)
         assert not (index / rollback.SNAPSHOT).exists()
         assert_all_answerable(index)  # with the disk still full
         filler.unlink()
@@ -132,13 +133,15 @@ def test_kill_9_at_random_points_loses_nothing(built, tmp_path):
     for run in range(10):
         index = _copy(built, tmp_path / f"index-{run}")
         proc = _rag_cli("index", "--index", str(index), "-q", str(built["new"]))
-        deadline = time.monotonic() + rng.uniform(2.0, 14.0)
-        while time.monotonic() < deadline and proc.poll() is None:
-            time.sleep(0.05)
+        manifest = index / rollback.SNAPSHOT / rollback.MANIFEST
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and proc.poll() is None and not manifest.exists():
+            time.sleep(0.005)  # the write has begun once its rollback copy is whole
+        time.sleep(rng.uniform(0.0, 0.3))
         landed_mid_write += (index / rollback.SNAPSHOT / rollback.MANIFEST).exists() and proc.poll() is None
         proc.kill()
         proc.communicate()
-        count = len(RAG.open(index).documents())  # opening rolls a half-done write back
+        count = len(RAG.open(index).documents())  # a half-done write: kept if whole, else rolled back
         assert count in (OLD, OLD + 10), "a write landed partly"
         assert_all_answerable(index)
         shutil.rmtree(index)
