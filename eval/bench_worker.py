@@ -123,9 +123,9 @@ def run_plain(args: argparse.Namespace, questions: list[str]) -> dict[str, Any]:
     from llama_index.embeddings.huggingface import HuggingFaceEmbedding
     from llama_index.vector_stores.chroma import ChromaVectorStore
 
-    from rag.embed import resolve_model_path
+    from rag.embed.sbert import packaged_model_path
 
-    embed_model = HuggingFaceEmbedding(model_name=resolve_model_path("minilm"), device="cpu")
+    embed_model = HuggingFaceEmbedding(model_name=packaged_model_path(), device="cpu")
     load_s = time.perf_counter() - t
     t = time.perf_counter()
     docs = SimpleDirectoryReader(args.corpus, recursive=True).load_data()

@@ -37,15 +37,15 @@ class RAG:
     # Heavy parts load on first use, once per object (and the model once per process).
     @cached_property
     def store(self):
-        from rag.store.chroma import ChromaStore
+        from rag.store.base import open_store
 
-        return ChromaStore(self.config)
+        return open_store(self.config)
 
     @cached_property
     def embedder(self):
-        from rag.embed import load_embedder
+        from rag.embed import embedder_for
 
-        return load_embedder(self.store.embed_model, self.config.embed_batch_size)
+        return embedder_for(self.config, self.store.embed_model)
 
     @cached_property
     def chain(self):
@@ -100,8 +100,8 @@ class RAG:
         return self.chain.retrieve(question, top_k or self.config.top_k, filters)
 
     def as_retriever(self, top_k: int | None = None, filters: dict | None = None):
-        """This retrieval as a LlamaIndex retriever (`rag.llama.NewsRetriever`), for LlamaIndex query engines."""
-        from rag.llama import NewsRetriever
+        """This retrieval as a LlamaIndex retriever (`rag.integrations.llamaindex.NewsRetriever`), for LlamaIndex query engines."""
+        from rag.integrations.llamaindex import NewsRetriever
 
         return NewsRetriever(self, top_k=top_k, filters=filters)
 

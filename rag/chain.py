@@ -20,11 +20,11 @@ from rag.answer.grounding import citation_for, ground
 from rag.answer.prompt import REFUSAL
 from rag.answer.rewrite import standalone_question
 from rag.config import Config
-from rag.embed import Embedder
+from rag.embed.base import Embedder
 from rag.errors import EmptyIndexError, InvalidQuestionError
 from rag.retrieve.evidence import best_evidence
 from rag.retrieve.hybrid import HybridRetriever, RetrievalOptions
-from rag.store.chroma import ChromaStore
+from rag.store.base import Store
 from rag.types import Answer, Passage
 
 
@@ -64,7 +64,7 @@ def declines(draft: str) -> bool:
 
 
 class Chain:
-    def __init__(self, store: ChromaStore, embedder: Embedder, config: Config):
+    def __init__(self, store: Store, embedder: Embedder, config: Config):
         self.store = store
         self.embedder = embedder
         self.config = config

@@ -11,7 +11,7 @@ from rag.errors import RagError
 from rag.printable import printable
 
 # Modules that contribute a subcommand: each has add_parser(subparsers) that sets `func` on its parser.
-_PLUGINS = ("rag.serve.cli", "ui.cli", "eval.cli", "rag.models", "eval.bench", "rag.store.doctor")
+_PLUGINS = ("rag.serve.cli", "ui.cli", "eval.cli", "rag.answer.models", "eval.bench", "rag.store.doctor")
 
 
 def _open(args: argparse.Namespace, must_exist: bool = False):
@@ -30,7 +30,7 @@ def _open(args: argparse.Namespace, must_exist: bool = False):
     if must_exist:  # about to answer: load the model while Chroma is imported and opened
         from rag.embed import preload_embedder
 
-        preload_embedder(config.embed_model, config.embed_batch_size)
+        preload_embedder(config)
     return RAG.open(config=config)
 
 

@@ -1,7 +1,9 @@
 """Configuration in one place: defaults that work offline, overridden by a TOML file, then `RAG_*` env.
 
 Precedence (last wins): defaults < `rag.toml` (or the file named by `RAG_CONFIG`) < `RAG_<FIELD>` env
-< keyword arguments given in code or on the command line.
+< keyword arguments given in code or on the command line. This is the only module that reads the
+environment: every setting, a library's or a command's, is a field here. A few fields also honour the
+name other tools use (`OPENAI_API_KEY`, `OPENAI_BASE_URL`) when their `RAG_` name is unset.
 """
 from __future__ import annotations
 
@@ -13,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# Names other tools use for the same setting, read when the RAG_ name is not set.
+_OTHER_NAMES = {"openai_api_key": "OPENAI_API_KEY", "openai_base_url": "OPENAI_BASE_URL"}
 
 
 @dataclass
@@ -23,6 +27,7 @@ class Config:
     embed_model: str = "auto"  # "auto": an index keeps the model that built it, a new one gets "minilm-int8"
     #   (all-MiniLM-L6-v2, ONNX, int8 products); "minilm-onnx" (float products); "minilm" (torch); or a folder
     embed_batch_size: int = 32
+    embed_threads: int = 0  # ONNX Runtime threads per model; 0: the machine's cores (at most 4)
     chunk_tokens: int = 180  # cl100k tokens; MiniLM reads at most 256 word pieces
     chunk_overlap_sentences: int = 1
     embed_title: bool = True  # embed "title\n\nchunk" for each chunk (stored and shown text stays the chunk)
@@ -45,13 +50,23 @@ class Config:
     llm_temperature: float = 0.0
     llm_ctx: int = 2048
     llm_threads: int = 0  # 0: as many as cores
-    openai_model: str = ""
+    openai_model: str = ""  # the `openai` backend: model, server ("" = api.openai.com) and key
+    openai_base_url: str = ""
+    openai_api_key: str = ""
     feedback_file: str = str(PROJECT_ROOT / "feedback.jsonl")
     # `rag serve` (rag/serve/): a bearer token every route requires when set (and a non-loopback bind needs);
     # the service `rag ask` uses ("" = the default local port, if a service runs there for the same index)
     api_token: str = ""
     server_url: str = ""
     upload_max_mb: float = 20.0  # per uploaded file
+    # The chat UI / `rag serve`: where it listens, extra Host names it answers (besides loopback and the
+    # bind address), example questions ("|"-separated), and an optional login
+    ui_host: str = "127.0.0.1"
+    ui_port: int = 7860
+    ui_allowed_hosts: str = ""
+    ui_examples: str = ""
+    ui_user: str = ""
+    ui_password: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -64,8 +79,8 @@ class Config:
             values.update(data.get("rag", data))
         known = {f.name: f for f in fields(cls) if f.name != "extra"}
         for name, f in known.items():
-            env = os.environ.get(f"RAG_{name.upper()}")
-            if env is not None and env != "":
+            env = os.environ.get(f"RAG_{name.upper()}") or os.environ.get(_OTHER_NAMES.get(name, ""), "")
+            if env:
                 values[name] = env
         values.update({k: v for k, v in overrides.items() if v is not None})
         extra = {k: values.pop(k) for k in list(values) if k not in known}
@@ -84,6 +99,8 @@ class Config:
 
 
 def _coerce(value: Any, default: Any) -> Any:
+    if isinstance(value, list) and isinstance(default, str):  # a TOML list for a "|"-separated field
+        return "|".join(str(v) for v in value)
     if isinstance(default, bool):
         return value if isinstance(value, bool) else str(value).lower() in {"1", "true", "yes", "on"}
     if isinstance(default, int):

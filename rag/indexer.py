@@ -23,22 +23,22 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from rag.config import Config
-from rag.embed import Embedder
+from rag.embed.base import Embedder
 from rag.ingest.documents import Skipped, discover, load_document
 from rag.ingest.prepare import Prepared, load_and_prepare, prepare, read_ahead
 from rag.retrieve.bm25 import sync_lexical_index
 from rag.printable import printable
 from rag.store import journal
-from rag.store.chroma import ChromaStore
+from rag.store.base import Store
 from rag.store.space import growth_estimate
 from rag.types import Document, IndexReport
-from rag.vectors import CHUNK_VECTORS, embed_prepared, mean_vectors  # noqa: F401  (mean_vectors: tests)
+from rag.embed.vectors import CHUNK_VECTORS, embed_prepared
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 Source = Callable[[list[Path]], Iterator["Prepared | Skipped | Document"]]
 
 
-def index_paths(paths: Iterable[str | os.PathLike], store: ChromaStore, embedder: Embedder | None, config: Config,
+def index_paths(paths: Iterable[str | os.PathLike], store: Store, embedder: Embedder | None, config: Config,
                 progress: bool | Progress = True, source: Source | None = None) -> IndexReport:
     """Bring the store in step with the files under `paths`. `source` (Ray) may hand over documents
     already embedded; otherwise they are read ahead here and embedded with `embedder`."""
@@ -121,7 +121,7 @@ def _local_source(embedder, config: Config, by_path: dict[str, dict]) -> Source:
 class _Batch:
     """Documents gathered across files until about `index_batch_chunks` chunks, then embedded and written."""
 
-    def __init__(self, store: ChromaStore, embedder, config: Config, report: IndexReport, bar):
+    def __init__(self, store: Store, embedder, config: Config, report: IndexReport, bar):
         self.store, self.embedder, self.config, self.report, self.bar = store, embedder, config, report, bar
         self.items: list[tuple[Prepared, list[str], bool]] = []
 

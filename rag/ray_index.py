@@ -32,18 +32,17 @@ class PrepareAndEmbed:
     """A Ray Data actor: read, clean, chunk and embed a batch of files."""
 
     def __init__(self, config: Config, threads: int):
-        os.environ["RAG_EMBED_THREADS"] = str(max(1, threads))
-        from rag.embed import load_embedder
+        from rag.embed import embedder_for
         from rag.indexer import preparer
 
-        self.config = config
-        self.embedder = load_embedder(config.embed_model, config.embed_batch_size)
+        self.config = config = config.replace(embed_threads=max(1, threads))
+        self.embedder = embedder_for(config)
         self.prepare = preparer(self.embedder, config)
 
     def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         from rag.indexer import load_document
         from rag.ingest.prepare import Prepared, load_and_prepare
-        from rag.vectors import embed_prepared
+        from rag.embed.vectors import embed_prepared
 
         items = [load_and_prepare(Path(p), lambda *_: False, self.prepare, load_document) for p in batch["path"]]
         embed_prepared([i for i in items if isinstance(i, Prepared)], self.embedder, self.config.chunk_vectors)

@@ -33,7 +33,7 @@ if [ -n "$model" ]; then
 fi
 
 # The int8 embedding model is derived from the packaged ONNX model: built once per models folder.
-"$VENV/bin/python" -c 'from rag.embed_int8 import quantized_model_file; quantized_model_file()'
+"$VENV/bin/python" -c 'from rag.config import Config; from rag.embed.int8 import quantized_model_file; quantized_model_file(Config.load().model_dir)'
 
 if [ "${1:-}" = "--browser" ] && [ ! -x /usr/bin/chromium ]; then
   echo "setup: installing Debian's chromium for the browser tests"

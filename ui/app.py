@@ -9,7 +9,6 @@ HTTP API (gradio_client): `/ask` (question, top_k, backend, history) -> Answer a
 from __future__ import annotations
 
 import logging
-import os
 import sys
 import threading
 from typing import Any
@@ -19,7 +18,7 @@ from rag import offline as _offline  # noqa: F401  (before gradio: analytics off
 import gradio as gr  # noqa: E402  (this module is the UI: importing it means Gradio is wanted)
 
 from ui import chat, feedback, library, render
-from ui.security import ChangePolicy, guard_middleware, is_loopback
+from rag.serve.security import ChangePolicy, guard_middleware, is_loopback
 from ui.assets import CSS, SOURCES_JS
 
 log = logging.getLogger(__name__)
@@ -58,9 +57,9 @@ def _header(docs: list[dict], problem: str = "", opening: bool = False) -> str:
 
 
 def _examples(docs: list[dict], config: Any) -> list[str]:
-    """Example questions: `ui_examples` from the config (rag.toml / RAG_UI_EXAMPLES, '|'-separated) or
-    questions built from the titles of the indexed articles."""
-    configured = config.extra.get("ui_examples") or os.environ.get("RAG_UI_EXAMPLES", "")
+    """Example questions: `ui_examples` from the config (rag.toml: a list, or RAG_UI_EXAMPLES '|'-separated)
+    or questions built from the titles of the indexed articles."""
+    configured = getattr(config, "ui_examples", "")
     if isinstance(configured, str):
         configured = [q.strip() for q in configured.split("|") if q.strip()]
     if configured:
@@ -249,8 +248,9 @@ def style() -> dict[str, Any]:
     return {"theme": theme, "css": CSS}
 
 
-def auth_from_env() -> tuple[str, str] | None:
-    user, password = os.environ.get("RAG_UI_USER", ""), os.environ.get("RAG_UI_PASSWORD", "")
+def configured_login(config: Any) -> tuple[str, str] | None:
+    """The login `ui_user` / `ui_password` (RAG_UI_USER / RAG_UI_PASSWORD) ask for, if both are set."""
+    user, password = config.ui_user, config.ui_password
     return (user, password) if user and password else None
 
 
@@ -282,7 +282,10 @@ def launch(rag: Any = None, host: str = "127.0.0.1", port: int = 7860, index_dir
             from rag import RAG
 
             return RAG.open(index_dir=index_dir)
-    auth = kwargs.pop("auth", None) or auth_from_env()
+    from rag.config import Config
+
+    config = rag.config if rag is not None else Config.load(index_dir=index_dir)
+    auth = kwargs.pop("auth", None) or configured_login(config)
     warning = bind_warning(host, port, auth)
     if warning:
         print(warning, file=sys.stderr)
@@ -290,7 +293,7 @@ def launch(rag: Any = None, host: str = "127.0.0.1", port: int = 7860, index_dir
     demo = build_app(rag, opener=opener, defer_library=rag is None, warm_up=False)
     demo.change_policy.bind(host, auth)  # uploads and deletes: with the login, or on loopback only
     app_kwargs = dict(kwargs.pop("app_kwargs", None) or {})
-    app_kwargs["middleware"] = [*app_kwargs.get("middleware", []), guard_middleware(host, int(port))]
+    app_kwargs["middleware"] = [*app_kwargs.get("middleware", []), guard_middleware(host, int(port), config.ui_allowed_hosts)]
     demo.queue(default_concurrency_limit=4)
     demo.launch(server_name=host, server_port=int(port), share=False, auth=auth, ssr_mode=False,
                 prevent_thread_lock=True, quiet=quiet, show_error=True, mcp_server=False,

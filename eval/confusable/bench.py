@@ -124,7 +124,7 @@ def llamaindex_default(corpus: Path, embedder) -> Callable[[str], list[tuple[str
     from llama_index.core import SimpleDirectoryReader, VectorStoreIndex
     from llama_index.core.node_parser import SentenceSplitter
 
-    from rag.embed import as_llama_embedding
+    from rag.integrations.llamaindex import as_llama_embedding
 
     docs = SimpleDirectoryReader(str(corpus), filename_as_id=True, exclude_hidden=False,
                                  required_exts=[".txt", ".md", ".html", ".pdf"]).load_data()

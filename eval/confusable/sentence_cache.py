@@ -12,7 +12,7 @@ from typing import Sequence
 
 import numpy as np
 
-from rag.store.chroma import DOC_KEY
+from rag.store.schema import DOC_KEY
 
 
 class CachedEmbedder:

@@ -21,7 +21,7 @@ import time
 from typing import TYPE_CHECKING, Any, Iterator
 
 from rag.answer import prompt_state
-from rag.answer.prompt import STOP, build_messages, prefix_messages, settings, trail_markers
+from rag.answer.prompt import STOP, build_messages, prefix_messages, trail_markers
 from rag.errors import RagError
 
 if TYPE_CHECKING:
@@ -156,19 +156,19 @@ class LlamaCppGenerator:
     name = "llamacpp"
 
     def __init__(self, config: "Config"):
-        from rag import models
+        from rag.answer import models
 
-        self.settings = settings(config)
+        self.config = config
         self.model_path = str(models.resolve(config.llm_model or models.DEFAULT_MODEL, config.model_dir))
         self.last_stats: dict = {}
 
     @property
     def server(self):
-        return load_server(self.model_path, self.settings["llm_ctx"], self.settings["llm_threads"],
+        return load_server(self.model_path, self.config.llm_ctx, self.config.llm_threads,
                            prefix=fixed_start())
 
     def messages(self, question: str, evidence: list["Passage"]) -> list[dict[str, str]]:
-        return build_messages(question, evidence, self.settings["llm_prompt_tokens"])
+        return build_messages(question, evidence, self.config.llm_prompt_tokens)
 
     def warm_up(self) -> None:
         """Load the model and process the constant prompt start (system prompt and worked example), so
@@ -178,52 +178,18 @@ class LlamaCppGenerator:
 
     def stream(self, question: str, evidence: list["Passage"]) -> Iterator[str]:
         self.last_stats = {}
-        raw = stream_chat(self.server, self.messages(question, evidence), self.settings["llm_max_tokens"],
-                          self.settings["llm_temperature"], stats=self.last_stats)
+        raw = stream_chat(self.server, self.messages(question, evidence), self.config.llm_max_tokens,
+                          self.config.llm_temperature, stats=self.last_stats)
         try:
             yield from trail_markers(raw)
         finally:
             raw.close()  # stops llama.cpp when the consumer stops reading
 
 
-def as_llamaindex_llm(config: "Config"):
-    """A LlamaIndex `CustomLLM` over the same loaded model, for LlamaIndex components that need an LLM."""
-    from llama_index.core.llms import CompletionResponse, CustomLLM, LLMMetadata
-    from llama_index.core.llms.callbacks import llm_completion_callback
-
-    gen = LlamaCppGenerator(config)
-    opts = gen.settings
-
-    class LlamaCppLLM(CustomLLM):
-        @property
-        def metadata(self) -> LLMMetadata:
-            return LLMMetadata(context_window=opts["llm_ctx"], num_output=opts["llm_max_tokens"],
-                               is_chat_model=True, model_name=os.path.basename(gen.model_path))
-
-        @llm_completion_callback()
-        def complete(self, prompt: str, formatted: bool = False, **kwargs: Any) -> CompletionResponse:
-            text = "".join(stream_chat(gen.server, [{"role": "user", "content": prompt}],
-                                       opts["llm_max_tokens"], opts["llm_temperature"]))
-            return CompletionResponse(text=text)
-
-        @llm_completion_callback()
-        def stream_complete(self, prompt: str, formatted: bool = False, **kwargs: Any):
-            def gen_responses():
-                text = ""
-                for delta in stream_chat(gen.server, [{"role": "user", "content": prompt}],
-                                         opts["llm_max_tokens"], opts["llm_temperature"]):
-                    text += delta
-                    yield CompletionResponse(text=text, delta=delta)
-
-            return gen_responses()
-
-    return LlamaCppLLM()
-
-
 def serve(model: str, host: str = "127.0.0.1", port: int = 8080, api_key: str | None = None,
           n_ctx: int = 2048, threads: int = 0):
     """Start llama.cpp's OpenAI-compatible HTTP server in this process; returns the server object."""
-    from rag import models
+    from rag.answer import models
 
     path = str(models.resolve(model))
     xlc, params = _params(path, n_ctx, _threads(threads), host=host, port=port, api_key=api_key or "")
@@ -243,7 +209,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("model", help="short model name or GGUF path")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8080, help="0 picks a free port")
-    p.add_argument("--api-key", default=os.environ.get("RAG_SERVE_API_KEY", ""))
+    p.add_argument("--api-key", default="", help="the key clients must send (default: none)")
     p.add_argument("--ctx", type=int, default=2048)
     p.add_argument("--threads", type=int, default=0)
     args = parser.parse_args(argv)

@@ -1,20 +1,18 @@
 """The `openai` backend: any OpenAI-compatible chat server (OpenAI, vLLM, Ollama, llama.cpp's server).
 
 Goes through LlamaIndex's `OpenAILike` LLM, with the same compressed, numbered prompt as the local
-backend. Where to connect comes from the environment (nothing is sent anywhere unless you choose
-this backend):
+backend. Where to connect comes from the config (nothing is sent anywhere unless you choose this backend):
 
-    RAG_OPENAI_BASE_URL   e.g. http://127.0.0.1:8080/v1 (default: OPENAI_BASE_URL, else OpenAI's API)
-    OPENAI_API_KEY        the key (RAG_OPENAI_API_KEY wins when set; local servers may need none)
-    RAG_OPENAI_MODEL      model name (Config.openai_model)
+    openai_base_url   RAG_OPENAI_BASE_URL or OPENAI_BASE_URL, e.g. http://127.0.0.1:8080/v1 (default: OpenAI's API)
+    openai_api_key    RAG_OPENAI_API_KEY or OPENAI_API_KEY (local servers may need none)
+    openai_model      RAG_OPENAI_MODEL
 """
 from __future__ import annotations
 
-import os
 import time
 from typing import TYPE_CHECKING, Iterator
 
-from rag.answer.prompt import STOP, build_messages, settings, trail_markers
+from rag.answer.prompt import STOP, build_messages, trail_markers
 from rag.errors import RagError
 
 if TYPE_CHECKING:
@@ -26,10 +24,10 @@ LOCAL_MODEL = "local-model"  # llama.cpp's and similar single-model servers acce
 
 
 def endpoint(config: "Config") -> tuple[str, str, str]:
-    """(base_url, api_key, model) from the config and the environment."""
-    base = (os.environ.get("RAG_OPENAI_BASE_URL") or os.environ.get("OPENAI_BASE_URL") or OPENAI_URL).rstrip("/")
-    key = os.environ.get("RAG_OPENAI_API_KEY") or os.environ.get("OPENAI_API_KEY") or ""
-    model = config.openai_model or os.environ.get("RAG_OPENAI_MODEL", "")
+    """(base_url, api_key, model) from the config (`openai_base_url`, `openai_api_key`, `openai_model`)."""
+    base = (config.openai_base_url or OPENAI_URL).rstrip("/")
+    key = config.openai_api_key
+    model = config.openai_model
     if base == OPENAI_URL:
         if not key:
             raise RagError("the openai backend needs OPENAI_API_KEY (or RAG_OPENAI_BASE_URL for a local server)")
@@ -45,17 +43,17 @@ class OpenAIGenerator:
             from llama_index.llms.openai_like import OpenAILike
         except ImportError as err:
             raise RagError("the openai backend needs llama-index-llms-openai-like (pip install it)") from err
-        self.settings = settings(config)
+        self.config = config
         self.base_url, key, self.model = endpoint(config)
         self.llm = OpenAILike(model=self.model, api_base=self.base_url, api_key=key, is_chat_model=True,
-                              context_window=max(self.settings["llm_ctx"], 2048),
-                              max_tokens=self.settings["llm_max_tokens"],
-                              temperature=self.settings["llm_temperature"], max_retries=1, timeout=120.0,
+                              context_window=max(config.llm_ctx, 2048),
+                              max_tokens=config.llm_max_tokens,
+                              temperature=config.llm_temperature, max_retries=1, timeout=120.0,
                               additional_kwargs={"stop": list(STOP)})
         self.last_stats: dict = {}
 
     def messages(self, question: str, evidence: list["Passage"]) -> list[dict[str, str]]:
-        return build_messages(question, evidence, self.settings["llm_prompt_tokens"])
+        return build_messages(question, evidence, self.config.llm_prompt_tokens)
 
     def stream(self, question: str, evidence: list["Passage"]) -> Iterator[str]:
         raw = self._stream(self.messages(question, evidence))

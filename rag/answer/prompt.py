@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable, Iterator
 
 from rag.answer import wellformed
+from rag.config import Config
 
 if TYPE_CHECKING:
     from rag.types import Passage
@@ -51,7 +52,6 @@ EXAMPLE_UNANSWERED = (EXAMPLE_PASSAGES, "When will the tram line be finished?", 
 
 ANSWER_INSTRUCTION = "Answer briefly, with the passage numbers."
 STOP = ["\n\n"]  # the answer is one short paragraph: a blank line starts something else
-DEFAULT_PROMPT_TOKENS = 400
 RELEVANCE_MARGIN = 0.2  # sentences scoring this far below the best one stay out of the prompt
 MIN_SENTENCES = 2  # ... unless fewer than this many are in
 MAX_SENTENCES = 6
@@ -248,7 +248,7 @@ def prefix_messages() -> list[dict[str, str]]:
 
 
 def build_messages(question: str, evidence: list["Passage"],
-                   max_prompt_tokens: int = DEFAULT_PROMPT_TOKENS) -> list[dict[str, str]]:
+                   max_prompt_tokens: int = Config.llm_prompt_tokens) -> list[dict[str, str]]:
     """Chat messages (OpenAI shape) for `question` over `evidence`.
 
     `max_prompt_tokens` bounds the system prompt plus the question's own message (passages and
@@ -264,17 +264,3 @@ def build_messages(question: str, evidence: list["Passage"],
 
 def prompt_tokens(messages: list[dict[str, str]]) -> int:
     return sum(count_tokens(m["content"]) for m in messages) + _TEMPLATE_OVERHEAD
-
-
-def settings(config: object) -> dict:
-    """LLM knobs from the config (its fields; `Config.extra` for configs without them)."""
-    extra = getattr(config, "extra", {}) or {}
-    defaults = {"llm_prompt_tokens": DEFAULT_PROMPT_TOKENS, "llm_max_tokens": 160, "llm_temperature": 0.0,
-                "llm_ctx": 2048, "llm_threads": 0}
-    out = {}
-    for key, default in defaults.items():
-        value = getattr(config, key, None)
-        if value is None:
-            value = extra.get(key, default)
-        out[key] = type(default)(value)
-    return out

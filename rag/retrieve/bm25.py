@@ -23,12 +23,14 @@ import numpy as np
 
 from rag.config import Config
 from rag.retrieve.lexical import content_tokens
-from rag.store.chroma import DOC_KEY, ChromaStore, date_number
+from rag.store.base import Store
+from rag.store.filters import matches
+from rag.store.schema import DATE_KEY, DOC_KEY
 from rag.types import Passage
 
 RECHECK_SECONDS = 30.0  # full fingerprint check at most this often
 COUNT_SECONDS = 1.0  # the chunk count (a cheap check for another process's writes) at most this often
-_META_KEYS = ("name", "title", "date", "source", "start", "end", "date_num")
+_META_KEYS = ("name", "title", "date", "source", "start", "end", DATE_KEY)
 _INDEXES: dict[str, "BM25Index"] = {}
 _INDEXES_LOCK = threading.Lock()
 
@@ -46,35 +48,14 @@ def index_folder(config: Config) -> Path:
     return Path(config.index_dir) / name
 
 
-def store_fingerprint(store: ChromaStore) -> str:
-    first_chunks = store.collection.get(where={"chunk": 0}, include=[])["ids"]
+def store_fingerprint(store: Store) -> str:
+    first_chunks = store.first_chunk_ids()
     digest = hashlib.sha1("\n".join(sorted(first_chunks)).encode()).hexdigest()
     return f"{store.count()}:{digest}"
 
 
-def matches(meta: dict[str, Any], filters: dict[str, Any] | None) -> bool:
-    """The same filter semantics as the dense side (rag.retrieve.dense.to_metadata_filters)."""
-    for key, value in (filters or {}).items():
-        if value in (None, "", []):
-            continue
-        if key == "since":
-            if int(meta.get("date_num") or 0) < date_number(str(value)):
-                return False
-        elif key == "until":
-            num = int(meta.get("date_num") or 0)
-            if num <= 0 or num > date_number(str(value)):
-                return False
-        elif key in ("source", "name", "doc_id", "title"):
-            values = value if isinstance(value, (list, tuple)) else [value]
-            if meta.get(DOC_KEY if key == "doc_id" else key) not in values:
-                return False
-        else:
-            raise ValueError(f"unknown filter {key!r} (use source, name, since, until)")
-    return True
-
-
 class BM25Index:
-    def __init__(self, store: ChromaStore, folder: Path):
+    def __init__(self, store: Store, folder: Path):
         self.store = store
         self.folder = folder
         self._lock = threading.RLock()
@@ -190,7 +171,7 @@ def _resolved(folder: str) -> str:
     return str(Path(folder).resolve())  # a filesystem walk: once per folder, not once per question
 
 
-def lexical_index(store: ChromaStore) -> BM25Index:
+def lexical_index(store: Store) -> BM25Index:
     """The one BM25 index of this store in this process."""
     folder = index_folder(store.config)
     key = _resolved(str(folder))
@@ -202,6 +183,6 @@ def lexical_index(store: ChromaStore) -> BM25Index:
         return index
 
 
-def sync_lexical_index(store: ChromaStore) -> None:
+def sync_lexical_index(store: Store) -> None:
     """Bring the persisted BM25 index in step with the store (called by the indexer after writing)."""
     lexical_index(store).ensure_fresh(force=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import calendar
 import re
 
-from rag.store.chroma import date_number
+from rag.store.schema import date_number
 
 _MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_abbr) if m}
 _MONTH = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|" \

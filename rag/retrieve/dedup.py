@@ -11,7 +11,7 @@ from functools import lru_cache
 from typing import Sequence, TypeVar
 
 from rag.retrieve.lexical import words
-from rag.store.chroma import date_number
+from rag.store.schema import date_number
 
 DUPLICATE_CONTAINMENT = 0.6
 SAME_TIME_DAYS = 3  # copies of one story are published within days of each other

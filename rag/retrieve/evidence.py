@@ -11,7 +11,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from rag.embed import Embedder
+from rag.embed.base import Embedder
 from rag.ingest.sentences import Sentence, split_sentences
 from rag.retrieve.instructions import asks_for_link, evidence_candidates
 from rag.retrieve.lexical import content_terms, coverage

@@ -15,14 +15,14 @@ from typing import Any
 import numpy as np
 
 from rag.config import Config
-from rag.embed import Embedder
+from rag.embed.base import Embedder
 from rag.retrieve.bm25 import lexical_index
 from rag.retrieve.dates import as_filters, in_ranges, query_date_ranges
 from rag.retrieve.dedup import collapse_near_duplicates
 from rag.retrieve.dense import DenseRetriever
 from rag.retrieve.evidence import score_sentences
 from rag.retrieve.fusion import normalised, reciprocal_rank_fusion
-from rag.store.chroma import ChromaStore
+from rag.store.base import Store
 from rag.types import Passage
 
 MODES = ("dense", "bm25", "hybrid")
@@ -70,7 +70,7 @@ def _has_date_filter(filters: dict[str, Any] | None) -> bool:
 
 
 class HybridRetriever:
-    def __init__(self, store: ChromaStore, embedder: Embedder, options: RetrievalOptions,
+    def __init__(self, store: Store, embedder: Embedder, options: RetrievalOptions,
                  dense: DenseRetriever | None = None):
         self.store = store
         self.embedder = embedder

@@ -23,7 +23,7 @@ from rag.config import Config
 from rag.serve import errors, openai_api, rest
 from rag.serve.auth import bearer_ok, password_check
 from rag.serve.engine import Engine
-from ui.security import Guard, guard_options
+from rag.serve.security import Guard, guard_options
 
 log = logging.getLogger(__name__)
 DOCS_ASSETS = "/docs-assets"
@@ -48,7 +48,7 @@ def token_dependency(token: str):
 def create_app(config: Config, rag: Any = None, ui: bool = True, warm_up: bool = True,
                host: str = "127.0.0.1", port: int = 7860) -> FastAPI:
     """The service over `rag` (or the index of `config`, opened in the background after start).
-    With `ui`, the Gradio chat UI is mounted at / (its login is RAG_UI_USER / RAG_UI_PASSWORD, or the
+    With `ui`, the Gradio chat UI is mounted at / (its login is ui_user / ui_password, or the
     token as password when only a token is set)."""
     engine = Engine(config, rag)
     token = engine.config.api_token
@@ -69,7 +69,7 @@ def create_app(config: Config, rag: Any = None, ui: bool = True, warm_up: bool =
     errors.install(app)
     # Host header checked against the bound address (DNS rebinding), same-origin browser POSTs, login
     # throttling: for the APIs as much as for the UI.
-    app.add_middleware(Guard, **guard_options(host, int(port)))
+    app.add_middleware(Guard, **guard_options(host, int(port), config.ui_allowed_hosts))
     guard = [Depends(token_dependency(token))]
     app.include_router(rest.router, dependencies=guard)
     app.include_router(openai_api.router, dependencies=guard)
@@ -106,9 +106,9 @@ async def _mount_ui(app: FastAPI, engine: Engine, token: str, host: str, wait: b
             await asyncio.to_thread(engine.ready.wait, 300)
 
         def build():
-            from ui.app import auth_from_env, mount
+            from ui.app import configured_login, mount
 
-            auth = auth_from_env() or (password_check(token) if token else None)
+            auth = configured_login(engine.config) or (password_check(token) if token else None)
             return mount(app, engine.get, auth=auth, host=host)
 
         demo = await asyncio.to_thread(build)

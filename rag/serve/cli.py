@@ -3,9 +3,6 @@ service (wired into rag/cli.py by `add_parser`)."""
 from __future__ import annotations
 
 import argparse
-import os
-
-from rag.serve.server import DEFAULT_HOST, DEFAULT_PORT
 
 
 def add_parser(subparsers: "argparse._SubParsersAction") -> argparse.ArgumentParser:
@@ -17,10 +14,9 @@ def add_parser(subparsers: "argparse._SubParsersAction") -> argparse.ArgumentPar
 
 
 def configure(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
-    p.add_argument("--host", default=os.environ.get("RAG_UI_HOST", DEFAULT_HOST),
-                   help=f"address to bind (default {DEFAULT_HOST}; any other needs RAG_API_TOKEN)")
-    p.add_argument("--port", type=int, default=int(os.environ.get("RAG_UI_PORT", DEFAULT_PORT)),
-                   help=f"port (default {DEFAULT_PORT})")
+    p.add_argument("--host", default=None,
+                   help="address to bind (default: ui_host, 127.0.0.1; any other needs RAG_API_TOKEN)")
+    p.add_argument("--port", type=int, default=None, help="port (default: ui_port, 7860)")
     p.add_argument("--index", dest="index_dir", default=None, metavar="DIR",
                    help="index folder (default: index_dir from the config)")
     p.add_argument("--no-ui", action="store_true", help="the APIs only (no Gradio import: starts faster)")
@@ -34,9 +30,10 @@ def run(args: argparse.Namespace) -> int:
     from rag.serve.server import serve
 
     config = Config.load(index_dir=args.index_dir)
-    check_bind(args.host, config.api_token)  # before any slow import: a refusal is immediate
-    url = f"http://{args.host}:{args.port}"
+    host, port = args.host or config.ui_host, args.port or config.ui_port
+    check_bind(host, config.api_token)  # before any slow import: a refusal is immediate
+    url = f"http://{host}:{port}"
     print(f"Serving {'the chat UI on ' + url + '/, ' if not args.no_ui else ''}the API on {url}/v1 "
           f"(docs: {url}/docs). Ctrl+C to stop.", flush=True)
-    serve(config, args.host, args.port, ui=not args.no_ui)
+    serve(config, host, port, ui=not args.no_ui)
     return 0

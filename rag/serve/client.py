@@ -14,7 +14,6 @@ from typing import Any, Iterator
 from rag.config import Config
 from rag.errors import RagError
 from rag.serve.engine import index_identity
-from rag.serve.server import DEFAULT_HOST, DEFAULT_PORT
 from rag.types import Answer
 
 HEALTH_TIMEOUT_S = 0.5  # a service on this machine answers in milliseconds
@@ -94,7 +93,7 @@ def find_service(config: Config) -> ServiceClient | None:
     """The service to ask, or None to answer in-process. A configured `server_url` that does not answer,
     or answers for another index, is reported on stderr; the default port is tried silently."""
     explicit = bool(config.server_url)
-    client = ServiceClient(config.server_url or f"http://{DEFAULT_HOST}:{DEFAULT_PORT}", config.api_token)
+    client = ServiceClient(config.server_url or f"http://127.0.0.1:{config.ui_port}", config.api_token)
     try:
         health = client.health(timeout=HEALTH_TIMEOUT_S * (4 if explicit else 1))
     except (RagError, ValueError) as err:

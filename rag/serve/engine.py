@@ -35,7 +35,7 @@ class Engine:
         from rag import RAG
         from rag.embed import preload_embedder
 
-        preload_embedder(self.config.embed_model, self.config.embed_batch_size)
+        preload_embedder(self.config)
         return RAG.open(config=self.config)
 
     @property

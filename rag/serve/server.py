@@ -10,8 +10,6 @@ from typing import Any
 from rag.config import Config
 from rag.serve.auth import check_bind
 
-DEFAULT_HOST = "127.0.0.1"
-DEFAULT_PORT = 7860
 
 
 @dataclass
@@ -39,12 +37,12 @@ def _uvicorn(config: Config, host: str, port: int, rag: Any = None, ui: bool = T
     return app, server
 
 
-def serve(config: Config, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, ui: bool = True) -> None:
-    _app, server = _uvicorn(config, host, port, ui=ui)
+def serve(config: Config, host: str | None = None, port: int | None = None, ui: bool = True) -> None:
+    _app, server = _uvicorn(config, host or config.ui_host, port or config.ui_port, ui=ui)
     server.run()
 
 
-def start(config: Config | None = None, host: str = DEFAULT_HOST, port: int = 0, rag: Any = None,
+def start(config: Config | None = None, host: str = "127.0.0.1", port: int = 0, rag: Any = None,
           ui: bool = True, warm_up: bool = True, timeout: float = 300) -> Running:
     """Serve in a background thread; returns once the port accepts connections and the UI (if any) is
     mounted (port 0: a free one)."""

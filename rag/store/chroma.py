@@ -15,7 +15,6 @@ import contextlib
 import os
 import sys
 import threading
-import time
 from collections import OrderedDict
 from pathlib import Path
 from typing import Any, Iterator
@@ -25,17 +24,14 @@ import numpy as np
 from rag.config import Config
 from rag.errors import StoreError
 from rag.store.clients import client_for, drop_client_cache, opened_at  # noqa: F401  (drop_client_cache: tests)
+from rag.store.filters import to_where
+from rag.store.generation import GenerationMarker
+from rag.store.schema import DATE_KEY, DOC_KEY, SENTENCES_SUFFIX, date_number, sentence_id
 from rag.store.durable import DurableWrites, ReadOnlyIndexError, read_only_copy, read_only_message, write_lock
 from rag.store.integrity import check_at_open
 from rag.types import Chunk, Document
 
 _WRITE_LOCK = threading.RLock()
-# Our document key. Not "doc_id": LlamaIndex writes its own doc_id/document_id/ref_doc_id keys into
-# the same metadata (from the node's SOURCE relationship, which we also set to this id).
-DOC_KEY = "article_id"
-# Sentence vectors, computed at index time so that scoring a passage's sentences at query time is a
-# lookup and a dot product rather than a model run.
-SENTENCES_SUFFIX = "__sentences"
 # Vectors read back at query time are kept per process: the same candidates recur question after
 # question. Ids are content hashes (a document's id is the hash of its text, a chunk's id derives
 # from it), so what an id names only changes if the same text is re-chunked differently; writes
@@ -43,12 +39,6 @@ SENTENCES_SUFFIX = "__sentences"
 CACHED_DOCS = 256
 CACHED_CHUNKS = 4096
 UPSERT_ROWS = 4000  # rows per Chroma upsert (also bounded by the client's own maximum)
-
-
-def date_number(iso: str) -> int:
-    """2024-05-14 -> 20240514 (Chroma filters compare numbers, not strings); 0 when unknown."""
-    digits = iso.replace("-", "")[:8]
-    return int(digits) if len(digits) == 8 and digits.isdigit() else 0
 
 
 # The model every index was built with before indexes recorded theirs; likewise the chunk-vector options.
@@ -60,7 +50,7 @@ _WARNED: set[str] = set()  # indexes whose build-option mismatch was already rep
 
 class ChromaStore:
     def __init__(self, config: Config):
-        from rag.embed import concrete_model, model_id
+        from rag.embed.registry import concrete_model, model_id
 
         # A read-only folder answers from a private copy and refuses writes (rag/store/durable.py).
         self.read_only = None if config.chroma_url else Path(config.index_dir)
@@ -77,10 +67,8 @@ class ChromaStore:
         self._sentence_cache: OrderedDict[str, list[tuple[int, int, np.ndarray]]] = OrderedDict()
         self._chunk_cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._record_cache: OrderedDict[str, tuple[str, dict[str, Any]]] = OrderedDict()
-        # An embedded client keeps the index it loaded in memory; another process's writes leave it failing
-        # on ids it has never seen ("Error finding id"). Writers replace this marker file; a store that sees
-        # it changed opens the folder again (~0.1 s) before reading or writing.
-        self._marker = None if config.chroma_url else Path(config.index_dir) / ".rag-generation"
+        # Another process's writes: a store that sees the marker changed opens the folder again before reading.
+        self._marker = None if config.chroma_url else GenerationMarker(config.index_dir)
         self._durable = None if config.chroma_url else DurableWrites(self)
         self._changed = False
         if self._durable:
@@ -112,13 +100,7 @@ class ChromaStore:
 
     def _generation(self) -> Any:
         """Which write of the folder this is: the marker's inode and time (None in server mode)."""
-        if self._marker is None:
-            return None
-        try:
-            st = os.stat(self._marker)
-        except OSError:
-            return (0, 0)
-        return (st.st_ino, st.st_mtime_ns)
+        return None if self._marker is None else self._marker.current()
 
     def ensure_current(self) -> None:
         """Open the folder again if another process has written to it since this store read it."""
@@ -146,10 +128,7 @@ class ChromaStore:
                 raise damaged(self.config.index_dir, Problem("Chroma cannot read it", str(again))) from again
 
     def _bump(self) -> None:
-        tmp = self._marker.with_name(f"{self._marker.name}.{os.getpid()}")
-        tmp.write_text(str(time.time_ns()))
-        os.replace(tmp, self._marker)  # a new inode: readers see a new generation even within one clock tick
-        self._seen = self._generation()
+        self._seen = self._marker.bump()
         opened_at(self.config, self._seen)  # this process's client made the change
 
     def _check_model(self, collection) -> None:
@@ -166,16 +145,17 @@ class ChromaStore:
             meta.pop("hnsw:space", None)  # Chroma refuses to be told the distance again, even unchanged
             collection.modify(metadata={**meta, "embed_model": self.model_id})
             return
-        from rag.embed import AUTO
+        from rag.embed.registry import AUTO, name_for
 
-        if self.config.embed_model == AUTO and _config_name(built_with) != UNKNOWN_MODEL:
-            self.embed_model, self.model_id = _config_name(built_with), built_with
+        packaged = name_for(built_with)
+        if self.config.embed_model == AUTO and packaged:
+            self.embed_model, self.model_id = packaged, built_with
             return
         where = self.config.chroma_url or self.config.index_dir
         raise StoreError(
             f"the index at {where} was built with the embedding model {built_with!r}, but this configuration "
             f"uses {self.model_id!r} (embed_model = {self.config.embed_model!r}); vectors of two models cannot "
-            f"be mixed. Either set embed_model back (e.g. RAG_EMBED_MODEL={_config_name(built_with)}), or "
+            f"be mixed. Either set embed_model back (e.g. RAG_EMBED_MODEL={packaged or UNKNOWN_MODEL}), or "
             f"re-index with the new model into a new folder: rag index --index NEW_DIR <your articles>")
 
     def _check_build_options(self) -> None:
@@ -277,7 +257,7 @@ class ChromaStore:
         ids, vectors, metas = [], [], []
         for doc, _chunks, _vectors, sentences, sentence_vectors in items:
             for i, (a, b) in enumerate(sentences):
-                ids.append(f"{doc.doc_id[:32]}:s{i:05d}")
+                ids.append(sentence_id(doc.doc_id, i))
                 metas.append({DOC_KEY: doc.doc_id, "start": a, "end": b})
             if len(sentences):
                 vectors.append(np.asarray(sentence_vectors, dtype=np.float32))
@@ -349,22 +329,16 @@ class ChromaStore:
     def _chunk_rows(doc: Document, chunks: list[Chunk], embeddings: np.ndarray):
         """(id, text, vector, metadata) per chunk, the metadata as LlamaIndex's ChromaVectorStore writes a
         TextNode (so its retrievers read our chunks back)."""
-        from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
-        from llama_index.core.vector_stores.utils import node_to_metadata_dict
+        from rag.integrations.llamaindex import node_metadata
 
         base = {k: v for k, v in doc.metadata().items() if k != "doc_id"}
-        source = {NodeRelationship.SOURCE: RelatedNodeInfo(node_id=doc.doc_id)}
         for chunk, vector in zip(chunks, embeddings):
             meta = {**base, DOC_KEY: doc.doc_id, "chunk": chunk.index, "start": chunk.start, "end": chunk.end,
-                    "n_tokens": chunk.n_tokens, "date_num": date_number(doc.date)}
+                    "n_tokens": chunk.n_tokens, DATE_KEY: date_number(doc.date)}
             if chunk.index == 0:
                 meta["n_chunks"] = len(chunks)
-            node = TextNode(id_=chunk.chunk_id, text=chunk.text, metadata=meta, start_char_idx=chunk.start,
-                            end_char_idx=chunk.end, excluded_embed_metadata_keys=list(meta),
-                            excluded_llm_metadata_keys=list(meta), relationships=source)
-            stored = node_to_metadata_dict(node, remove_text=True, flat_metadata=True)
             yield chunk.chunk_id, chunk.text, np.asarray(vector, dtype=np.float32), \
-                {k: ("" if v is None else v) for k, v in stored.items()}
+                node_metadata(chunk.chunk_id, chunk.text, doc.doc_id, meta, chunk.start, chunk.end)
 
     def set_stamp(self, doc_id: str, stamp: str) -> None:
         """Record the file stamp of an indexed document (on its catalogue entry, the first chunk)."""
@@ -387,6 +361,18 @@ class ChromaStore:
         self.sentences.delete(where={DOC_KEY: doc_id})
         return len(ids)
 
+    def nearest(self, vector: np.ndarray, k: int, filters: dict[str, Any] | None = None) -> list[tuple[str, float]]:
+        """The `k` chunks nearest `vector` that pass `filters` (rag/store/filters.py), as (id, cosine similarity)."""
+        got = self.reading(lambda: self.collection.query(
+            query_embeddings=[[float(x) for x in vector]], n_results=k, where=to_where(filters),
+            include=["distances"]))
+        # The collection's space is cosine: distance = 1 - cosine similarity.
+        return [(i, 1.0 - float(d)) for i, d in zip(got["ids"][0], got["distances"][0])]
+
+    def first_chunk_ids(self) -> list[str]:
+        """The id of every document's first chunk (content hashes: together they name what is stored)."""
+        return self.reading(lambda: self.collection.get(where={"chunk": 0}, include=[])["ids"])
+
     def chunks(self, where: dict | None = None) -> Iterator[tuple[str, str, dict]]:
         """Every stored chunk as (id, text, metadata), page by page."""
         offset, page = 0, 1000
@@ -402,15 +388,6 @@ class ChromaStore:
 def _embeddings(got: dict) -> Any:
     """Chroma returns embeddings as an array, or None when there are none (its truth value is ambiguous)."""
     return got["embeddings"] if got["embeddings"] is not None else []
-
-
-def _config_name(model_id: str) -> str:
-    from rag.embed import DYNAMIC_INT8_NAMES, FLOAT_NAMES, INT8_NAMES, ONNX_NAMES, model_id as id_of
-
-    for name in FLOAT_NAMES[:1] + ONNX_NAMES[:1] + INT8_NAMES[:1] + DYNAMIC_INT8_NAMES[:1]:
-        if id_of(name) == model_id:
-            return name
-    return UNKNOWN_MODEL
 
 
 def default_index_exists(path: str | os.PathLike) -> bool:

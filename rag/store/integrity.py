@@ -158,7 +158,8 @@ def inspect(config: Config) -> list[Problem]:
     problems = segment_problems(index_dir)
     if problems:
         return problems
-    from rag.store.chroma import DOC_KEY, ChromaStore
+    from rag.store.chroma import ChromaStore
+    from rag.store.schema import DOC_KEY
 
     try:
         store = ChromaStore(config)

@@ -14,7 +14,7 @@ import os
 import sys
 from pathlib import Path
 
-from rag.store.chroma import DOC_KEY
+from rag.store.schema import DOC_KEY
 from rag.types import Chunk
 
 NAME = ".rag-index-journal.json"

@@ -153,9 +153,9 @@ def _build_options(index_dir: Path, collection: str) -> dict[str, Any]:
 
 
 def _rebuild(config: Config, report: RepairReport, say: Callable[[str], None]) -> None:
-    from rag.embed import load_embedder
+    from rag.embed import embedder_for
+    from rag.embed.vectors import embed_prepared
     from rag.indexer import preparer
-    from rag.vectors import embed_prepared
     from rag.ingest.documents import load_document
     from rag.retrieve.bm25 import sync_lexical_index
     from rag.store.chroma import ChromaStore
@@ -187,7 +187,7 @@ def _rebuild(config: Config, report: RepairReport, say: Callable[[str], None]) -
     new_config = config.replace(index_dir=str(new_dir), **_build_options(index_dir, config.collection))
     say(f"rebuilding {len(rebuilt)} documents into {new_dir} …")
     store = ChromaStore(new_config)
-    embedder = load_embedder(store.embed_model, new_config.embed_batch_size)
+    embedder = embedder_for(new_config, store.embed_model)
     prepare_doc = preparer(embedder, new_config)
     with store.writing():
         for doc, origin in rebuilt:

@@ -65,7 +65,7 @@ def test_empty_question_is_a_clear_error(cli_index):
 
 def test_default_backend_answers_the_sample_question_in_its_own_words_with_valid_citations(cli_index):
     """The product default (a local LLM, not the suite's pinned extractive): fluent, cited, grounded."""
-    from rag import models
+    from rag.answer import models
     from rag.config import Config
     from tests.conftest import DEFAULT_GENERATOR
 

@@ -10,7 +10,7 @@ import time
 from rag import RAG
 from rag.ingest.documents import load_document
 from rag.retrieve.evidence import evidence_sentences
-from rag.store.chroma import DOC_KEY
+from rag.store.schema import DOC_KEY
 from rag.store.journal import journal_path
 
 from tests.conftest import ROOT, SEEDS

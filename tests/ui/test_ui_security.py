@@ -9,7 +9,7 @@ import httpx
 import pytest
 from conftest import free_port
 
-from ui.security import ChangePolicy, LoginThrottle, allowed_hosts
+from rag.serve.security import ChangePolicy, LoginThrottle, allowed_hosts
 
 PASSWORD = "correct horse"
 

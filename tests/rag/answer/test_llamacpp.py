@@ -5,11 +5,12 @@ import time
 
 import pytest
 
-from rag import models
+from rag.answer import models
 from rag.answer import llamacpp
 from rag.answer.base import get_generator
 from rag.answer.prompt import SYSTEM_PROMPT, prefix_messages, prompt_tokens
 from rag.config import Config
+from rag.integrations.llamaindex import as_llamaindex_llm
 from rag.errors import RagError
 from rag.types import Passage
 from tests.conftest import SAMPLE_QUESTION
@@ -66,7 +67,7 @@ def test_warm_up_caches_the_fixed_prompt_start_for_the_first_question(config):
 
 def test_closing_the_stream_cancels_generation(config):
     gen = llamacpp.LlamaCppGenerator(config.replace(llm_max_tokens=400))
-    assert gen.settings["llm_max_tokens"] == 400
+    assert gen.config.llm_max_tokens == 400
     stream = gen.stream("Describe the tram project in detail.", _evidence())
     next(stream)
     started = time.perf_counter()
@@ -82,7 +83,7 @@ def test_missing_model_is_a_clear_error(tmp_path):
 
 
 def test_llamaindex_adapter_completes(config):
-    llm = llamacpp.as_llamaindex_llm(config)
+    llm = as_llamaindex_llm(config)
     assert llm.metadata.is_chat_model
     assert llm.complete("Say hello.").text.strip()
 

@@ -4,7 +4,7 @@ import sys
 
 import pytest
 
-from rag import models
+from rag.answer import models
 from rag.answer.base import get_generator
 from rag.answer.openai_compat import OPENAI_URL, OpenAIGenerator, endpoint
 from rag.config import Config

@@ -1,6 +1,6 @@
 """The LLM prompt: numbered passages cut down to the sentences that matter, within the token budget."""
 from rag.answer.prompt import (ANSWER_INSTRUCTION, EXAMPLE_ANSWER, MAX_SENTENCES, REFUSAL, SYSTEM_PROMPT,
-                               build_messages, prefix_messages, prompt_tokens, select_excerpts, settings,
+                               build_messages, prefix_messages, prompt_tokens, select_excerpts,
                                trail_markers)
 from rag.config import Config
 from rag.types import Passage, ScoredSentence
@@ -93,9 +93,10 @@ def test_only_sentences_near_the_best_go_in_and_at_most_max_sentences():
     assert select_excerpts("q?", [many], budget=1000)[0].text.count("says something") == MAX_SENTENCES
 
 
-def test_settings_come_from_config_fields_or_extra():
-    assert settings(Config.load())["llm_prompt_tokens"] == 400
-    assert settings(Config.load(llm_max_tokens="99"))["llm_max_tokens"] == 99
+def test_the_prompt_budget_defaults_to_the_configs():
+    evidence = [_passage(i, FILLER * 4) for i in range(1, 6)]
+    assert build_messages("q?", evidence) == build_messages("q?", evidence, Config().llm_prompt_tokens)
+    assert Config.load(llm_max_tokens="99").llm_max_tokens == 99
 
 
 def _stream(text: str, step: int) -> str:

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from rag import models
+from rag.answer import models
 from rag.answer import prompt_state
 from tests.conftest import ROOT
 

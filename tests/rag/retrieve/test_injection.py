@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from rag import models
+from rag.answer import models
 from tests.conftest import DEFAULT_GENERATOR
 
 REDTEAM = Path(__file__).parent / "redteam"

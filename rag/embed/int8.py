@@ -7,9 +7,9 @@ one scale per output channel; activations quantised per call) makes ONNX Runtime
 kernels: measured on this 2-core AVX2 machine (no VNNI), 2.1x faster per query and 1.4-1.7x faster
 indexing, with vectors at cosine 0.976-0.999 of the packaged model's (`rag bench`, docs/scaling.md).
 
-Two builds. The current one (`MODEL_ID`, embed_model "minilm-int8") quantises each token's activations
-with its own scale (`rag/embed_quant.py`), so texts of similar length run together in batches and a
-text's vector is still a function of the text alone. The earlier one (`DYNAMIC_MODEL_ID`, "minilm-int8-dynamic":
+Two builds (see `rag/embed/registry.py`). The current one (embed_model "minilm-int8") quantises each token's activations
+with its own scale (`rag/embed/quantize.py`), so texts of similar length run together in batches and a
+text's vector is still a function of the text alone. The earlier one ("minilm-int8-dynamic":
 ONNX Runtime's dynamic quantisation, `MatMulConstBOnly`) computes one activation scale over a whole run,
 so each text had to run alone; it is kept so that indexes built with it still answer questions.
 
@@ -25,25 +25,22 @@ import sys
 import tempfile
 from pathlib import Path
 
-from rag.embed_quant import quantize_per_token
+from rag.embed.quantize import quantize_per_token
 from rag.errors import RagError
 
-MODEL_ID = "all-MiniLM-L6-v2-onnx-tokint8"
-DYNAMIC_MODEL_ID = "all-MiniLM-L6-v2-onnx-dynint8"
 QUANTISATION = {"per_channel": True, "reduce_range": False, "extra_options": {"MatMulConstBOnly": True}}
 
 
-def quantized_model_file(model_dir: str | os.PathLike | None = None, dynamic: bool = False) -> Path:
-    """The quantised model in `model_dir` (default: `Config.model_dir`), built first if it is not there."""
+def quantized_model_file(model_dir: str | os.PathLike, dynamic: bool = False) -> Path:
+    """The quantised model in `model_dir` (`Config.model_dir`), built first if it is not there."""
     import onnxruntime as ort
 
-    from rag.embed_onnx import _sha256, onnx_model_file
-    from rag.models import default_model_dir
+    from rag.embed.onnx import onnx_model_file, sha256_of
 
     source = onnx_model_file()
-    folder = Path(model_dir or default_model_dir())
+    folder = Path(model_dir)
     kind = "dynint8" if dynamic else "tokint8"
-    target = folder / f"all-minilm-l6-v2-{kind}-{_sha256(source)[:12]}-ort{ort.__version__}.onnx"
+    target = folder / f"all-minilm-l6-v2-{kind}-{sha256_of(source)[:12]}-ort{ort.__version__}.onnx"
     if not target.is_file():
         build_quantized(source, target, dynamic)
     return target

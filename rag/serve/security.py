@@ -13,7 +13,6 @@ Mount it with `app_kwargs={"middleware": [guard_middleware(host, port)]}` in Gra
 """
 from __future__ import annotations
 
-import os
 import threading
 import time
 from typing import Any
@@ -27,9 +26,9 @@ MAX_DELAY_S = 60.0
 WILDCARDS = {"0.0.0.0", "::", ""}
 
 
-def allowed_hosts(host: str, port: int, extra: str | None = None) -> set[str] | None:
-    """Host header values the server answers to; None (any) for a wildcard bind without RAG_UI_ALLOWED_HOSTS."""
-    extra = os.environ.get("RAG_UI_ALLOWED_HOSTS", "") if extra is None else extra
+def allowed_hosts(host: str, port: int, extra: str = "") -> set[str] | None:
+    """Host header values the server answers to; None (any) for a wildcard bind without `ui_allowed_hosts`
+    (`extra`, comma-separated)."""
     names = {h.strip().lower() for h in extra.split(",") if h.strip()}
     if host in WILDCARDS and not names:
         return None
@@ -117,14 +116,14 @@ async def _refuse(scope, send, code: int, text: str, extra: dict[str, str] | Non
     await send({"type": "http.response.body", "body": body})
 
 
-def guard_options(host: str, port: int) -> dict[str, Any]:
-    return {"hosts": allowed_hosts(host, port)}
+def guard_options(host: str, port: int, extra_hosts: str = "") -> dict[str, Any]:
+    return {"hosts": allowed_hosts(host, port, extra_hosts)}
 
 
-def guard_middleware(host: str, port: int):
+def guard_middleware(host: str, port: int, extra_hosts: str = ""):
     from starlette.middleware import Middleware
 
-    return Middleware(Guard, **guard_options(host, port))
+    return Middleware(Guard, **guard_options(host, port, extra_hosts))
 
 
 class ChangePolicy:

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from rag import RAG
-from rag.indexer import mean_vectors
+from rag.embed.vectors import mean_vectors
 from rag.ingest.chunk import embedding_input
 from tests.conftest import SEEDS
 

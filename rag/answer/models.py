@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
 
-from rag.errors import RagError
+from rag.errors import ModelError
 
 _CHUNK = 8 * 1024 * 1024
 
@@ -77,10 +77,6 @@ MODELS: dict[str, ModelSpec] = {
 DEFAULT_MODEL = "qwen2.5-0.5b"
 
 Progress = Callable[[str], None]
-
-
-class ModelError(RagError):
-    pass
 
 
 def default_model_dir() -> Path:

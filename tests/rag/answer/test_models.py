@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from rag import models
+from rag.answer import models
 from rag.errors import RagError
 
 SMALL = "smollm2-135m"

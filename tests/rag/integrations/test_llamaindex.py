@@ -4,8 +4,8 @@ from __future__ import annotations
 from llama_index.core.query_engine import RetrieverQueryEngine
 from llama_index.core.schema import NodeWithScore, QueryBundle
 
-from rag import models
-from rag.answer.llamacpp import as_llamaindex_llm
+from rag.answer import models
+from rag.integrations.llamaindex import as_llamaindex_llm
 from rag.config import Config
 from tests.conftest import SAMPLE_QUESTION
 
