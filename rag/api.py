@@ -94,7 +94,7 @@ class RAG:
             yield from stream
 
     def retrieve(self, question: str, top_k: int | None = None, filters: dict | None = None) -> list[Passage]:
-        from rag.chain import validate_question
+        from rag.question import validate_question
 
         question = validate_question(question, self.config.max_question_chars)
         return self.chain.retrieve(question, top_k or self.config.top_k, filters)

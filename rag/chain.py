@@ -10,57 +10,22 @@ replaced by the extractive answer.
 """
 from __future__ import annotations
 
-import re
 import time
 from typing import Any, Callable, Iterator
 
 from rag.answer import constraints, focus
 from rag.answer.base import get_generator
 from rag.answer.grounding import citation_for, ground
-from rag.answer.prompt import REFUSAL
+from rag.answer.refusal import declines, partial_text, refusal_text, without_declining_sentences
 from rag.answer.rewrite import standalone_question
 from rag.config import Config
 from rag.embed.base import Embedder
-from rag.errors import EmptyIndexError, InvalidQuestionError
+from rag.errors import EmptyIndexError
+from rag.question import validate_question
 from rag.retrieve.evidence import best_evidence
 from rag.retrieve.hybrid import HybridRetriever, RetrievalOptions
 from rag.store.base import Store
 from rag.types import Answer, Passage
-
-
-
-def validate_question(question: Any, max_chars: int) -> str:
-    if not isinstance(question, str) or not question.strip():
-        raise InvalidQuestionError("Please type a question.")
-    question = " ".join(question.split())
-    if len(question) > max_chars:
-        raise InvalidQuestionError(f"That question is {len(question):,} characters long; the limit is "
-                                   f"{max_chars:,}. Please ask something shorter.")
-    return question
-
-
-def refusal_text(question: str) -> str:
-    return f"{REFUSAL} None of the indexed passages answers “{question}”."
-
-
-def partial_text(near: constraints.NearMiss, passage: Passage) -> str:
-    """ "The articles do not say for 2018. They cover 2022: <sentence> [1]" """
-    asked = ", ".join(c.label for c in near.missing)
-    instead = constraints.covered(near, passage)
-    sentence = " ".join(near.sentence.text.split()).rstrip()
-    if sentence[-1:].isalnum():
-        sentence += "."
-    lead = f"They cover {instead}:" if instead else "The closest they come:"
-    return f"The articles do not say for {asked}. {lead} {sentence} [1]"
-
-
-_REFUSAL_SENTENCE = re.compile(r"[^.!?]*\b(?:do|does|did) not (?:say|mention|state)\b[^.!?]*[.!?]?(?:\s*\[\d+\])*", re.I)
-
-
-def declines(draft: str) -> bool:
-    """The draft says the articles do not answer (the reply the prompt asks for in that case)."""
-    flat = " ".join(draft.lower().split())
-    return REFUSAL.lower().rstrip(".") in flat or "do not say" in flat or "don't say" in flat
 
 
 class Chain:
@@ -124,7 +89,7 @@ class Chain:
                 yield piece
             timings["generate_ms"] = (time.perf_counter() - t1) * 1000
             draft = "".join(pieces)
-            grounded = ground(_REFUSAL_SENTENCE.sub(" ", draft), passages, question=query)
+            grounded = ground(without_declining_sentences(draft), passages, question=query)
             if not grounded.citations and declines(draft) and best_evidence(passages) < self.config.decline_trust:
                 pass  # the model read the evidence and found no answer: a second answerability check
             elif not grounded.citations and name != "extractive":

@@ -155,7 +155,13 @@ def build_parser() -> argparse.ArgumentParser:
     for module in _PLUGINS:
         try:
             add: Callable = importlib.import_module(module).add_parser
-        except (ImportError, AttributeError):
+        except ModuleNotFoundError as err:
+            if err.name and module.startswith(err.name):  # not installed beside rag (eval/, ui/ outside a checkout)
+                continue
+            print(f"warning: the `rag` commands of {module} are unavailable: {err}", file=sys.stderr)
+            continue
+        except ImportError as err:
+            print(f"warning: the `rag` commands of {module} are unavailable: {err}", file=sys.stderr)
             continue
         add(sub)
     return parser

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from rag.errors import ConfigError
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # Names other tools use for the same setting, read when the RAG_ name is not set.
 _OTHER_NAMES = {"openai_api_key": "OPENAI_API_KEY", "openai_base_url": "OPENAI_BASE_URL"}
@@ -84,7 +86,7 @@ class Config:
                 values[name] = env
         values.update({k: v for k, v in overrides.items() if v is not None})
         extra = {k: values.pop(k) for k in list(values) if k not in known}
-        typed = {k: _coerce(v, known[k].default) for k, v in values.items()}
+        typed = {k: _coerce(k, v, known[k].default) for k, v in values.items()}
         return cls(**typed, extra=extra)
 
     def replace(self, **changes: Any) -> "Config":
@@ -98,13 +100,17 @@ class Config:
         return dataclasses.replace(self, **known, extra={**self.extra, **unknown})
 
 
-def _coerce(value: Any, default: Any) -> Any:
+def _coerce(name: str, value: Any, default: Any) -> Any:
     if isinstance(value, list) and isinstance(default, str):  # a TOML list for a "|"-separated field
         return "|".join(str(v) for v in value)
     if isinstance(default, bool):
         return value if isinstance(value, bool) else str(value).lower() in {"1", "true", "yes", "on"}
-    if isinstance(default, int):
-        return int(value)
-    if isinstance(default, float):
-        return float(value)
+    try:
+        if isinstance(default, int):
+            return int(value)
+        if isinstance(default, float):
+            return float(value)
+    except (TypeError, ValueError):
+        kind = "a whole number" if isinstance(default, int) else "a number"
+        raise ConfigError(f"setting {name} (RAG_{name.upper()} or rag.toml) must be {kind}, not {value!r}") from None
     return str(value) if value is not None else value

@@ -24,6 +24,7 @@ from typing import Callable, Iterable, Iterator
 
 from rag.config import Config
 from rag.embed.base import Embedder
+from rag.errors import ConfigError
 from rag.ingest.documents import Skipped, discover, load_document
 from rag.ingest.prepare import Prepared, load_and_prepare, prepare, read_ahead
 from rag.retrieve.bm25 import sync_lexical_index
@@ -43,7 +44,7 @@ def index_paths(paths: Iterable[str | os.PathLike], store: Store, embedder: Embe
     """Bring the store in step with the files under `paths`. `source` (Ray) may hand over documents
     already embedded; otherwise they are read ahead here and embedded with `embedder`."""
     if config.chunk_vectors not in CHUNK_VECTORS:
-        raise ValueError(f"chunk_vectors {config.chunk_vectors!r}: use one of {', '.join(CHUNK_VECTORS)}")
+        raise ConfigError(f"chunk_vectors {config.chunk_vectors!r}: use one of {', '.join(CHUNK_VECTORS)}")
     report = IndexReport()
     files, folders, problems = discover(paths)
     for problem in problems:
@@ -51,57 +52,11 @@ def index_paths(paths: Iterable[str | os.PathLike], store: Store, embedder: Embe
     with store.writing():
         journal.recover(store, config.index_dir)
         bar = _progress_bar(len(files), progress)  # once the write may start (a refusal stays the last line)
-        known = store.documents()
-        by_path = {d["path"]: d for d in known}
-        by_id = {d["doc_id"]: d for d in known}
-        stamps = {str(f): file_stamp(f) for f in files}
-        to_read = []
-        for f in files:
-            entry = by_path.get(str(f))
-            if entry and entry.get("stamp") and entry["stamp"] == stamps[str(f)]:
-                report.unchanged.append(entry["name"])
-                bar(entry["name"], 0)
-            else:
-                to_read.append(f)
-        store.expect_growth(growth_estimate(to_read), f"indexing {len(to_read)} files")  # checked before any write
-        batch = _Batch(store, embedder, config, report, bar)
-        items = (source or _local_source(embedder, config, by_path))(to_read)
-        for item in items:
-            if isinstance(item, Skipped):
-                _skip(report, item)
-                bar(item.path.name, 0)
-                continue
-            doc = item.doc if isinstance(item, Prepared) else item
-            doc.stamp = stamps.get(doc.path, "")
-            if doc.extra.get("note"):  # e.g. "not valid UTF-8; read as Windows-1252"
-                report.notes.append((doc.name, doc.extra["note"]))
-                print(f"note: {printable(doc.name)}: {doc.extra['note']}", file=sys.stderr)
-            old = by_path.get(doc.path)
-            if old and old["doc_id"] == doc.doc_id:
-                if doc.stamp and old.get("stamp") != doc.stamp:
-                    store.set_stamp(doc.doc_id, doc.stamp)  # touched, or indexed before stamps: next time, skip
-                report.unchanged.append(doc.name)
-                bar(doc.name, 0)
-                continue
-            twin = by_id.get(doc.doc_id)
-            if twin and twin["path"] != doc.path and Path(twin["path"]).exists():
-                _skip(report, Skipped(Path(doc.path), f"{doc.name}: same content as {twin['name']}, already indexed"))
-                bar(doc.name, 0)
-                continue
-            if not isinstance(item, Prepared):  # came back unchunked, but its content is new after all
-                item = preparer(embedder, config)(doc)
-            replaces = [d["doc_id"] for d in (twin, old) if d]  # a moved file's entry, a changed file's old one
-            batch.add(item, replaces, replaced=bool(old))
-            by_id[doc.doc_id] = by_path[doc.path] = {**doc.metadata(), "n_chunks": len(item.chunks)}
-        batch.flush()
-        present = {str(f) for f in files}
-        for entry in known:
-            inside = any(Path(entry["path"]).is_relative_to(folder) for folder in folders)
-            if inside and entry["path"] not in present and not Path(entry["path"]).exists():
-                store.delete_doc(entry["doc_id"])
-                report.removed.append(entry["name"])
+        try:
+            _bring_in_step(store, embedder, config, report, files, folders, bar, source)
+        finally:
+            bar.close()
         sync_lexical_index(store)  # the BM25 copy follows the store, once per run (rebuilt only when it changed)
-    bar.close()
     return report
 
 
@@ -116,6 +71,60 @@ def _local_source(embedder, config: Config, by_path: dict[str, dict]) -> Source:
     prepare_doc = preparer(embedder, config)
     known = lambda path, doc_id: by_path.get(path, {}).get("doc_id") == doc_id  # noqa: E731
     return lambda files: read_ahead(files, lambda path: load_and_prepare(path, known, prepare_doc, load_document))
+
+
+def _bring_in_step(store: Store, embedder: Embedder | None, config: Config, report: IndexReport, files: list[Path],
+                   folders: list[Path], bar: "_progress_bar", source: Source | None) -> None:
+    """Inside `store.writing()`: add new and changed files, skip unchanged ones, remove deleted ones."""
+    known = store.documents()
+    by_path = {d["path"]: d for d in known}
+    by_id = {d["doc_id"]: d for d in known}
+    stamps = {str(f): file_stamp(f) for f in files}
+    to_read = []
+    for f in files:
+        entry = by_path.get(str(f))
+        if entry and entry.get("stamp") and entry["stamp"] == stamps[str(f)]:
+            report.unchanged.append(entry["name"])
+            bar(entry["name"], 0)
+        else:
+            to_read.append(f)
+    store.expect_growth(growth_estimate(to_read), f"indexing {len(to_read)} files")  # checked before any write
+    batch = _Batch(store, embedder, config, report, bar)
+    items = (source or _local_source(embedder, config, by_path))(to_read)
+    for item in items:
+        if isinstance(item, Skipped):
+            _skip(report, item)
+            bar(item.path.name, 0)
+            continue
+        doc = item.doc if isinstance(item, Prepared) else item
+        doc.stamp = stamps.get(doc.path, "")
+        if doc.extra.get("note"):  # e.g. "not valid UTF-8; read as Windows-1252"
+            report.notes.append((doc.name, doc.extra["note"]))
+            print(f"note: {printable(doc.name)}: {doc.extra['note']}", file=sys.stderr)
+        old = by_path.get(doc.path)
+        if old and old["doc_id"] == doc.doc_id:
+            if doc.stamp and old.get("stamp") != doc.stamp:
+                store.set_stamp(doc.doc_id, doc.stamp)  # touched, or indexed before stamps: next time, skip
+            report.unchanged.append(doc.name)
+            bar(doc.name, 0)
+            continue
+        twin = by_id.get(doc.doc_id)
+        if twin and twin["path"] != doc.path and Path(twin["path"]).exists():
+            _skip(report, Skipped(Path(doc.path), f"{doc.name}: same content as {twin['name']}, already indexed"))
+            bar(doc.name, 0)
+            continue
+        if not isinstance(item, Prepared):  # came back unchunked, but its content is new after all
+            item = preparer(embedder, config)(doc)
+        replaces = [d["doc_id"] for d in (twin, old) if d]  # a moved file's entry, a changed file's old one
+        batch.add(item, replaces, replaced=bool(old))
+        by_id[doc.doc_id] = by_path[doc.path] = {**doc.metadata(), "n_chunks": len(item.chunks)}
+    batch.flush()
+    present = {str(f) for f in files}
+    for entry in known:
+        inside = any(Path(entry["path"]).is_relative_to(folder) for folder in folders)
+        if inside and entry["path"] not in present and not Path(entry["path"]).exists():
+            store.delete_doc(entry["doc_id"])
+            report.removed.append(entry["name"])
 
 
 class _Batch:

@@ -23,7 +23,6 @@ from ui.assets import CSS, SOURCES_JS
 
 log = logging.getLogger(__name__)
 APP_TITLE = "News Desk"
-SUPPORTED = [".txt", ".md", ".markdown", ".html", ".htm", ".pdf"]
 
 
 def _backends(config: Any) -> list[str]:

@@ -10,11 +10,11 @@ import logging
 import threading
 from typing import Any, Callable, Iterator
 
+from rag.question import problem as question_problem
 from ui import render
 
 log = logging.getLogger(__name__)
 
-EMPTY_MESSAGE = "Please type a question about the articles."
 SEARCHING = '<span class="searching">Searching the articles…</span>'
 
 
@@ -82,16 +82,6 @@ def history_pairs(turns: list[dict[str, Any]]) -> list[tuple[str, str]]:
     return [(t["question"], t["answer"].text) for t in turns if t.get("answer") is not None]
 
 
-def validate(message: str, max_chars: int) -> str | None:
-    """The reason a message cannot be asked, or None."""
-    if not message.strip():
-        return EMPTY_MESSAGE
-    if len(message) > max_chars:
-        return (f"That message has {len(message):,} characters; a question can have at most "
-                f"{max_chars:,}. Please ask a shorter question.")
-    return None
-
-
 def _user_display(message: str, limit: int = 280) -> str:
     text = message if len(message) <= limit else message[:limit] + f"… ({len(message):,} characters)"
     return render._md_text(text)
@@ -109,7 +99,7 @@ def respond(handle: RagHandle, message: str, state: dict[str, Any], top_k: int |
         max_chars = int(handle.config.max_question_chars)
     except Exception:  # noqa: BLE001 - a broken config must not break the chat
         max_chars = 2000
-    problem = validate(message, max_chars)
+    problem = question_problem(message, max_chars)
     if problem:
         if message.strip():
             messages.append({"role": "user", "content": _user_display(message)})
@@ -168,7 +158,7 @@ def turn_for_message(state: dict[str, Any], index: int) -> dict[str, Any] | None
 def answer_once(handle: RagHandle, question: str, top_k: int | None = None, backend: str | None = None,
                 history: list[tuple[str, str]] | None = None) -> dict[str, Any]:
     """The answer as JSON (Answer.to_dict()), for the HTTP API; errors come back as {"error": ...}."""
-    problem = validate(question or "", int(handle.config.max_question_chars))
+    problem = question_problem(question or "", int(handle.config.max_question_chars))
     if problem:
         return {"question": question, "error": problem}
     try:

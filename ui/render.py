@@ -11,9 +11,10 @@ import html
 import re
 from typing import Any, Iterable, Mapping
 
+from rag.answer import markers
+from rag.answer.refusal import REFUSAL
 from rag.printable import printable
 
-_MARKER = re.compile(r"\[(\d{1,3})\]")
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
 
 
@@ -28,7 +29,7 @@ def _md_text(text: str) -> str:
 
 def _with_markers(text: str, make_marker) -> str:
     out, pos = [], 0
-    for m in _MARKER.finditer(text):
+    for m in markers.CITATION.finditer(text):
         out.append(_md_text(text[pos:m.start()]))
         out.append(make_marker(int(m.group(1))))
         pos = m.end()
@@ -67,7 +68,7 @@ def _html_text(text: str) -> str:
 
 
 def refusal_message(text: str) -> str:
-    body = _html_text(text or "The articles do not say.")
+    body = _html_text(text or REFUSAL)
     return ('<div class="refusal"><span class="refusal-badge">Not in the articles</span>'
             f"<p>{body}</p></div>")
 

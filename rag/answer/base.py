@@ -9,22 +9,15 @@ Backends register themselves the same way whether they ship with rag or come fro
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from importlib import import_module
 from importlib.metadata import entry_points
 from typing import TYPE_CHECKING, Callable, Iterator, Protocol
 
+from rag.errors import ConfigError
+
 if TYPE_CHECKING:
     from rag.config import Config
     from rag.types import Passage
-
-
-@dataclass
-class Draft:
-    """A generator's answer before grounding: `[i]` markers index `evidence` from 1."""
-
-    text: str
-    evidence: list["Passage"]
 
 
 class Generator(Protocol):
@@ -72,4 +65,4 @@ def get_generator(name: str, config: "Config") -> Generator:
     for ep in entry_points(group="rag.generators"):
         if ep.name == name:
             return ep.load()(config)
-    raise ValueError(f"unknown answer backend {name!r}; available: {', '.join(available())}")
+    raise ConfigError(f"unknown answer backend {name!r}; available: {', '.join(available())}")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from rag.answer import markers
 from rag.answer.focus import Name, question_names, vocabulary
 from rag.types import Passage
 
@@ -73,7 +74,7 @@ def _date_parts(date: str) -> tuple[set[str], set[str]]:
 
 def missing(claim: str, evidence: list[Passage], question: str | None = None) -> list[str]:
     """What `claim` states that none of `evidence` does: numbers, month names and names (as written)."""
-    claim = re.sub(r"\[\d+(?:\s*,\s*\d+)*\]", " ", claim)
+    claim = markers.strip(claim, " ")
     text = "\n".join(f"{p.title}\n{p.text}" for p in evidence)
     have_numbers = numbers(text)
     have_months = months(text)

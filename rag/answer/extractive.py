@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from rag.answer import wellformed
+from rag.answer import markers, wellformed
 from rag.answer.constraints import asks_for_list, question_parts
 from rag.config import Config
 from rag.retrieve.lexical import content_terms
@@ -87,4 +87,4 @@ class ExtractiveGenerator:
             text = _LEADING_BULLET.sub("", " ".join(sentence.text.split()))  # wrapped lines joined
             if text[-1:].isalnum():
                 text += "."  # a headline or list item quoted as a sentence
-            yield ("" if k == 0 else " ") + text + f" [{i}]"
+            yield ("" if k == 0 else " ") + text + " " + markers.cite(i)

@@ -25,12 +25,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from rag.answer import entities, wellformed
+from rag.answer import entities, markers, wellformed
 from rag.ingest.sentences import split_sentences
 from rag.retrieve.lexical import content_terms
 from rag.types import Citation, Passage, ScoredSentence
 
-MARKER = re.compile(r"\s?\[(\d+(?:\s*,\s*\d+)*)\]")
 MIN_COVERAGE = 0.6  # share of a claim's content words found in the passage it cites
 OFF_TOPIC_MARGIN = 0.3  # evidence score below the best sentence's at which a claim is off the question
 ANCHOR_MARGIN = 0.12  # some claim must rest on a sentence this close to the best (the extractive answer's margin)
@@ -62,7 +61,6 @@ def _best_sentence(claim: str, passage: Passage) -> ScoredSentence | None:
 
 
 _LEADING_BULLET = re.compile(r"^(?:[•·▪‣◦*-]|\d+[.)])\s+")
-MARKER_RUN = re.compile(r"(?:\s*\[\d+(?:\s*,\s*\d+)*\])+")
 
 
 def claims(draft: str) -> list[tuple[str, list[int]]]:
@@ -70,8 +68,8 @@ def claims(draft: str) -> list[tuple[str, list[int]]]:
     segment of several sentences before a marker run leaves the earlier ones uncited."""
     out: list[tuple[str, list[int]]] = []
     pos = 0
-    for run in MARKER_RUN.finditer(draft):
-        numbers = [int(n) for n in re.findall(r"\d+", run.group(0))]
+    for run in markers.MARKER_RUN.finditer(draft):
+        numbers = markers.numbers(run.group(0))
         sentences = [x.text for x in split_sentences(draft[pos:run.start()])]
         pos = run.end()
         if not sentences:  # markers with no text of their own: they extend the previous claim
@@ -178,7 +176,7 @@ def ground(draft: str, evidence: list[Passage], question: str | None = None) -> 
                 order[i] = len(order) + 1
                 supporting[i] = _best_sentence(claim, evidence[i - 1])
             refs.append(order[i])
-        out_sentences.append(claim + " " + "".join(f"[{n}]" for n in refs))
+        out_sentences.append(claim + " " + markers.cite(*refs))
     if not anchored:  # nothing rests on the best evidence: the answer missed the point
         off_topic.extend(kept)
         out_sentences, order = [], {}
@@ -198,5 +196,5 @@ def citation_for(n: int, p: Passage, sentence: ScoredSentence | None) -> Citatio
 def dangling_markers(text: str, citations: list[Citation]) -> list[int]:
     """Numbers used as [n] in `text` that no citation carries."""
     known = {c.n for c in citations}
-    used = {int(n) for m in MARKER.finditer(text) for n in re.split(r"\s*,\s*", m.group(1))}
+    used = {n for m in markers.MARKER.finditer(text) for n in markers.numbers(m.group(1))}
     return sorted(used - known)

@@ -15,13 +15,13 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable, Iterator
 
-from rag.answer import wellformed
+from rag.answer import markers, wellformed
+from rag.answer.refusal import REFUSAL
 from rag.config import Config
 
 if TYPE_CHECKING:
     from rag.types import Passage
 
-REFUSAL = "The articles do not say."
 
 SYSTEM_PROMPT = (
     "You answer questions about news articles, using only the numbered passages the user gives you.\n"
@@ -58,8 +58,6 @@ MAX_SENTENCES = 6
 _TEMPLATE_OVERHEAD = 20  # chat-template tokens around the messages
 
 
-_LEAD = re.compile(r"[ \t]*\[(\d+)\][ \t]*")
-_LEAD_PREFIX = re.compile(r"[ \t]*(?:\[\d*(?:\][ \t]*)?)?")
 
 
 @dataclass
@@ -169,7 +167,7 @@ def select_excerpts(question: str, evidence: list["Passage"], budget: int,
 
 
 def _header(n: int, date: str) -> str:
-    return f"[{n}] ({date}) " if date else f"[{n}] "
+    return f"{markers.cite(n)} ({date}) " if date else f"{markers.cite(n)} "
 
 
 def _header_tokens(p: "Passage") -> int:
@@ -178,7 +176,7 @@ def _header_tokens(p: "Passage") -> int:
 
 def format_passages(excerpts: list[Excerpt]) -> str:
     """One passage a line, its number at the end: the way the answer should cite it."""
-    return "\n".join((f"({e.date}) " if e.date else "") + f"{e.text} [{e.n}]" for e in excerpts)
+    return "\n".join((f"({e.date}) " if e.date else "") + f"{e.text} {markers.cite(e.n)}" for e in excerpts)
 
 
 def user_message(question: str, excerpts: list[Excerpt]) -> str:
@@ -188,14 +186,14 @@ def user_message(question: str, excerpts: list[Excerpt]) -> str:
 def trail_markers(pieces: Iterable[str]) -> Iterator[str]:
     """Move citation markers a model writes at the start of a line ("[1] The dialogue…") to the end of
     that line ("The dialogue… [1]."), the form grounding reads; text keeps streaming as it comes."""
-    held: list[str] = []  # markers from the start of the current line
+    held: list[int] = []  # markers from the start of the current line
     head = ""  # start of a line that may still turn out to be a marker
     tail = ""  # closing punctuation held back while markers wait for the end of the line
     at_start = True
 
     def close_line() -> str:
         nonlocal held, tail
-        text = (" " + "".join(f"[{n}]" for n in held) if held else "") + tail
+        text = (" " + markers.cite(*held) if held else "") + tail
         held, tail = [], ""
         return text
 
@@ -217,18 +215,18 @@ def trail_markers(pieces: Iterable[str]) -> Iterator[str]:
                 out.append(emit(ch))
                 continue
             head += ch
-            while (match := _LEAD.match(head)) and match.end() < len(head):
-                held.append(match.group(1))
+            while (match := markers.LEADING.match(head)) and match.end() < len(head):
+                held.append(int(match.group(1)))
                 head = head[match.end():]
-            if _LEAD_PREFIX.fullmatch(head):
+            if markers.LEADING_PART.fullmatch(head):
                 continue  # might still be a marker: wait for the next character
             at_start, text, head = False, head, ""
             out.extend(emit(c) for c in text)
         if "".join(out):
             yield "".join(out)
-    match = _LEAD.fullmatch(head)
+    match = markers.LEADING.fullmatch(head)
     if match:
-        held.append(match.group(1))
+        held.append(int(match.group(1)))
     elif head:
         yield "".join(emit(c) for c in head)
     rest = close_line()

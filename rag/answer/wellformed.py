@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 
-_MARKERS = re.compile(r"\s*\[\d+(?:\s*,\s*\d+)*\]")
+from rag.answer import markers
+
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 # Words left lower-case inside a title ("Pakistan and China Renew Pact on Security").
 _TITLE_SMALL = frozenset("a an and as at but by for from in into of on or over the to up via vs with".split())
@@ -31,7 +32,7 @@ HEADLINE_SHARE = 0.9  # share of the non-small words that are capitalised (a sen
 
 
 def strip_markers(text: str) -> str:
-    return _MARKERS.sub("", text).strip()
+    return markers.strip(text).strip()
 
 
 def is_headline(sentence: str) -> bool:
@@ -86,7 +87,7 @@ def answer_problems(text: str) -> list[str]:
     from rag.ingest.sentences import split_sentences
 
     found: list[str] = []
-    for s in split_sentences(_MARKERS.sub("", text)):
+    for s in split_sentences(markers.strip(text)):
         for p in problems(s.text):
             if p not in found:
                 found.append(p)

@@ -16,6 +16,7 @@ import numpy as np
 
 from rag.config import Config
 from rag.embed.base import Embedder
+from rag.errors import ConfigError
 from rag.retrieve.bm25 import lexical_index
 from rag.retrieve.dates import as_filters, in_ranges, query_date_ranges
 from rag.retrieve.dedup import collapse_near_duplicates
@@ -45,9 +46,9 @@ class RetrievalOptions:
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:
-            raise ValueError(f"retrieval mode {self.mode!r}: use one of {', '.join(MODES)}")
+            raise ConfigError(f"retrieval mode {self.mode!r}: use one of {', '.join(MODES)}")
         if self.rerank not in RERANKS:
-            raise ValueError(f"re-rank {self.rerank!r}: use one of {', '.join(RERANKS)}")
+            raise ConfigError(f"re-rank {self.rerank!r}: use one of {', '.join(RERANKS)}")
 
     @classmethod
     def from_config(cls, config: Config) -> "RetrievalOptions":

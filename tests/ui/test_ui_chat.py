@@ -1,6 +1,7 @@
 """ui.chat against a real index of the seeds: streamed turns, follow-ups, and readable errors."""
 from conftest import SAMPLE_QUESTION
 
+from rag.question import EMPTY
 from ui import chat, feedback
 
 
@@ -51,10 +52,10 @@ def test_empty_and_huge_messages_get_readable_errors_and_chat_continues(seed_rag
     handle = chat.RagHandle(seed_rag)
     state = chat.new_state()
     run_turn(handle, "   ", state)
-    assert chat.EMPTY_MESSAGE.split(".")[0] in state["messages"][-1]["content"]
+    assert EMPTY.split(".")[0] in state["messages"][-1]["content"]
     run_turn(handle, "why " * 5000, state)  # 20,000 characters
     last = state["messages"][-1]["content"]
-    assert "notice-error" in last and "20,000" in last
+    assert "notice-error" in last and "19,999 characters long" in last  # spaces collapsed, as asked
     assert len(state["messages"][-2]["content"]) < 1000  # the huge message is shown shortened
     run_turn(handle, SAMPLE_QUESTION, state)
     assert state["turns"] and not state["turns"][-1]["answer"].refused

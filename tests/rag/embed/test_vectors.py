@@ -4,6 +4,7 @@ import pytest
 
 from rag import RAG
 from rag.embed.vectors import mean_vectors
+from rag.errors import ConfigError
 from rag.ingest.chunk import embedding_input
 from tests.conftest import SEEDS
 
@@ -109,5 +110,5 @@ def test_mean_vectors_weights_overlap_and_empty_spans():
 
 def test_unknown_chunk_vectors_option_is_refused(tmp_path):
     rag = RAG.open(tmp_path / "idx", chunk_vectors="median")
-    with pytest.raises(ValueError, match="chunk_vectors"):
+    with pytest.raises(ConfigError, match="chunk_vectors"):
         rag.index([ARTICLE], progress=False)
