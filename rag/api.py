@@ -60,7 +60,7 @@ class RAG:
         if isinstance(paths, (str, os.PathLike)):
             paths = [paths]
         if self.config.ray_address:  # read, chunk and embed on the cluster; this process decides and writes
-            from rag.ray_index import ray_source
+            from rag.ingest.ray_source import ray_source
 
             config = self.config.replace(embed_model=self.store.embed_model)  # the index's own model
             return index_paths(paths, self.store, None, config, progress=progress,

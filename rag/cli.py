@@ -11,7 +11,7 @@ from rag.errors import RagError
 from rag.printable import printable
 
 # Modules that contribute a subcommand: each has add_parser(subparsers) that sets `func` on its parser.
-_PLUGINS = ("rag.serve.cli", "ui.cli", "eval.cli", "rag.answer.models", "eval.bench", "rag.store.doctor")
+_PLUGINS = ("rag.serve.cli", "ui.cli", "eval.cli", "rag.answer.models", "bench.suite", "rag.store.doctor")
 
 
 def _open(args: argparse.Namespace, must_exist: bool = False):

@@ -35,7 +35,7 @@ class Config:
     embed_title: bool = True  # embed "title\n\nchunk" for each chunk (stored and shown text stays the chunk)
     chunk_vectors: str = "embed"  # "late": one model pass per chunk, sentence vectors pooled from its tokens;
     #   "embed": chunks and sentences each through the model; "mean" / "mean-tokens": normalised
-    #   (token-weighted) mean of the chunk's sentence vectors (rag/vectors.py)
+    #   (token-weighted) mean of the chunk's sentence vectors (rag/embed/vectors.py)
     index_batch_chunks: int = 512  # chunks gathered across files per model call and per write
     ray_address: str = ""  # e.g. "127.0.0.1:6379" or "auto": read, chunk and embed on that Ray cluster
     top_k: int = 5  # passages handed to the answerer

@@ -8,11 +8,11 @@ the slow part of a re-run); any other file is read, and its content hash decides
 
 Files stream through a pipeline: a background thread reads, cleans and chunks them ahead of the model
 (`rag/ingest/prepare.py`); the main thread gathers documents into batches of about `index_batch_chunks`
-chunks, embeds each batch in one call across files (`rag/vectors.py`, `chunk_vectors` says how chunk and
+chunks, embeds each batch in one call across files (`rag/embed/vectors.py`, `chunk_vectors` says how chunk and
 sentence vectors are made) and writes it in large upserts, under a journal that lets a killed run resume
 with nothing half-written (`rag/store/journal.py`). The BM25 copy is rebuilt once, at the end of the run.
 With `ray_address` (`rag index --ray`), reading, chunking and embedding run on a Ray cluster instead
-(`rag/ray_index.py`) and this process decides and writes as here.
+(`rag/ingest/ray_source.py`) and this process decides and writes as here.
 """
 from __future__ import annotations
 

@@ -20,7 +20,7 @@ fi
 
 here="$(pwd -P)"
 # Asked from / so that this folder's own rag/ (the current directory is on sys.path) cannot answer for it.
-installed="$(cd / && "$VENV/bin/python" -c 'import rag, pathlib; print(pathlib.Path(rag.__file__).resolve().parent.parent)' 2>/dev/null || true)"
+installed="$(cd / && "$VENV/bin/python" -c 'import rag, ui, eval, bench, pathlib; print(pathlib.Path(rag.__file__).resolve().parent.parent)' 2>/dev/null || true)"
 if [ "$installed" != "$here" ] || [ ! -x "$VENV/bin/rag" ]; then
   "$VENV/bin/python" -m pip install -q --no-deps --no-build-isolation -e .
 fi

@@ -1,5 +1,5 @@
 """Server mode against a real `chroma run` on a free loopback port: index, ask, re-index, SIGTERM.
-(Several ingestion workers into one server: tests/rag/test_ray_index.py.)"""
+(Several ingestion workers into one server: tests/rag/ingest/test_ray_source.py.)"""
 import pytest
 
 from rag import RAG

@@ -1,4 +1,4 @@
-"""`python -m eval.bench_serve`: what `rag serve` buys, measured in fresh processes on one index.
+"""`python -m bench.serve`: what `rag serve` buys, measured in fresh processes on one index.
 
 - cold `rag ask --local` with the default generator, the llama.cpp prompt state removed before each run
   (what every process paid before the state was cached) and kept (what a process pays now), interleaved;
@@ -141,7 +141,7 @@ def concurrent_clients(url: str, index: str, questions: list[str], clients: int 
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
-    from eval.bench import load_questions
+    from bench.suite import load_questions
     from rag import RAG, models
 
     work = Path(tempfile.mkdtemp(prefix="bench-serve-"))
@@ -203,7 +203,7 @@ def table(r: dict[str, Any]) -> str:
 def main(argv: list[str] | None = None) -> int:
     import rag  # noqa: F401  (offline settings)
 
-    p = argparse.ArgumentParser(prog="python -m eval.bench_serve", description=__doc__.split("\n\n")[0])
+    p = argparse.ArgumentParser(prog="python -m bench.serve", description=__doc__.split("\n\n")[0])
     p.add_argument("--corpus", default=str(ROOT / "seeds"), help="articles to index (default seeds/)")
     p.add_argument("--index", help="an existing index to use instead")
     p.add_argument("--questions", help="questions for the concurrent clients (default eval/gold.jsonl)")

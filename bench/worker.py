@@ -1,7 +1,7 @@
 """One benchmark measurement in a fresh process (so peak memory and imports are its own).
 
-    python -m eval.bench_worker ours   --corpus DIR --index DIR --model minilm-onnx --questions FILE
-    python -m eval.bench_worker plain  --corpus DIR --index DIR --questions FILE --chunk-size 180
+    python -m bench.worker ours   --corpus DIR --index DIR --model minilm-onnx --questions FILE
+    python -m bench.worker plain  --corpus DIR --index DIR --questions FILE --chunk-size 180
 
 Indexes the corpus into an empty index, then times retrieval (and, for ours, full answers per backend)
 over the questions, and prints one JSON object as its last line. Model loading is timed apart from
@@ -167,7 +167,7 @@ def plain_embedded_share(nodes, docs, embed_model) -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m eval.bench_worker")
+    p = argparse.ArgumentParser(prog="python -m bench.worker")
     p.add_argument("impl", choices=("ours", "plain"))
     p.add_argument("--corpus", required=True)
     p.add_argument("--index", required=True)

@@ -3,7 +3,7 @@ import json
 import subprocess
 import sys
 
-from eval.bench import goals, ratios, summarise, table
+from bench.suite import goals, ratios, summarise, table
 
 from tests.conftest import ROOT
 
@@ -55,7 +55,7 @@ def test_summary_takes_medians_and_ratios_divide_ours_by_theirs():
 def test_quality_keeps_the_questions_a_subset_can_answer(tmp_path):
     import json
 
-    from eval.bench_worker import embedded_share, quality
+    from bench.worker import embedded_share, quality
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()

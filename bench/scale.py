@@ -1,6 +1,6 @@
 """The store alone at scale: N synthetic 384-d vectors in Chroma, embedded (on disk) or through a server.
 
-    python -m eval.bench_scale --n 100000 --mode embedded   # prints one JSON object
+    python -m bench.scale --n 100000 --mode embedded   # prints one JSON object
 
 Vectors are clustered like real text embeddings (unit vectors around 1,000 random topics), each with
 ~700 characters of text and our chunk metadata, so disk and build time include what a real index stores.
@@ -22,7 +22,7 @@ from statistics import median
 import numpy as np
 
 import rag  # noqa: F401  (offline settings)
-from eval.bench_worker import percentile
+from bench.worker import percentile
 
 DIM = 384
 WORDS = ("government security talks minister police attack economy trade border election court "
@@ -97,7 +97,7 @@ def run(n: int, mode: str, queries: int = 200, batch: int = 5000, seed: int = 7)
 
 def measure(n: int, mode: str, timeout: float = 7200) -> dict:
     """`run` in a fresh process, so memory figures are this store's alone."""
-    proc = subprocess.run([sys.executable, "-m", "eval.bench_scale", "--n", str(n), "--mode", mode],
+    proc = subprocess.run([sys.executable, "-m", "bench.scale", "--n", str(n), "--mode", mode],
                           capture_output=True, text=True, timeout=timeout, cwd=str(Path(__file__).parent.parent))
     if proc.returncode != 0:
         return {"n": n, "mode": mode, "error": proc.stderr[-500:]}
@@ -122,7 +122,7 @@ def extrapolate(rows: list[dict], target: int) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m eval.bench_scale")
+    p = argparse.ArgumentParser(prog="python -m bench.scale")
     p.add_argument("--n", type=int, required=True)
     p.add_argument("--mode", choices=("embedded", "server"), default="embedded")
     p.add_argument("--queries", type=int, default=200)

@@ -5,7 +5,7 @@ p50/p95 and full-answer latency per backend; cold start of `rag ask` and of the 
 at scale (`--scale`). Every measurement runs in a fresh process, implementations are interleaved within
 each run, and figures are medians over `--runs`: shared machines are noisy, so compare the ratios.
 
-Wired into `rag/cli.py` through `add_parser(subparsers)`; also `python -m eval.bench`.
+Wired into `rag/cli.py` through `add_parser(subparsers)`; also `python -m bench.suite`.
 """
 from __future__ import annotations
 
@@ -76,7 +76,7 @@ def load_questions(path: str | None) -> list[str]:
 
 
 def worker(impl: str, corpus: str, index: str, questions: str, **opts: Any) -> dict[str, Any]:
-    cmd = [sys.executable, "-m", "eval.bench_worker", impl, "--corpus", corpus, "--index", index,
+    cmd = [sys.executable, "-m", "bench.worker", impl, "--corpus", corpus, "--index", index,
            "--questions", questions] + [x for k, v in opts.items() if v not in (None, "") for x in
                                         (f"--{k.replace('_', '-')}", str(v))]
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, timeout=3600,
@@ -122,7 +122,7 @@ def ratios(ours: dict[str, Any], plain: dict[str, Any]) -> dict[str, float]:
 
 
 def run_bench(args: argparse.Namespace, log=print) -> dict[str, Any]:
-    from eval import bench_cold, bench_scale
+    from bench import cold as bench_cold, scale as bench_scale
 
     if args.realtimeqa:
         if not (REALTIMEQA / "corpus").is_dir():
@@ -341,7 +341,7 @@ def handle(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    return handle(configure(argparse.ArgumentParser(prog="python -m eval.bench")).parse_args(argv))
+    return handle(configure(argparse.ArgumentParser(prog="python -m bench.suite")).parse_args(argv))
 
 
 if __name__ == "__main__":
