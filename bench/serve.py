@@ -77,7 +77,8 @@ def start_service(index: str, model: str, ui: bool = True) -> tuple[subprocess.P
 
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    cmd = [sys.executable, "-m", "rag.cli", "serve", "--port", str(port), "--index", index, *([] if ui else ["--no-ui"])]
+    cmd = [sys.executable, "-m", "rag.cli", "serve", "--port", str(port), "--index", index,
+           *([] if ui else ["--no-ui"])]
     t = time.perf_counter()
     proc = subprocess.Popen(cmd, env=_env(model), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     marks: dict[str, float] = {}

@@ -122,7 +122,8 @@ def ratios(ours: dict[str, Any], plain: dict[str, Any]) -> dict[str, float]:
 
 
 def run_bench(args: argparse.Namespace, log=print) -> dict[str, Any]:
-    from bench import cold as bench_cold, scale as bench_scale
+    from bench import cold as bench_cold
+    from bench import scale as bench_scale
 
     if args.realtimeqa:
         if not (REALTIMEQA / "corpus").is_dir():
@@ -258,7 +259,8 @@ def goals(result: dict[str, Any]) -> dict[str, Any]:
     hit = summary.get(impl, {}).get("quality", {}).get("hit@5")
     if hit is not None and summary[impl]["quality"]["n"]:  # a subset may hold no question's sources
         out["hit_at_5"] = _goal(hit, GOALS["hit_at_5"], ">=", f"{impl}, {summary[impl]['quality']['n']} questions")
-    if "retrieve_p50_ms" in summary.get(impl, {}) and Path(result.get("settings", {}).get("corpus") or "seeds").name == "seeds":
+    on_seeds = Path(result.get("settings", {}).get("corpus") or "seeds").name == "seeds"
+    if "retrieve_p50_ms" in summary.get(impl, {}) and on_seeds:
         out["retrieve_p50_ms_seeds"] = _goal(summary[impl]["retrieve_p50_ms"], GOALS["retrieve_p50_ms_seeds"], "<=",
                                              impl)
     scale = [r for r in result.get("scale", []) if r.get("n") == 100_000 and "error" not in r]
@@ -302,8 +304,8 @@ def table(result: dict[str, Any]) -> str:
             lines.append(f"{impl}: share of the text reaching the vectors {s.get('embedded_share')}"
                          + (f"; retrieval on {q['n']} questions: hit@5 {q['hit@5']}, MRR {q['mrr']}" if q else ""))
     settings = result.get("settings", {})
-    lines.append(f"corpus: {settings.get('corpus')} ({settings.get('files')} files"
-                 f"{', first %d by name' % settings['limit'] if settings.get('limit') else ''})")
+    limit = f", first {settings['limit']} by name" if settings.get("limit") else ""
+    lines.append(f"corpus: {settings.get('corpus')} ({settings.get('files')} files{limit})")
     cold = result.get("cold", {})
     for model, a in cold.get("ask", {}).items():
         u = cold["ui"].get(model, {})
@@ -315,9 +317,9 @@ def table(result: dict[str, Any]) -> str:
             lines.append(f"store {r['n']:,} {r['mode']}: error")
             continue
         mem = r.get("server_rss_mb") or r.get("rss_growth_mb") or r.get("memory_mb")
+        p95 = "" if r.get("estimated") else f" p95 {r['query_p95_ms']} ms"
         lines.append(f"store {r['n']:>9,} {r['mode']:8} {'(estimated) ' if r.get('estimated') else ''}"
-                     f"build {r['build_s']} s, query p50 {r['query_p50_ms']} ms"
-                     f"{'' if r.get('estimated') else ' p95 %s ms' % r['query_p95_ms']}, memory {mem} MB, "
+                     f"build {r['build_s']} s, query p50 {r['query_p50_ms']} ms{p95}, memory {mem} MB, "
                      f"disk {r['disk_mb']} MB")
     for name, g in result.get("goals", {}).items():
         lines.append(f"goal {name}: {g['measured']} (target {g['target']}) {'met' if g['met'] else 'NOT met'}")

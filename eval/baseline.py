@@ -33,7 +33,8 @@ GATED: dict[str, tuple[bool, float]] = {
     "refusal.accuracy": (True, 0.0),
     "refusal.false_refusal_rate": (False, 0.05),
 }
-INFORMATIONAL = ["answer.fallback_rate", "ttft_ms.p50", "ttft_ms.p95", "latency_ms.p50", "latency_ms.p95"]  # recorded, never gated
+# Recorded, never gated.
+INFORMATIONAL = ["answer.fallback_rate", "ttft_ms.p50", "ttft_ms.p95", "latency_ms.p50", "latency_ms.p95"]
 
 
 @dataclass

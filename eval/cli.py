@@ -47,12 +47,11 @@ def configure(p: argparse.ArgumentParser) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     import rag  # noqa: F401  (offline settings before any ML import)
-    from rag.errors import RagError
-
     from eval import baseline as bl
     from eval.gold import load_gold
     from eval.report import SUMMARY_HEADER, summary_rows, text_table, write_report
     from eval.runner import display_path, run_eval
+    from rag.errors import RagError
 
     to_stdout = args.json == "-"
     out = sys.stderr if to_stdout else sys.stdout

@@ -8,8 +8,8 @@ ordinary run. Questions already unanswerable stay as they are.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
-from typing import Callable
 
 from eval import metrics as m
 from eval.gold import GoldItem

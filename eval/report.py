@@ -9,7 +9,8 @@ from eval.scoring import get_metric, metric_n
 
 # Metrics shown in tables, in order; the 0..1 ones are also plotted.
 SHOWN = ["retrieval.hit_rate", "retrieval.mrr", "retrieval.recall", "answer.fact_recall", "answer.f1",
-         "answer.similarity", "answer.malformed_rate", "answer.fallback_rate", "citations.precision", "citations.valid_rate", "citations.dangling",
+         "answer.similarity", "answer.malformed_rate", "answer.fallback_rate", "citations.precision",
+         "citations.valid_rate", "citations.dangling",
          "refusal.accuracy", "refusal.false_refusal_rate", "ttft_ms.p50", "ttft_ms.p95", "latency_ms.p50",
          "latency_ms.p95"]
 PLOTTED = [m for m in SHOWN if m != "citations.dangling" and not m.startswith(("latency_ms.", "ttft_ms."))]

@@ -12,16 +12,16 @@ from __future__ import annotations
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
-
-from rag.config import PROJECT_ROOT
-from rag.errors import RagError
+from typing import Any
 
 from eval.gold import GoldItem, check_sources
 from eval.metrics import latency_summary
 from eval.negative import Exclude, negative_variant
 from eval.scoring import add_similarity, score_question, summarize
+from rag.config import PROJECT_ROOT
+from rag.errors import RagError
 
 DEFAULT_CORPUS = PROJECT_ROOT / "seeds"
 

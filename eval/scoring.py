@@ -5,11 +5,12 @@ hand-made answers; the runner feeds it the real ones.
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from eval import metrics as m
-from rag.answer.wellformed import answer_problems
 from eval.gold import GoldItem
+from rag.answer.wellformed import answer_problems
 
 Embed = Callable[[list[str]], Sequence[Sequence[float]]]
 

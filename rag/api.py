@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Iterable, Iterator
 from functools import cached_property
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 from rag.config import Config
 from rag.types import Answer, IndexReport, Passage
@@ -23,7 +24,7 @@ class RAG:
 
     @classmethod
     def open(cls, index_dir: str | os.PathLike | None = None, *, config: Config | None = None,
-             **overrides: Any) -> "RAG":
+             **overrides: Any) -> RAG:
         if config is None:
             config = Config.load(**overrides)  # unknown keys land in config.extra
         elif overrides:
@@ -31,7 +32,7 @@ class RAG:
         if index_dir is not None:
             config = config.replace(index_dir=str(index_dir))
         rag = cls(config)
-        rag.store  # open (or fail clearly) now rather than at the first question
+        _ = rag.store  # open (or fail clearly) now rather than at the first question
         return rag
 
     # Heavy parts load on first use, once per object (and the model once per process).
@@ -100,7 +101,8 @@ class RAG:
         return self.chain.retrieve(question, top_k or self.config.top_k, filters)
 
     def as_retriever(self, top_k: int | None = None, filters: dict | None = None):
-        """This retrieval as a LlamaIndex retriever (`rag.integrations.llamaindex.NewsRetriever`), for LlamaIndex query engines."""
+        """This retrieval as a LlamaIndex retriever (`rag.integrations.llamaindex.NewsRetriever`), for LlamaIndex
+        query engines."""
         from rag.integrations.llamaindex import NewsRetriever
 
         return NewsRetriever(self, top_k=top_k, filters=filters)

@@ -11,7 +11,8 @@ replaced by the extractive answer.
 from __future__ import annotations
 
 import time
-from typing import Any, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from rag.answer import constraints, focus
 from rag.answer.base import get_generator

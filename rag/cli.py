@@ -5,7 +5,8 @@ import argparse
 import importlib
 import json
 import sys
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from rag.errors import RagError
 from rag.printable import printable

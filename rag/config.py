@@ -72,7 +72,7 @@ class Config:
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, path: str | os.PathLike | None = None, **overrides: Any) -> "Config":
+    def load(cls, path: str | os.PathLike | None = None, **overrides: Any) -> Config:
         values: dict[str, Any] = {}
         toml_path = Path(path or os.environ.get("RAG_CONFIG") or "rag.toml")
         if toml_path.is_file():
@@ -80,7 +80,7 @@ class Config:
                 data = tomllib.load(fh)
             values.update(data.get("rag", data))
         known = {f.name: f for f in fields(cls) if f.name != "extra"}
-        for name, f in known.items():
+        for name in known:
             env = os.environ.get(f"RAG_{name.upper()}") or os.environ.get(_OTHER_NAMES.get(name, ""), "")
             if env:
                 values[name] = env
@@ -89,10 +89,10 @@ class Config:
         typed = {k: _coerce(k, v, known[k].default) for k, v in values.items()}
         return cls(**typed, extra=extra)
 
-    def replace(self, **changes: Any) -> "Config":
+    def replace(self, **changes: Any) -> Config:
         return dataclasses.replace(self, **changes)
 
-    def with_overrides(self, **overrides: Any) -> "Config":
+    def with_overrides(self, **overrides: Any) -> Config:
         """Like `replace`, but keys that are not fields go to `extra` (options read by one backend)."""
         names = {f.name for f in fields(self)}
         known = {k: v for k, v in overrides.items() if k in names and v is not None}

@@ -19,21 +19,21 @@ from __future__ import annotations
 import os
 import sys
 import time
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
 
 from rag.config import Config
 from rag.embed.base import Embedder
+from rag.embed.vectors import CHUNK_VECTORS, embed_prepared
 from rag.errors import ConfigError
 from rag.ingest.documents import Skipped, discover, load_document
 from rag.ingest.prepare import Prepared, load_and_prepare, prepare, read_ahead
-from rag.retrieve.bm25 import sync_lexical_index
 from rag.printable import printable
+from rag.retrieve.bm25 import sync_lexical_index
 from rag.store import journal
 from rag.store.base import Store
 from rag.store.space import growth_estimate
 from rag.types import Document, IndexReport
-from rag.embed.vectors import CHUNK_VECTORS, embed_prepared
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 Source = Callable[[list[Path]], Iterator["Prepared | Skipped | Document"]]
@@ -74,7 +74,7 @@ def _local_source(embedder, config: Config, by_path: dict[str, dict]) -> Source:
 
 
 def _bring_in_step(store: Store, embedder: Embedder | None, config: Config, report: IndexReport, files: list[Path],
-                   folders: list[Path], bar: "_progress_bar", source: Source | None) -> None:
+                   folders: list[Path], bar: _progress_bar, source: Source | None) -> None:
     """Inside `store.writing()`: add new and changed files, skip unchanged ones, remove deleted ones."""
     known = store.documents()
     by_path = {d["path"]: d for d in known}

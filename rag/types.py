@@ -112,7 +112,7 @@ class Answer:
     partial: bool = False  # says what the articles cover instead (another year, team…): not the answer asked for
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Answer":
+    def from_dict(cls, data: dict[str, Any]) -> Answer:
         """The inverse of `to_dict` (an answer that came over HTTP, say)."""
         return cls(question=data["question"], text=data["answer"], refused=data["refused"],
                    citations=[Citation(**c) for c in data.get("citations", [])],

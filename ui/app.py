@@ -13,12 +13,11 @@ import sys
 import threading
 from typing import Any
 
-from rag import offline as _offline  # noqa: F401  (before gradio: analytics off, hubs offline)
-
 import gradio as gr  # noqa: E402  (this module is the UI: importing it means Gradio is wanted)
 
-from ui import chat, feedback, library, render
+from rag import offline as _offline  # noqa: F401  (before gradio: analytics off, hubs offline)
 from rag.serve.security import ChangePolicy, guard_middleware, is_loopback
+from ui import chat, feedback, library, render
 from ui.assets import CSS, SOURCES_JS
 
 log = logging.getLogger(__name__)
@@ -48,7 +47,7 @@ def _header(docs: list[dict], problem: str = "", opening: bool = False) -> str:
     if opening:
         status = '<span class="pill">opening the library…</span>'
     elif problem:
-        status = f'<span class="pill">store unavailable</span>'
+        status = '<span class="pill">store unavailable</span>'
     else:
         status = f'<span class="pill">{len(docs)} article{"s" * (len(docs) != 1)} indexed</span>'
     return (f"<h1>{_LOGO} {APP_TITLE} {status}</h1><p>Ask questions about the news articles in the library. "
@@ -132,8 +131,8 @@ def build_app(rag: Any = None, opener: Any = None, examples: list[str] | None = 
         def take(message: str):
             return "", message
 
-        def respond(message: str, st: dict, k: float, be: str):
-            for st in chat.respond(handle, message, st, top_k=int(k), backend=be):
+        def respond(message: str, state: dict, k: float, be: str):
+            for st in chat.respond(handle, message, state, top_k=int(k), backend=be):
                 yield st, st["messages"], render.sources_panel(st["turns"])
 
         try_examples.click(lambda sample: sample[0], [try_examples], [question], queue=False,
@@ -166,7 +165,7 @@ def build_app(rag: Any = None, opener: Any = None, examples: list[str] | None = 
 
         def on_comment(st: dict, rate: dict | None, text: str):
             turn = chat.turn_for_message(st, rate["message"]) if rate else None
-            if turn is None or not text.strip():
+            if turn is None or rate is None or not text.strip():
                 return gr.update(), gr.update(visible=bool(turn))
             feedback.append(handle.config.feedback_file, feedback.record(turn, rate["rating"], text))
             gr.Info("Thanks for the feedback.")
@@ -237,7 +236,7 @@ def _choices(docs: list[dict]) -> list[tuple[str, str]]:
     return [(printable(d["name"]), d["name"]) for d in docs]
 
 
-def start_warm_up(handle: "chat.RagHandle") -> None:
+def start_warm_up(handle: chat.RagHandle) -> None:
     threading.Thread(target=chat.warm_up, args=(handle,), daemon=True, name="rag-warm-up").start()
 
 
@@ -292,7 +291,8 @@ def launch(rag: Any = None, host: str = "127.0.0.1", port: int = 7860, index_dir
     demo = build_app(rag, opener=opener, defer_library=rag is None, warm_up=False)
     demo.change_policy.bind(host, auth)  # uploads and deletes: with the login, or on loopback only
     app_kwargs = dict(kwargs.pop("app_kwargs", None) or {})
-    app_kwargs["middleware"] = [*app_kwargs.get("middleware", []), guard_middleware(host, int(port), config.ui_allowed_hosts)]
+    guard = guard_middleware(host, int(port), config.ui_allowed_hosts)
+    app_kwargs["middleware"] = [*app_kwargs.get("middleware", []), guard]
     demo.queue(default_concurrency_limit=4)
     demo.launch(server_name=host, server_port=int(port), share=False, auth=auth, ssr_mode=False,
                 prevent_thread_lock=True, quiet=quiet, show_error=True, mcp_server=False,

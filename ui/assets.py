@@ -14,7 +14,8 @@ CSS = """
 
 /* empty chat */
 .empty-chat { text-align: center; max-width: 440px; margin: 0 auto; color: var(--body-text-color-subdued); }
-.empty-chat svg { display: block; margin: 0 auto; width: 44px !important; height: 44px !important; color: var(--color-accent); }
+.empty-chat svg { display: block; margin: 0 auto; width: 44px !important; height: 44px !important;
+                  color: var(--color-accent); }
 .empty-chat h3 { margin: 6px 0 8px; color: var(--body-text-color); font-size: 1.25rem; }
 .empty-chat p { margin: 4px 0; line-height: 1.5; }
 .empty-chat .hint { font-size: 0.85rem; }
@@ -76,7 +77,8 @@ span.cite-pending { color: var(--body-text-color-subdued); border: 1px dashed va
 .doc-meta { color: var(--body-text-color-subdued); font-size: 0.8rem; }
 #upload-status { white-space: pre-line; }
 /* thumbs only make sense on answers, not on notices */
-.message-row:has(.notice) button[aria-label="Like"], .message-row:has(.notice) button[aria-label="Dislike"] { display: none; }
+.message-row:has(.notice) button[aria-label="Like"],
+.message-row:has(.notice) button[aria-label="Dislike"] { display: none; }
 .src-near summary { font-weight: 600; }
 #feedback-row { align-items: end; }
 

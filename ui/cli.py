@@ -5,7 +5,7 @@ import argparse
 import sys
 
 
-def add_parser(subparsers: "argparse._SubParsersAction") -> argparse.ArgumentParser:
+def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Register `ui` on the `rag` command's subparsers: an alias of `rag serve` (the UI is served at /)."""
     p = subparsers.add_parser("ui", help="start the chat UI in the browser (same as `rag serve`)",
                               description="Serve the chat UI, with the REST and OpenAI-compatible APIs "

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import html
 import re
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from rag.answer import markers
 from rag.answer.refusal import REFUSAL
@@ -195,7 +196,7 @@ def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def documents_html(docs: list[Mapping[str, Any]]) -> str:
+def documents_html(docs: Sequence[Mapping[str, Any]]) -> str:
     """The indexed articles, newest first when dates are known."""
     if not docs:
         return '<p class="src-empty">No articles indexed yet. Upload some above.</p>'

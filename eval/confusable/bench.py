@@ -5,7 +5,8 @@
 Each configuration runs through the product's own retriever (`rag.retrieve.hybrid.HybridRetriever`)
 over a real index built by `RAG.index` (kept in --work between runs: content-hash indexing makes a
 re-run cheap); each index build (chunking, title embedded, chunk vectors) gets its own index. Rows found
-in --reuse (same set, same label) are taken from there instead of measured again. The baseline is LlamaIndex's default pipeline:
+in --reuse (same set, same label) are taken from there instead of measured again. The baseline is
+LlamaIndex's default pipeline:
 SimpleDirectoryReader -> SentenceSplitter(chunk_size=1024) -> all-MiniLM-L6-v2 -> vector top-k.
 A hit is a passage from a gold source (seeds, ARAGOG) or one holding the gold sentence (confusable).
 Latency is per query, query embedding included, generation excluded.
@@ -17,15 +18,15 @@ import json
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import rag  # noqa: F401  (offline environment)
+from eval.confusable.build import DEFAULT_OUT
 from rag.config import PROJECT_ROOT, Config
 from rag.retrieve.hybrid import HybridRetriever, RetrievalOptions
-
-from eval.confusable.build import DEFAULT_OUT
 
 SETS = {
     "seeds": (PROJECT_ROOT / "seeds", PROJECT_ROOT / "eval" / "gold.jsonl"),
@@ -47,7 +48,7 @@ class Build:
     embed_title: bool = Config.embed_title
     chunk_vectors: str = Config.chunk_vectors
 
-    def with_(self, **changes: Any) -> "Build":
+    def with_(self, **changes: Any) -> Build:
         return Build(**{**asdict(self), **changes})
 
     def dirname(self, set_name: str) -> str:
@@ -180,9 +181,8 @@ def run(sets: list[str], work: Path, log=print, builds: Callable[[Build], bool] 
             if save:
                 save(results)
         opened: dict[Build, Any] = {}  # each index is brought up to date once per run
-        from rag.embed import load_embedder
-
         from eval.confusable.sentence_cache import CachedEmbedder
+        from rag.embed import load_embedder
 
         # The configured model (RAG_EMBED_MODEL), the one the product indexes with: not load_embedder()'s
         # own default, which is the float model.
@@ -196,7 +196,7 @@ def run(sets: list[str], work: Path, log=print, builds: Callable[[Build], bool] 
             r = opened[build]
             retriever = HybridRetriever(r.store, r.embedder, options)
             search = factory(r, retriever, work / build.dirname(set_name)) if factory else \
-                (lambda q: [(p.name, p.text) for p in retriever.retrieve(q, K)])
+                (lambda q, retriever=retriever: [(p.name, p.text) for p in retriever.retrieve(q, K)])
             search("warm up")
             res = score(search, items)
             res["chunks"] = r.count()

@@ -16,7 +16,8 @@ import json
 import sys
 from pathlib import Path
 
-INCUMBENT = "hybrid + evidence + dates + dedup, title embedded (default)"  # the default chosen by this rule (it was "hybrid + evidence + dates + dedup" before)
+# The default chosen by this rule (it was "hybrid + evidence + dates + dedup" before).
+INCUMBENT = "hybrid + evidence + dates + dedup, title embedded (default)"
 ORDER = ("seeds", "confusable", "aragog")
 
 Results = dict[str, dict[str, dict[str, float]]]

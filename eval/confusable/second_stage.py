@@ -14,9 +14,10 @@ dates preferred, near-duplicates collapsed):
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 

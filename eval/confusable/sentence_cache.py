@@ -1,14 +1,15 @@
 """Builds of one set share their sentences' vectors (benchmark only).
 
 Every index build of a corpus embeds the same sentences (sentence vectors do not depend on chunking,
-titles or chunk vectors, except in late-chunking builds, which are neither learned from nor served), so the benchmark embeds each once: before a build is brought up to date, the
+titles or chunk vectors, except in late-chunking builds, which are neither learned from nor served), so
+the benchmark embeds each once: before a build is brought up to date, the
 sentence vectors of the indexes already opened are remembered by their text (recovered from the stored
 chunks, which hold every sentence's characters), and the embedder answers those from memory. Chunks are
 always embedded. Query-time embedding never goes through this cache.
 """
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 

@@ -9,9 +9,10 @@ Backends register themselves the same way whether they ship with rag or come fro
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from importlib import import_module
 from importlib.metadata import entry_points
-from typing import TYPE_CHECKING, Callable, Iterator, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from rag.errors import ConfigError
 
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
 class Generator(Protocol):
     name: str
 
-    def stream(self, question: str, evidence: list["Passage"]) -> Iterator[str]:
+    def stream(self, question: str, evidence: list[Passage]) -> Iterator[str]:
         """Yield pieces of the answer text as they are produced (markers included)."""
         ...
 
@@ -57,7 +58,7 @@ def _load(spec: str) -> GeneratorFactory:
     return getattr(import_module(module), attr)
 
 
-def get_generator(name: str, config: "Config") -> Generator:
+def get_generator(name: str, config: Config) -> Generator:
     if name in _REGISTERED:
         return _REGISTERED[name](config)
     if name in _BUILTIN:

@@ -19,7 +19,9 @@ can check them.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import cast
 
 from rag.answer.focus import Name, question_names, vocabulary
 from rag.retrieve.evidence import answer_type, has_answer_type
@@ -83,9 +85,9 @@ def parse(question: str) -> Constraints:
         items.append(Constraint("quarter", m.group(0), q))
     quarter_spans = [m.span() for m in _QUARTER.finditer(question)]
     for key, pattern in _GENDER.items():
-        m = pattern.search(question)
-        if m:
-            items.append(Constraint("gender", m.group(0), key))
+        said = pattern.search(question)
+        if said:
+            items.append(Constraint("gender", said.group(0), key))
     for m in _ORDINAL.finditer(question):
         if not any(a <= m.start() < b for a, b in quarter_spans):
             items.append(Constraint("ordinal", m.group(1), m.group(1).lower()))
@@ -159,7 +161,7 @@ def met(c: Constraint, sentence: str, passage: Passage) -> bool:
     if c.kind == "ordinal":
         return bool(re.search(rf"\b{re.escape(str(c.value))}\b", wide, re.I))
     if c.kind == "quantity":
-        low, high = c.value  # type: ignore[misc]
+        low, high = cast(tuple[float, float], c.value)
         return any(low - 1e-9 <= n <= high + 1e-9 for n in _numbers(wide))
     if c.kind == "name":
         assert isinstance(c.value, Name)
@@ -170,7 +172,7 @@ def met(c: Constraint, sentence: str, passage: Passage) -> bool:
 JOINED_NAMES = 3  # a question naming this many things often joins articles: a name may come from another
 
 
-def unmet(cons: Constraints, sentence: str, passage: Passage, others: list[Passage] = ()) -> list[Constraint]:
+def unmet(cons: Constraints, sentence: str, passage: Passage, others: Sequence[Passage] = ()) -> list[Constraint]:
     """The constraints `sentence` misses; `Constraint("type", …)` when it holds nothing of the asked kind.
     `others`: the other retrieved passages, where a question joining JOINED_NAMES names may find one."""
     joined = sum(1 for c in cons.items if c.kind == "name") >= JOINED_NAMES

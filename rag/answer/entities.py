@@ -34,7 +34,8 @@ def numbers(text: str) -> set[str]:
 
 
 _MONTH_ABBR = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
-_DAY_OF_MONTH = re.compile(rf"\b{_MONTH_ABBR}\s+(\d{{1,2}})(?!\d)|(?<![\d,.])(\d{{1,2}})\s+{_MONTH_ABBR}(?![a-z])", re.I)
+_DAY_OF_MONTH = re.compile(rf"\b{_MONTH_ABBR}\s+(\d{{1,2}})(?!\d)|"
+                           rf"(?<![\d,.])(\d{{1,2}})\s+{_MONTH_ABBR}(?![a-z])", re.I)
 
 
 def date_days(text: str) -> set[str]:
@@ -55,7 +56,8 @@ def months(text: str) -> set[str]:
 
 
 def _is_modal_may(text: str, m: re.Match) -> bool:
-    return m.group(1) == "May" and not re.match(r"\s*\d", text[m.end():]) and not re.search(r"\bin\s*$", text[:m.start()])
+    return (m.group(1) == "May" and not re.match(r"\s*\d", text[m.end():])
+            and not re.search(r"\bin\s*$", text[:m.start()]))
 
 
 def names(text: str) -> list[Name]:

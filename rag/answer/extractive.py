@@ -5,7 +5,7 @@ No model, no invention: every word of the answer is a word of the articles.
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 from rag.answer import markers, wellformed
 from rag.answer.constraints import asks_for_list, question_parts
@@ -18,7 +18,7 @@ LIST_MARGIN, LIST_EXTRA = 0.15, 1  # a list question gathers items across passag
 _LEADING_BULLET = re.compile(r"^(?:[•·▪‣◦*-]|\d+[.)])\s+")
 
 
-def _redundant(terms: set[str], chosen: list[set[str]]) -> bool:
+def _redundant(terms: frozenset[str], chosen: list[frozenset[str]]) -> bool:
     for other in chosen:
         union = terms | other
         if union and len(terms & other) / len(union) > 0.6:
@@ -36,7 +36,7 @@ def select_sentences(evidence: list[Passage], max_sentences: int, floor: float,
     best = pool[0][1].score
     picked: list[tuple[int, ScoredSentence]] = []
     seen_spans: set[tuple[str, int]] = set()
-    chosen_terms: list[set[str]] = []
+    chosen_terms: list[frozenset[str]] = []
     for i, s in pool:
         if len(picked) >= max_sentences or s.score < max(floor, best - margin):
             break

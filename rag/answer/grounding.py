@@ -45,7 +45,7 @@ class Grounded:
     malformed: list[str] = field(default_factory=list)  # headlines and cut sentences, left out
 
 
-def _support(claim_terms: set[str], passage: Passage) -> float:
+def _support(claim_terms: frozenset[str], passage: Passage) -> float:
     if not claim_terms:
         return 1.0
     return len(claim_terms & content_terms(passage.text)) / len(claim_terms)
@@ -163,7 +163,7 @@ def ground(draft: str, evidence: list[Passage], question: str | None = None) -> 
         if _off_topic(claim, terms, [evidence[i - 1] for i in supported], q_terms, floor):
             off_topic.append(claim)
             continue
-        if not anchored:
+        if not anchored and top is not None:
             anchored = _support_score(claim, [evidence[i - 1] for i in supported]) >= top - ANCHOR_MARGIN
         if not wellformed.has_verb(claim):  # a bare name or phrase: answer with the sentence that says it
             sentence = _best_sentence(claim, evidence[supported[0] - 1])

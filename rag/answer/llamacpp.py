@@ -18,7 +18,8 @@ import queue
 import secrets
 import threading
 import time
-from typing import TYPE_CHECKING, Any, Iterator
+from collections.abc import Generator, Iterator
+from typing import TYPE_CHECKING, Any
 
 from rag.answer import prompt_state
 from rag.answer.prompt import STOP, build_messages, prefix_messages, trail_markers
@@ -83,13 +84,18 @@ def load_server(model_path: str, n_ctx: int = 2048, threads: int = 0,
                 raise RagError(f"llama.cpp could not load {model_path}: {err}") from err
             if prefix:
                 prompt_state.prepare(server, params.api_keys[0], model_path, prefix, n_ctx,
-                                     lambda: [None for _ in stream_chat(server, prefix, 1, 0.0)])
+                                     lambda: _drain(stream_chat(server, prefix, 1, 0.0)))
             _SERVERS[key] = server
         return server
 
 
+def _drain(pieces: Iterator[str]) -> None:
+    for _ in pieces:
+        pass
+
+
 def stream_chat(server, messages: list[dict[str, str]], max_tokens: int = 160, temperature: float = 0.0,
-                stats: dict | None = None) -> Iterator[str]:
+                stats: dict | None = None) -> Generator[str, None, None]:
     """Stream the assistant's text for `messages`; fills `stats` (timings, token counts) at the end."""
     request = {"messages": messages, "stream": True, "max_tokens": max_tokens, "temperature": temperature,
                "cache_prompt": True, "stop": list(STOP)}
@@ -155,7 +161,7 @@ class LlamaCppGenerator:
 
     name = "llamacpp"
 
-    def __init__(self, config: "Config"):
+    def __init__(self, config: Config):
         from rag.answer import models
 
         self.config = config
@@ -167,7 +173,7 @@ class LlamaCppGenerator:
         return load_server(self.model_path, self.config.llm_ctx, self.config.llm_threads,
                            prefix=fixed_start())
 
-    def messages(self, question: str, evidence: list["Passage"]) -> list[dict[str, str]]:
+    def messages(self, question: str, evidence: list[Passage]) -> list[dict[str, str]]:
         return build_messages(question, evidence, self.config.llm_prompt_tokens)
 
     def warm_up(self) -> None:
@@ -176,7 +182,7 @@ class LlamaCppGenerator:
         for _ in stream_chat(self.server, fixed_start(), 1, 0.0):
             pass
 
-    def stream(self, question: str, evidence: list["Passage"]) -> Iterator[str]:
+    def stream(self, question: str, evidence: list[Passage]) -> Iterator[str]:
         self.last_stats = {}
         raw = stream_chat(self.server, self.messages(question, evidence), self.config.llm_max_tokens,
                           self.config.llm_temperature, stats=self.last_stats)

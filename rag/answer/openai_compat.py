@@ -10,7 +10,8 @@ backend. Where to connect comes from the config (nothing is sent anywhere unless
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Iterator
+from collections.abc import Generator, Iterator
+from typing import TYPE_CHECKING
 
 from rag.answer.prompt import STOP, build_messages, trail_markers
 from rag.errors import RagError
@@ -23,7 +24,7 @@ OPENAI_URL = "https://api.openai.com/v1"
 LOCAL_MODEL = "local-model"  # llama.cpp's and similar single-model servers accept any name
 
 
-def endpoint(config: "Config") -> tuple[str, str, str]:
+def endpoint(config: Config) -> tuple[str, str, str]:
     """(base_url, api_key, model) from the config (`openai_base_url`, `openai_api_key`, `openai_model`)."""
     base = (config.openai_base_url or OPENAI_URL).rstrip("/")
     key = config.openai_api_key
@@ -38,7 +39,7 @@ def endpoint(config: "Config") -> tuple[str, str, str]:
 class OpenAIGenerator:
     name = "openai"
 
-    def __init__(self, config: "Config"):
+    def __init__(self, config: Config):
         try:
             from llama_index.llms.openai_like import OpenAILike
         except ImportError as err:
@@ -52,17 +53,17 @@ class OpenAIGenerator:
                               additional_kwargs={"stop": list(STOP)})
         self.last_stats: dict = {}
 
-    def messages(self, question: str, evidence: list["Passage"]) -> list[dict[str, str]]:
+    def messages(self, question: str, evidence: list[Passage]) -> list[dict[str, str]]:
         return build_messages(question, evidence, self.config.llm_prompt_tokens)
 
-    def stream(self, question: str, evidence: list["Passage"]) -> Iterator[str]:
+    def stream(self, question: str, evidence: list[Passage]) -> Iterator[str]:
         raw = self._stream(self.messages(question, evidence))
         try:
             yield from trail_markers(raw)
         finally:
             raw.close()
 
-    def _stream(self, messages: list[dict[str, str]]) -> Iterator[str]:
+    def _stream(self, messages: list[dict[str, str]]) -> Generator[str, None, None]:
         from llama_index.core.llms import ChatMessage
 
         chat = [ChatMessage(role=m["role"], content=m["content"]) for m in messages]

@@ -2,8 +2,9 @@
 
 On a 2-core CPU the prompt dominates latency (about 135 prompt tokens/s for a 0.5B model), so the
 passages are cut down to their best sentences for the question, within a token budget (400 prompt
-tokens by default, system prompt and question included; the constant worked examples are not counted). Numbers stay those of the evidence list
-(`[n]` indexes `evidence` from 1), so the chain can ground the answer against the same passages.
+tokens by default, system prompt and question included; the constant worked examples are not counted).
+Numbers stay those of the evidence list (`[n]` indexes `evidence` from 1), so the chain can ground the
+answer against the same passages.
 
 The system prompt is constant, so a runtime that keeps its KV cache between requests (llama.cpp's
 prompt cache) processes it only once per process.
@@ -11,9 +12,9 @@ prompt cache) processes it only once per process.
 from __future__ import annotations
 
 import math
-import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterable, Iterator
+from typing import TYPE_CHECKING
 
 from rag.answer import markers, wellformed
 from rag.answer.refusal import REFUSAL
@@ -89,7 +90,7 @@ class _Candidate:
     tokens: int
 
 
-def _candidates(question: str, evidence: list["Passage"]) -> list[_Candidate]:
+def _candidates(question: str, evidence: list[Passage]) -> list[_Candidate]:
     """Every sentence of the evidence once, scored for the question.
 
     Uses the chain's sentence evidence scores (semantic similarity blended with term coverage) when
@@ -119,7 +120,7 @@ def _candidates(question: str, evidence: list["Passage"]) -> list[_Candidate]:
     return out
 
 
-def select_excerpts(question: str, evidence: list["Passage"], budget: int,
+def select_excerpts(question: str, evidence: list[Passage], budget: int,
                     margin: float = RELEVANCE_MARGIN, max_sentences: int = MAX_SENTENCES) -> list[Excerpt]:
     """The sentences of `evidence` that best answer `question`, within `budget` tokens.
 
@@ -170,7 +171,7 @@ def _header(n: int, date: str) -> str:
     return f"{markers.cite(n)} ({date}) " if date else f"{markers.cite(n)} "
 
 
-def _header_tokens(p: "Passage") -> int:
+def _header_tokens(p: Passage) -> int:
     return count_tokens(_header(1, p.date)) + 1
 
 
@@ -245,7 +246,7 @@ def prefix_messages() -> list[dict[str, str]]:
     return messages
 
 
-def build_messages(question: str, evidence: list["Passage"],
+def build_messages(question: str, evidence: list[Passage],
                    max_prompt_tokens: int = Config.llm_prompt_tokens) -> list[dict[str, str]]:
     """Chat messages (OpenAI shape) for `question` over `evidence`.
 

@@ -61,7 +61,8 @@ def has_verb(sentence: str) -> bool:
     words = _WORD.findall(strip_markers(sentence))
     for i, w in enumerate(words):
         lower = w.lower().replace("’", "'")
-        if lower in _AUXILIARIES or lower.endswith(("n't", "'s")) and lower[:-2] in ("it", "he", "she", "that", "there"):
+        contracted = lower.endswith(("n't", "'s")) and lower[:-2] in ("it", "he", "she", "that", "there")
+        if lower in _AUXILIARIES or contracted:
             return True
         if w[0].islower() and len(lower) > 4 and _VERB_SUFFIX.search(lower):
             return True

@@ -1,7 +1,8 @@
 """What every embedding backend offers the rest of the code, and a stand-in that loads one on first use."""
 from __future__ import annotations
 
-from typing import Any, Callable, Protocol, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -31,7 +32,8 @@ class LazyEmbedder:
     """Stands for a model loaded on first use: re-indexing unchanged files never loads it."""
 
     def __init__(self, load: Callable[[], Embedder]):
-        self._load, self._model = load, None
+        self._load = load
+        self._model: Embedder | None = None
 
     def __getattr__(self, name: str) -> Any:
         if self._model is None:

@@ -15,8 +15,8 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 
@@ -129,7 +129,7 @@ class OnnxEmbedder:
             weights = mask[:, :, None].astype(np.float32)
             pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
             out[idx] = pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
-            if spans is not None:
+            if spans is not None and first_span is not None:
                 for row, i in enumerate(idx):
                     if spans[i]:
                         self._pool_spans(encodings[i], hidden[row], spans[i], sums, counts, first_span[i])

@@ -75,7 +75,7 @@ def name_for(model_id: str) -> str | None:
     return next((spec.name for spec in SPECS if spec.model_id == model_id), None)
 
 
-def embedder_for(config: "Config", model: str | None = None) -> Embedder:
+def embedder_for(config: Config, model: str | None = None) -> Embedder:
     """The model `config` asks for (or `model`, e.g. the one an index was built with), with its settings."""
     return load_embedder(model or config.embed_model, config.embed_batch_size, model_dir=config.model_dir,
                          threads=config.embed_threads)
@@ -121,7 +121,7 @@ def _model_dir(model_dir: str | None) -> str:
     return Config.load().model_dir
 
 
-def preload_embedder(config: "Config", model: str | None = None) -> threading.Thread:
+def preload_embedder(config: Config, model: str | None = None) -> threading.Thread:
     """Start loading the model in the background (a command line overlaps it with opening the store).
 
     With "auto" this is a guess (the model of a new index); an index built with another model still

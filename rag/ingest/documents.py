@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from rag.errors import UnreadableFileError
 from rag.ingest.clean import clean_text, parse_date_line, title_from
@@ -38,8 +38,10 @@ def discover(paths: Iterable[str | os.PathLike]) -> tuple[list[Path], list[Path]
                 if child.is_symlink() and not child.is_file():
                     problems.append(Skipped(child, link_problem(child)))
                 elif child.is_file():
-                    (files if is_supported(child) else problems).append(
-                        child if is_supported(child) else Skipped(child, f"{child.name}: unsupported file type"))
+                    if is_supported(child):
+                        files.append(child)
+                    else:
+                        problems.append(Skipped(child, f"{child.name}: unsupported file type"))
         elif path.is_file():
             if is_supported(path):
                 files.append(path)

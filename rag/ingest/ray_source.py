@@ -15,10 +15,10 @@ node passes its environment to its workers). Ray is imported only here, never by
 """
 from __future__ import annotations
 
-import os
 import pickle
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
+from typing import Any
 
 import numpy as np
 
@@ -40,9 +40,9 @@ class PrepareAndEmbed:
         self.prepare = preparer(self.embedder, config)
 
     def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        from rag.embed.vectors import embed_prepared
         from rag.indexer import load_document
         from rag.ingest.prepare import Prepared, load_and_prepare
-        from rag.embed.vectors import embed_prepared
 
         items = [load_and_prepare(Path(p), lambda *_: False, self.prepare, load_document) for p in batch["path"]]
         embed_prepared([i for i in items if isinstance(i, Prepared)], self.embedder, self.config.chunk_vectors)
@@ -85,7 +85,7 @@ def ray_source(address: str, config: Config, workers: int | None = None):
             context.enable_progress_bars = False
             cpus = max(1, int(ray.cluster_resources().get("CPU", 1)))
             actors = max(1, min(workers or cpus, cpus, len(files)))
-            dataset = ray.data.from_items([{"path": str(f)} for f in files],
+            dataset: Any = ray.data.from_items([{"path": str(f)} for f in files],
                                           override_num_blocks=max(1, min(len(files), actors * 4)))
             dataset = dataset.map_batches(PrepareAndEmbed, batch_size=FILES_PER_TASK, concurrency=actors,
                                           num_cpus=1, fn_constructor_kwargs={"config": config, "threads": 1})

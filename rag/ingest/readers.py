@@ -8,6 +8,7 @@ import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from rag.errors import UnreadableFileError
 
@@ -117,12 +118,12 @@ def _read_html(data: bytes, name: str) -> RawArticle:
 
     if b"\x00" in data[:8192]:
         raise UnreadableFileError(f"{name}: binary content (NUL bytes), not an HTML page")
-    doc = trafilatura.bare_extraction(data, with_metadata=True, include_comments=False,
-                                      include_tables=True, favor_recall=True)
+    doc: Any = trafilatura.bare_extraction(data, with_metadata=True, include_comments=False,
+                                           include_tables=True, favor_recall=True)
     if doc is None or not (doc.text or "").strip():
         raise UnreadableFileError(f"{name}: no article text found in the HTML")
     meta = {"title": doc.title or "", "date": doc.date or "", "source": doc.sitename or ""}
-    text = doc.text
+    text = doc.text or ""
     if meta["title"] and not text.lstrip().startswith(meta["title"]):
         text = meta["title"] + "\n\n" + text
     return RawArticle(text, "html", {k: v for k, v in meta.items() if v})

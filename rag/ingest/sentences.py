@@ -64,7 +64,7 @@ def _wrapped_line(text: str, match: re.Match) -> bool:
         return True
     line_start = text.rfind("\n", 0, match.start()) + 1
     last = _LAST_WORD.search(text, line_start, match.start())
-    return bool(last) and last.group(1).lower() in _CONTINUING
+    return last is not None and last.group(1).lower() in _CONTINUING
 
 
 def split_sentences(text: str, offset: int = 0) -> list[Sentence]:

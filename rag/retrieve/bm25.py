@@ -31,7 +31,7 @@ from rag.types import Passage
 RECHECK_SECONDS = 30.0  # full fingerprint check at most this often
 COUNT_SECONDS = 1.0  # the chunk count (a cheap check for another process's writes) at most this often
 _META_KEYS = ("name", "title", "date", "source", "start", "end", DATE_KEY)
-_INDEXES: dict[str, "BM25Index"] = {}
+_INDEXES: dict[str, BM25Index] = {}
 _INDEXES_LOCK = threading.Lock()
 
 

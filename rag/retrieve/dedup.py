@@ -7,8 +7,9 @@ the story with new figures is a different passage, not a copy.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
-from typing import Sequence, TypeVar
+from typing import TypeVar
 
 from rag.retrieve.lexical import words
 from rag.store.schema import date_number
@@ -43,6 +44,15 @@ def _days(date: str) -> int | None:
         return None
 
 
+def _copies(s: frozenset[int], day: int | None, pref: bool, other: frozenset[int], other_day: int | None,
+            other_pref: bool, threshold: float) -> bool:
+    """Whether two passages are copies of one story: most shingles shared, and about the same date unless
+    exactly one of them is preferred (the same story from another time is the confuser)."""
+    if containment(s, other) < threshold:
+        return False
+    return other_pref != pref or day is None or other_day is None or abs(day - other_day) <= SAME_TIME_DAYS
+
+
 def collapse_near_duplicates(ranked: Sequence[T], texts: Sequence[str], limit: int | None = None,
                              threshold: float = DUPLICATE_CONTAINMENT, dates: Sequence[str] | None = None,
                              preferred: Sequence[bool] | None = None) -> list[T]:
@@ -58,12 +68,7 @@ def collapse_near_duplicates(ranked: Sequence[T], texts: Sequence[str], limit: i
         s, day = shingles(text), _days(dates[i]) if dates else None
         pref = bool(preferred[i]) if preferred else False
 
-        def copy_of(other: frozenset[int], d: int | None, p: bool) -> bool:
-            if containment(s, other) < threshold:
-                return False
-            return p != pref or day is None or d is None or abs(day - d) <= SAME_TIME_DAYS
-
-        if any(copy_of(*key) for key in kept_keys):
+        if any(_copies(s, day, pref, *key, threshold) for key in kept_keys):
             continue
         kept.append(item)
         kept_keys.append((s, day, pref))

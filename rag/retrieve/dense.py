@@ -14,6 +14,7 @@ from rag.store.base import Store
 from rag.store.schema import DOC_KEY
 from rag.types import Passage
 
+
 def passage_from(chunk_id: str, text: str, meta: dict[str, Any], score: float) -> Passage:
     return Passage(chunk_id=chunk_id, doc_id=meta.get(DOC_KEY, ""), name=meta.get("name", ""),
                    title=meta.get("title", ""), text=text or "", start=int(meta.get("start") or 0),

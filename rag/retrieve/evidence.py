@@ -39,7 +39,8 @@ _YEAR_OR_DATE = re.compile(r"\b(?:1[89]|20)\d\d\b|\b(?:january|february|march|ap
                            r"september|october|november|december|monday|tuesday|wednesday|thursday|"
                            r"friday|saturday|sunday|yesterday|today|tomorrow)\b|"
                            r"\b(?:days?|weeks?|months?|years?|hours?)\s+(?:before|after|prior|earlier|later|ago)\b|"
-                           r"\b(?:last|next|this|earlier this|later this)\s+(?:week|month|year|spring|summer|autumn|fall|winter)\b",
+                           r"\b(?:last|next|this|earlier this|later this)\s+"
+                           r"(?:week|month|year|spring|summer|autumn|fall|winter)\b",
                            re.I)
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b(?:[A-Z][a-zA-Z]+|[A-Z]{2,}[a-z]?)(?:[-\s][A-Z][a-zA-Z]+)*")
 

@@ -1,7 +1,7 @@
 """Fusing ranked lists (dense, BM25, date-restricted extras) into one candidate pool: pure functions."""
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from rag.types import Passage
 

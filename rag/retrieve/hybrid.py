@@ -51,23 +51,23 @@ class RetrievalOptions:
             raise ConfigError(f"re-rank {self.rerank!r}: use one of {', '.join(RERANKS)}")
 
     @classmethod
-    def from_config(cls, config: Config) -> "RetrievalOptions":
+    def from_config(cls, config: Config) -> RetrievalOptions:
         """`candidates` from the config; any other field from `retrieval_<field>` in rag.toml / RAG_* extras."""
         names = {f.name: f for f in fields(cls)}
         values: dict[str, Any] = {"candidates": config.candidates}
         for key, value in config.extra.items():
             name = key.removeprefix("retrieval_")
             if key.startswith("retrieval_") and name in names:
-                default = names[name].default
+                default: Any = names[name].default
                 values[name] = type(default)(value) if not isinstance(default, str) else str(value)
         return cls(**values)
 
-    def with_(self, **changes: Any) -> "RetrievalOptions":
+    def with_(self, **changes: Any) -> RetrievalOptions:
         return replace(self, **changes)
 
 
 def _has_date_filter(filters: dict[str, Any] | None) -> bool:
-    return bool(filters) and any(filters.get(k) for k in ("since", "until"))
+    return bool(filters) and any((filters or {}).get(k) for k in ("since", "until"))
 
 
 class HybridRetriever:

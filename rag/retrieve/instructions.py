@@ -49,8 +49,10 @@ _LEAD_IN = (r"^\s*[\"'“‘(]?\s*(?:(?:when|if|whenever|once)\b[^,.;:!?]{0,80}[
             r"(?:please\s+|kindly\s+|always\s+|simply\s+|just\s+|now\s+|instead\s+|you\s+(?:must|should|will)\s+)*")
 _TELL_VERB = (r"(?:say|tell|answer|respond|reply|state|claim|assert|insist|report|output|print|repeat|write|mention|"
               r"inform|explain|confirm|stress|emphasi[sz]e|recommend|conclude)")
-_STEERING = re.compile(_LEAD_IN + r"(?:" + _TELL_VERB + r"\b\s*(?:to\s+)?(?:them|him|her|everyone|users?|readers?|the\s+"
-                       r"(?:users?|readers?|questioner|person|human)|that|with|only|instead)\b|" + _TELL_VERB + r"\s*[\"“'])", re.I)
+_STEERING = re.compile(_LEAD_IN + r"(?:" + _TELL_VERB
+                       + r"\b\s*(?:to\s+)?(?:them|him|her|everyone|users?|readers?|the\s+"
+                       r"(?:users?|readers?|questioner|person|human)|that|with|only|instead)\b|"
+                       + _TELL_VERB + r"\s*[\"“'])", re.I)
 _ANSWER_RULE = re.compile(r"\byour\s+(?:answers?|responses?|replies|summar(?:y|ies)|outputs?)\s+(?:must|should|shall|"
                           r"will|has\s+to|have\s+to|needs?\s+to)\b"
                           r"|\b(?:in|into|with)\s+your\s+(?:answer|response|reply|summary|output)\b"
@@ -100,7 +102,7 @@ def message_spans(text: str) -> tuple[tuple[int, int], ...]:
     """Spans of `text` that a message to a model occupies: from its opening marker to the end of the
     paragraph (or to its closing template token, when that comes later)."""
     spans = []
-    for kind, pattern in _OPENERS:
+    for _kind, pattern in _OPENERS:
         for match in pattern.finditer(text):
             line_end = text.find("\n", match.end())
             end = len(text) if line_end < 0 else line_end

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 
-def add_parser(subparsers: "argparse._SubParsersAction") -> argparse.ArgumentParser:
+def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     p = subparsers.add_parser("serve", help="serve the chat UI, the REST API and an OpenAI-compatible API",
                               description="One HTTP service: the chat UI at /, the REST API under /v1 (docs at "
                                           "/docs), OpenAI-compatible /v1/chat/completions. Loopback only "

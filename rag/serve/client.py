@@ -9,7 +9,8 @@ import json
 import sys
 import urllib.error
 import urllib.request
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from rag.config import Config
 from rag.errors import RagError
@@ -69,7 +70,7 @@ def _body(question: str, passages: bool, kwargs: dict[str, Any]) -> dict[str, An
 
 def _events(resp) -> Iterator[tuple[str, Any]]:
     """Server-sent events as (event, parsed data)."""
-    event, data = "message", []
+    event, data = "message", list[str]()
     for raw in resp:
         line = raw.decode("utf-8").rstrip("\r\n")
         if not line:

@@ -83,7 +83,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(HTTPException)
     async def on_http(_request: Request, err: HTTPException):
-        return error_response(err.status_code, str(err.detail), "http_error", headers=err.headers)
+        return error_response(err.status_code, str(err.detail), "http_error", headers=dict(err.headers or {}))
 
     @app.exception_handler(Exception)
     async def on_unexpected(_request: Request, err: Exception):

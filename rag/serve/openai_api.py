@@ -16,7 +16,8 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
@@ -82,7 +83,8 @@ def models() -> dict[str, Any]:
                                        for m in model_ids()]}
 
 
-@router.post("/chat/completions", responses={200: {"content": {"text/event-stream": {}}}, 404: {"model": schemas.ErrorOut},
+@router.post("/chat/completions", responses={200: {"content": {"text/event-stream": {}}},
+                                             404: {"model": schemas.ErrorOut},
                                              **ERRORS},
              summary="OpenAI chat completion: the answer with [n] markers, plus `citations` and `refused`")
 def chat_completions(req: schemas.ChatCompletionRequest, request: Request):

@@ -6,7 +6,8 @@ façade keeps concurrent answers apart.
 from __future__ import annotations
 
 import json
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from fastapi import APIRouter, File, Request, UploadFile
 from fastapi.responses import StreamingResponse

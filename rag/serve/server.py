@@ -11,7 +11,6 @@ from rag.config import Config
 from rag.serve.auth import check_bind
 
 
-
 @dataclass
 class Running:
     url: str

@@ -1,5 +1,6 @@
 """Uploaded articles: checked (type, size, readable) before they replace anything, kept in the library folder
-beside the index (`<index>-library/`, see `upload_dir`), and indexed from there, so re-uploading a name replaces that document.
+beside the index (`<index>-library/`, see `upload_dir`), and indexed from there, so re-uploading a name
+replaces that document.
 
 A file that fails a check is refused or skipped with its reason; the copy already there (and its indexed
 document) stays as it was.
@@ -8,8 +9,9 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, BinaryIO, Iterable, Protocol
+from typing import Any, BinaryIO, Protocol
 
 from rag.config import Config
 from rag.errors import UnreadableFileError

@@ -6,7 +6,9 @@ Modules inside `rag/store/` (durability, integrity, repair) belong to that backe
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable, ContextManager, Iterator, Protocol, Sequence, TypeVar
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import numpy as np
 
@@ -16,11 +18,11 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 # One document to write: its chunks, their vectors, its sentences' (start, end) spans and their vectors.
-DocumentRows = tuple["Document", list["Chunk"], np.ndarray, Sequence[tuple[int, int]], Any]
+DocumentRows = tuple["Document", list["Chunk"], Any, Sequence[tuple[int, int]], Any]
 
 
 class Store(Protocol):
-    config: "Config"
+    config: Config
     embed_model: str  # the configuration name of the model whose vectors the store holds
     model_id: str
 
@@ -60,7 +62,7 @@ class Store(Protocol):
         ...
 
     # -- writing (inside `writing()`)
-    def writing(self) -> ContextManager[None]:
+    def writing(self) -> AbstractContextManager[None]:
         """Serialise writers; on disk, each write lands completely or not at all."""
         ...
 
@@ -70,7 +72,7 @@ class Store(Protocol):
     def expect_growth(self, growth_bytes: int, what: str) -> None:
         ...
 
-    def add(self, doc: "Document", chunks: list["Chunk"], embeddings: np.ndarray,
+    def add(self, doc: Document, chunks: list[Chunk], embeddings: np.ndarray,
             sentences: Sequence[tuple[int, int]] = (), sentence_vectors: np.ndarray | None = None) -> None:
         ...
 
@@ -87,7 +89,7 @@ class Store(Protocol):
         ...
 
 
-def open_store(config: "Config") -> Store:
+def open_store(config: Config) -> Store:
     """The store the config names (only Chroma so far: embedded, or a server at `chroma_url`)."""
     from rag.store.chroma import ChromaStore
 

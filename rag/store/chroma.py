@@ -16,19 +16,21 @@ import os
 import sys
 import threading
 from collections import OrderedDict
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import numpy as np
 
 from rag.config import Config
 from rag.errors import StoreError
+from rag.store.base import DocumentRows
 from rag.store.clients import client_for, drop_client_cache, opened_at  # noqa: F401  (drop_client_cache: tests)
+from rag.store.durable import DurableWrites, ReadOnlyIndexError, read_only_copy, read_only_message, write_lock
 from rag.store.filters import to_where
 from rag.store.generation import GenerationMarker
-from rag.store.schema import DATE_KEY, DOC_KEY, SENTENCES_SUFFIX, date_number, sentence_id
-from rag.store.durable import DurableWrites, ReadOnlyIndexError, read_only_copy, read_only_message, write_lock
 from rag.store.integrity import check_at_open
+from rag.store.schema import DATE_KEY, DOC_KEY, SENTENCES_SUFFIX, date_number, sentence_id
 from rag.types import Chunk, Document
 
 _WRITE_LOCK = threading.RLock()
@@ -128,6 +130,7 @@ class ChromaStore:
                 raise damaged(self.config.index_dir, Problem("Chroma cannot read it", str(again))) from again
 
     def _bump(self) -> None:
+        assert self._marker is not None  # only on-disk stores bump
         self._seen = self._marker.bump()
         opened_at(self.config, self._seen)  # this process's client made the change
 
@@ -221,17 +224,19 @@ class ChromaStore:
                 return
             if self.read_only:
                 raise ReadOnlyIndexError(read_only_message(self.read_only))
+            durable = self._durable
+            assert durable is not None  # on disk
             with write_lock(Path(self.config.index_dir)):
-                self._durable.begin()
+                durable.begin()
                 self.ensure_current()  # another writer may have finished while this one waited
                 self._dirty = False
                 try:
                     yield
                 except BaseException as err:
-                    self._durable.roll_back(err)
+                    durable.roll_back(err)
                 if self._dirty:
                     self._bump()
-                self._durable.done(self._dirty)
+                durable.done(self._dirty)
 
     def count(self) -> int:
         return self.reading(lambda: self.collection.count())
@@ -244,11 +249,11 @@ class ChromaStore:
         return sorted(docs, key=lambda d: d["name"])
 
     def add(self, doc: Document, chunks: list[Chunk], embeddings: np.ndarray,
-            sentences: list[tuple[int, int]] = (), sentence_vectors: np.ndarray | None = None) -> None:
+            sentences: Sequence[tuple[int, int]] = (), sentence_vectors: np.ndarray | None = None) -> None:
         """Write one document's chunks (and its sentences' spans and vectors), inside `writing()`."""
         self.add_many([(doc, chunks, embeddings, sentences, sentence_vectors)])
 
-    def add_many(self, items: list[tuple[Document, list[Chunk], np.ndarray, list[tuple[int, int]], Any]]) -> None:
+    def add_many(self, items: list[DocumentRows]) -> None:
         """Write many documents in large upserts, inside `writing()`: all sentences, then every chunk but the
         first of each document, then the first chunks (the catalogue entries). A document is listed only
         once everything of it is stored, so a run killed part-way leaves no listed half-document."""

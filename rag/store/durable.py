@@ -93,7 +93,7 @@ def recover_at_open(index_dir: Path) -> None:
 
 
 class DurableWrites:
-    def __init__(self, store: "ChromaStore"):
+    def __init__(self, store: ChromaStore):
         self.store = store
         self.index_dir = Path(store.config.index_dir)
         self.copied = False

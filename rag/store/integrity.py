@@ -173,7 +173,8 @@ def inspect(config: Config) -> list[Problem]:
         return problems
     chunk_meta = store.collection.get(include=["metadatas"])["metadatas"] or []
     chunks_per_doc = Counter(m.get(DOC_KEY, "") for m in chunk_meta)
-    sentences_per_doc = Counter(m.get(DOC_KEY, "") for m in store.sentences.get(include=["metadatas"])["metadatas"] or [])
+    sentence_meta = store.sentences.get(include=["metadatas"])["metadatas"] or []
+    sentences_per_doc = Counter(m.get(DOC_KEY, "") for m in sentence_meta)
     docs = store.documents()
     cat = catalogue.read(index_dir)
     if cat is None:

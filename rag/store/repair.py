@@ -14,9 +14,10 @@ import os
 import shutil
 import sqlite3
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from rag.config import Config
 from rag.store import catalogue
@@ -60,7 +61,7 @@ def repair(config: Config, say: Callable[[str], None] = print) -> RepairReport:
             say(f"damaged: {p}")
         if all(p.part.startswith(("BM25", "catalogue")) for p in problems):
             _refresh_in_place(config)
-            report.from_store = len(catalogue.read(index_dir)["documents"])
+            report.from_store = len((catalogue.read(index_dir) or {}).get("documents", []))
             return report
         _rebuild(config, report, say)
     return report
@@ -140,11 +141,12 @@ def _build_options(index_dir: Path, collection: str) -> dict[str, Any]:
     except sqlite3.Error:
         return {}
     meta = dict(rows)
-    from rag.store.chroma import _config_name, UNKNOWN_MODEL
+    from rag.embed.registry import name_for
 
     options: dict[str, Any] = {}
-    if meta.get("embed_model") and _config_name(str(meta["embed_model"])) != UNKNOWN_MODEL:
-        options["embed_model"] = _config_name(str(meta["embed_model"]))
+    packaged = name_for(str(meta["embed_model"])) if meta.get("embed_model") else None
+    if packaged:
+        options["embed_model"] = packaged
     if meta.get("embed_title") is not None:
         options["embed_title"] = bool(meta["embed_title"])
     if meta.get("chunk_vectors"):
@@ -193,6 +195,7 @@ def _rebuild(config: Config, report: RepairReport, say: Callable[[str], None]) -
         for doc, origin in rebuilt:
             item = prepare_doc(doc)
             embed_prepared([item], embedder, new_config.chunk_vectors)
+            assert item.chunk_vectors is not None
             store.add(doc, item.chunks, item.chunk_vectors, [(s.start, s.end) for s in item.sentences],
                       item.sentence_vectors)
             if doc.stamp:

@@ -48,7 +48,7 @@ class ChromaServer:
     def url(self) -> str:
         return f"http://{self.host}:{self.port}"
 
-    def start(self) -> "ChromaServer":
+    def start(self) -> ChromaServer:
         Path(self.path).mkdir(parents=True, exist_ok=True)
         env = {**os.environ, "ANONYMIZED_TELEMETRY": "False"}
         cmd = chroma_command() + ["run", "--path", self.path, "--host", self.host, "--port", str(self.port)]
@@ -94,7 +94,7 @@ class ChromaServer:
             self.proc.stderr.close()
         return self.proc.returncode
 
-    def __enter__(self) -> "ChromaServer":
+    def __enter__(self) -> ChromaServer:
         return self.start()
 
     def __exit__(self, *exc) -> None:

@@ -4,7 +4,6 @@ import subprocess
 import sys
 
 from bench.suite import goals, ratios, summarise, table
-
 from tests.conftest import ROOT
 
 

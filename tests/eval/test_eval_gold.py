@@ -1,6 +1,5 @@
 """Loading and validating gold sets: our JSONL, LlamaIndex's rag_dataset.json, and the committed gold file."""
 import json
-from pathlib import Path
 
 import pytest
 

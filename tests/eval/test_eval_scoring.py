@@ -1,8 +1,6 @@
 """Per-question scoring, the summary shape, the gate and the report, on hand-made answers."""
 import json
 
-import pytest
-
 from eval import baseline as bl
 from eval.gold import GoldItem
 from eval.report import write_report

@@ -2,8 +2,6 @@
 not cover is refused or answered as partial (saying what they cover), never answered from another year."""
 import pytest
 
-from rag.types import Passage, ScoredSentence
-
 ARTICLES = {
     "wimbledon_2021.txt": ("Barty wins Wimbledon women's title\n2021-07-10\nSource: Sport Daily\n\n"
                            "Ashleigh Barty won the women's singles title at Wimbledon in 2021, beating Karolina "

@@ -10,9 +10,8 @@ import time
 from rag import RAG
 from rag.ingest.documents import load_document
 from rag.retrieve.evidence import evidence_sentences
-from rag.store.schema import DOC_KEY
 from rag.store.journal import journal_path
-
+from rag.store.schema import DOC_KEY
 from tests.conftest import ROOT, SEEDS
 
 

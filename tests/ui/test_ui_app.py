@@ -2,6 +2,7 @@
 import pytest
 from conftest import SAMPLE_QUESTION
 
+from rag.config import Config
 from ui import app
 
 
@@ -27,12 +28,12 @@ def test_loopback_detection(host, loop):
 def test_non_loopback_without_auth_warns(monkeypatch):
     monkeypatch.delenv("RAG_UI_USER", raising=False)
     monkeypatch.delenv("RAG_UI_PASSWORD", raising=False)
-    assert "WARNING" in app.bind_warning("0.0.0.0", 7860, app.auth_from_env())
+    assert "WARNING" in app.bind_warning("0.0.0.0", 7860, app.configured_login(Config.load()))
     assert app.bind_warning("127.0.0.1", 7860, None) is None
     monkeypatch.setenv("RAG_UI_USER", "ana")
-    monkeypatch.setenv("RAG_UI_PASSWORD", "s3cret")
-    assert app.auth_from_env() == ("ana", "s3cret")
-    assert app.bind_warning("0.0.0.0", 7860, app.auth_from_env()) is None
+    monkeypatch.setenv("RAG_UI_PASSWORD", "s3cret")  # read through Config, like every setting
+    assert app.configured_login(Config.load()) == ("ana", "s3cret")
+    assert app.bind_warning("0.0.0.0", 7860, app.configured_login(Config.load())) is None
 
 
 def test_cli_parser_defaults_and_options():
@@ -46,4 +47,5 @@ def test_cli_parser_defaults_and_options():
     assert (args.host, args.port, args.index_dir) == ("0.0.0.0", 8123, "/tmp/x")
     assert callable(args.func)
     args = parser.parse_args(["ui"])
-    assert (args.host, args.port, args.index_dir) == ("127.0.0.1", 7860, None)
+    assert (args.host, args.port, args.index_dir) == (None, None, None)  # the config's ui_host / ui_port decide
+    assert (Config().ui_host, Config().ui_port) == ("127.0.0.1", 7860)

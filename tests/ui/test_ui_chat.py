@@ -63,6 +63,7 @@ def test_empty_and_huge_messages_get_readable_errors_and_chat_continues(seed_rag
 
 def test_missing_store_is_reported_in_the_chat_and_retried(tmp_path):
     from conftest import free_port
+
     from rag import RAG
 
     calls = []

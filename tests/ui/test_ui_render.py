@@ -1,6 +1,5 @@
 """ui.render: markers become links to passages, refusals look different, the supporting sentence is marked."""
 from rag.types import Answer, Citation, Passage
-
 from ui import render
 
 PASSAGE = "First sentence here. The second sentence <b>supports</b> it. Third one."

@@ -1,6 +1,5 @@
 """A partial answer (what the articles cover instead) looks like a refusal variant, its markers still links."""
 from rag.types import Answer, Citation
-
 from ui import render
 
 

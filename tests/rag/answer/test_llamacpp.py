@@ -5,13 +5,12 @@ import time
 
 import pytest
 
-from rag.answer import models
-from rag.answer import llamacpp
+from rag.answer import llamacpp, models
 from rag.answer.base import get_generator
 from rag.answer.prompt import SYSTEM_PROMPT, prefix_messages, prompt_tokens
 from rag.config import Config
-from rag.integrations.llamaindex import as_llamaindex_llm
 from rag.errors import RagError
+from rag.integrations.llamaindex import as_llamaindex_llm
 from rag.types import Passage
 from tests.conftest import SAMPLE_QUESTION
 

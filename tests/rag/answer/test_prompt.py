@@ -1,7 +1,16 @@
 """The LLM prompt: numbered passages cut down to the sentences that matter, within the token budget."""
-from rag.answer.prompt import (ANSWER_INSTRUCTION, EXAMPLE_ANSWER, MAX_SENTENCES, REFUSAL, SYSTEM_PROMPT,
-                               build_messages, prefix_messages, prompt_tokens, select_excerpts,
-                               trail_markers)
+from rag.answer.prompt import (
+    ANSWER_INSTRUCTION,
+    EXAMPLE_ANSWER,
+    MAX_SENTENCES,
+    REFUSAL,
+    SYSTEM_PROMPT,
+    build_messages,
+    prefix_messages,
+    prompt_tokens,
+    select_excerpts,
+    trail_markers,
+)
 from rag.config import Config
 from rag.types import Passage, ScoredSentence
 

@@ -7,8 +7,7 @@ import sys
 
 import pytest
 
-from rag.answer import models
-from rag.answer import prompt_state
+from rag.answer import models, prompt_state
 from tests.conftest import ROOT
 
 SMALL = "smollm2-135m"

@@ -11,7 +11,6 @@ from rag import RAG
 from rag.embed import load_embedder, model_id
 from rag.errors import StoreError
 from rag.ingest.sentences import split_sentences
-
 from tests.conftest import ROOT, SAMPLE_QUESTION, SEEDS
 
 

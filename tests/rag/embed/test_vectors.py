@@ -84,7 +84,7 @@ def test_late_chunking_embeds_each_chunk_once_and_pools_its_sentences(tmp_path):
     assert counting.texts == late.count()  # one model pass per chunk, none per sentence
     title = late.documents()[0]["title"]
     rows = stored(late)
-    for (_, text, vector), want in zip(rows, late.embedder.embed([embedding_input(t, title) for _, t, _ in rows])):
+    for (_, _text, vector), want in zip(rows, late.embedder.embed([embedding_input(t, title) for _, t, _ in rows])):
         assert np.allclose(vector, want, atol=1e-5)
     doc_id = late.documents()[0]["doc_id"]
     pooled = late.store.sentence_vectors([doc_id])[doc_id]

@@ -10,7 +10,6 @@ import pytest
 
 from rag import RAG
 from rag.store.server import ChromaServer, free_port
-
 from tests.conftest import ROOT
 
 RAY = str(Path(sys.executable).parent / "ray")

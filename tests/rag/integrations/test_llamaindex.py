@@ -5,8 +5,8 @@ from llama_index.core.query_engine import RetrieverQueryEngine
 from llama_index.core.schema import NodeWithScore, QueryBundle
 
 from rag.answer import models
-from rag.integrations.llamaindex import as_llamaindex_llm
 from rag.config import Config
+from rag.integrations.llamaindex import as_llamaindex_llm
 from tests.conftest import SAMPLE_QUESTION
 
 

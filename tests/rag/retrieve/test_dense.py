@@ -7,6 +7,7 @@ import sys
 from rag.retrieve.dense import DenseRetriever
 from tests.conftest import ROOT, SAMPLE_QUESTION
 
+
 def test_dense_hits_are_real_chroma_neighbours_with_cosine_scores(seeded_rag):
     dense = DenseRetriever(seeded_rag.store, seeded_rag.embedder)
     hits = dense.retrieve(SAMPLE_QUESTION, 5)

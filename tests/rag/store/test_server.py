@@ -5,7 +5,6 @@ import pytest
 from rag import RAG
 from rag.config import Config
 from rag.store.server import ChromaServer
-
 from tests.conftest import SAMPLE_QUESTION
 
 
