@@ -15,7 +15,6 @@ import contextlib
 import os
 import sys
 import threading
-from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -25,6 +24,7 @@ import numpy as np
 from rag.config import Config
 from rag.errors import StoreError
 from rag.store.base import DocumentRows
+from rag.store.cache import LruCache
 from rag.store.clients import client_for, drop_client_cache, opened_at  # noqa: F401  (drop_client_cache: tests)
 from rag.store.durable import DurableWrites, ReadOnlyIndexError, read_only_copy, read_only_message, write_lock
 from rag.store.filters import to_where
@@ -34,10 +34,7 @@ from rag.store.schema import DATE_KEY, DOC_KEY, SENTENCES_SUFFIX, date_number, s
 from rag.types import Chunk, Document
 
 _WRITE_LOCK = threading.RLock()
-# Vectors read back at query time are kept per process: the same candidates recur question after
-# question. Ids are content hashes (a document's id is the hash of its text, a chunk's id derives
-# from it), so what an id names only changes if the same text is re-chunked differently; writes
-# through this store clear the cache.
+# Documents' sentence vectors, and chunks' vectors and records, kept per process (rag/store/cache.py).
 CACHED_DOCS = 256
 CACHED_CHUNKS = 4096
 UPSERT_ROWS = 4000  # rows per Chroma upsert (also bounded by the client's own maximum)
@@ -65,10 +62,9 @@ class ChromaStore:
         # The model whose vectors this index holds: the configured one, or with "auto" the index's own.
         self.embed_model = concrete_model(config.embed_model)
         self.model_id = model_id(self.embed_model)
-        self._cache_lock = threading.Lock()
-        self._sentence_cache: OrderedDict[str, list[tuple[int, int, np.ndarray]]] = OrderedDict()
-        self._chunk_cache: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._record_cache: OrderedDict[str, tuple[str, dict[str, Any]]] = OrderedDict()
+        self._sentence_cache: LruCache[list[tuple[int, int, np.ndarray]]] = LruCache(CACHED_DOCS)
+        self._chunk_cache: LruCache[np.ndarray] = LruCache(CACHED_CHUNKS)
+        self._record_cache: LruCache[tuple[str, dict[str, Any]]] = LruCache(CACHED_CHUNKS)
         # Another process's writes: a store that sees the marker changed opens the folder again before reading.
         self._marker = None if config.chroma_url else GenerationMarker(config.index_dir)
         self._durable = None if config.chroma_url else DurableWrites(self)
@@ -294,7 +290,7 @@ class ChromaStore:
                     (int(meta["start"]), int(meta["end"]), np.asarray(vector, dtype=np.float32)))
             return fetched
 
-        return self._cached(self._sentence_cache, sorted(set(doc_ids)), fetch, CACHED_DOCS)
+        return self._cached(self._sentence_cache, sorted(set(doc_ids)), fetch)
 
     def chunk_records(self, chunk_ids: list[str]) -> dict[str, tuple[str, dict[str, Any]]]:
         """chunk id -> (text, metadata), cached: a nearest-neighbour query then needs only ids and
@@ -303,7 +299,7 @@ class ChromaStore:
             got = self.collection.get(ids=missing, include=["documents", "metadatas"])
             return {i: (t or "", m or {}) for i, t, m in zip(got["ids"], got["documents"], got["metadatas"])}
 
-        return self._cached(self._record_cache, chunk_ids, fetch, CACHED_CHUNKS)
+        return self._cached(self._record_cache, chunk_ids, fetch)
 
     def chunk_vectors(self, chunk_ids: list[str]) -> dict[str, np.ndarray]:
         """chunk id -> its stored vector (cached like sentence vectors)."""
@@ -311,24 +307,11 @@ class ChromaStore:
             got = self.collection.get(ids=missing, include=["embeddings"])
             return {i: np.asarray(v, dtype=np.float32) for i, v in zip(got["ids"], _embeddings(got))}
 
-        return self._cached(self._chunk_cache, chunk_ids, fetch, CACHED_CHUNKS)
+        return self._cached(self._chunk_cache, chunk_ids, fetch)
 
-    def _cached(self, cache: OrderedDict, keys: list[str], fetch, limit: int) -> dict:
-        """Values for `keys`: from `cache` (least recently used dropped past `limit`), the rest by `fetch`."""
-        keys = list(dict.fromkeys(keys))
-        with self._cache_lock:
-            out = {k: cache[k] for k in keys if k in cache}
-            for k in out:
-                cache.move_to_end(k)
-        missing = [k for k in keys if k not in out]
-        if missing:
-            fetched = self.reading(lambda: fetch(missing))
-            out.update(fetched)
-            with self._cache_lock:
-                cache.update(fetched)
-                while len(cache) > limit:
-                    cache.popitem(last=False)
-        return out
+    def _cached(self, cache: LruCache, keys: list[str], fetch) -> dict:
+        """Values for `keys` from `cache`, the rest read from the current store by `fetch`."""
+        return cache.get_many(keys, lambda missing: self.reading(lambda: fetch(missing)))
 
     @staticmethod
     def _chunk_rows(doc: Document, chunks: list[Chunk], embeddings: np.ndarray):
@@ -352,10 +335,8 @@ class ChromaStore:
 
     def forget_cached(self) -> None:
         """Drop vectors cached for queries (a re-index with other chunking may reuse a chunk id)."""
-        with self._cache_lock:
-            self._sentence_cache.clear()
-            self._chunk_cache.clear()
-            self._record_cache.clear()
+        for cache in (self._sentence_cache, self._chunk_cache, self._record_cache):
+            cache.clear()
 
     def delete_doc(self, doc_id: str) -> int:
         self.forget_cached()
