@@ -38,6 +38,9 @@ class LruCache(Generic[V]):
                     self._values.popitem(last=False)
         return out
 
+    def __len__(self) -> int:
+        return len(self._values)
+
     def clear(self) -> None:
         with self._lock:
             self._values.clear()
