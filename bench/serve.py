@@ -143,7 +143,8 @@ def concurrent_clients(url: str, index: str, questions: list[str], clients: int 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
     from bench.suite import load_questions
-    from rag import RAG, models
+    from rag import RAG
+    from rag.answer import models
 
     work = Path(tempfile.mkdtemp(prefix="bench-serve-"))
     model = work / "models" / Path(models.resolve(models.DEFAULT_MODEL)).name
