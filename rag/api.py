@@ -13,6 +13,7 @@ from functools import cached_property
 from typing import Any
 
 from rag.config import Config
+from rag.errors import RagError
 from rag.types import Answer, IndexReport, Passage
 
 
@@ -110,14 +111,27 @@ class RAG:
     def documents(self) -> list[dict[str, Any]]:
         return self.store.documents()
 
+    def matching(self, name_or_doc_id: str) -> list[dict[str, Any]]:
+        """The documents `name_or_doc_id` names: by document id or path exactly, else by file name — a name that
+        several documents share (files in different folders) is a RagError listing their paths."""
+        docs = self.store.documents()
+        exact = [d for d in docs if name_or_doc_id in (d["doc_id"], d["path"])]
+        if exact:
+            return exact
+        named = [d for d in docs if d["name"] == name_or_doc_id]
+        if len(named) > 1:
+            raise RagError(f"{len(named)} indexed documents are named {name_or_doc_id!r}; name one by its path: "
+                           + ", ".join(d["path"] for d in named))
+        return named
+
     def delete(self, name_or_doc_id: str) -> int:
+        """Remove the document(s) `name_or_doc_id` names (see `matching`); returns the passages removed."""
         from rag.retrieve.bm25 import sync_lexical_index
 
         removed = 0
         with self.store.writing():
-            for doc in self.store.documents():
-                if name_or_doc_id in (doc["name"], doc["doc_id"], doc["path"]):
-                    removed += self.store.delete_doc(doc["doc_id"])
+            for doc in self.matching(name_or_doc_id):
+                removed += self.store.delete_doc(doc["doc_id"])
             if removed:
                 sync_lexical_index(self.store)  # this process's BM25 copy follows at once
         return removed

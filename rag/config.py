@@ -61,6 +61,7 @@ class Config:
     api_token: str = ""
     server_url: str = ""
     upload_max_mb: float = 20.0  # per uploaded file
+    library_dir: str = ""  # where uploads are kept ("" = `<index>-library/` beside the index)
     # The chat UI / `rag serve`: where it listens, extra Host names it answers (besides loopback and the
     # bind address), example questions ("|"-separated), and an optional login
     ui_host: str = "127.0.0.1"

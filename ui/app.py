@@ -230,10 +230,11 @@ def build_app(rag: Any = None, opener: Any = None, examples: list[str] | None = 
 
 
 def _choices(docs: list[dict]) -> list[tuple[str, str]]:
-    """Delete choices: each file name shown printable (rag.printable), its real name the value."""
+    """Delete choices: each file name shown printable (rag.printable), its document id the value (two files
+    of one name in different folders are two choices)."""
     from rag.printable import printable
 
-    return [(printable(d["name"]), d["name"]) for d in docs]
+    return [(printable(d["name"]), d["doc_id"]) for d in docs]
 
 
 def start_warm_up(handle: chat.RagHandle) -> None:

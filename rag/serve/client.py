@@ -5,6 +5,8 @@ Standard library only (urllib): the point is a fast start, so nothing heavy is i
 """
 from __future__ import annotations
 
+import contextlib
+import http.client
 import json
 import sys
 import urllib.error
@@ -43,15 +45,15 @@ class ServiceClient:
             raise RagError(f"the service at {self.url} did not answer ({getattr(err, 'reason', err)})") from None
 
     def health(self, timeout: float = HEALTH_TIMEOUT_S) -> dict[str, Any]:
-        with self._request("/v1/health", timeout=timeout) as resp:
+        with self._request("/v1/health", timeout=timeout) as resp, self._reading():
             return json.load(resp)
 
     def ask(self, question: str, **kwargs: Any) -> Answer:
-        with self._request("/v1/ask", _body(question, self.passages, kwargs)) as resp:
+        with self._request("/v1/ask", _body(question, self.passages, kwargs)) as resp, self._reading():
             return Answer.from_dict(json.load(resp))
 
     def ask_stream(self, question: str, **kwargs: Any) -> Iterator[str | Answer]:
-        with self._request("/v1/ask/stream", _body(question, self.passages, kwargs)) as resp:
+        with self._request("/v1/ask/stream", _body(question, self.passages, kwargs)) as resp, self._reading():
             for event, data in _events(resp):
                 if event == "piece":
                     yield data["text"]
@@ -59,6 +61,14 @@ class ServiceClient:
                     yield Answer.from_dict(data)
                 elif event == "error":
                     raise RagError(data["error"]["message"])
+
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator[None]:
+        """A reply cut off, timed out or not ours, while it is read: one line, like a refused request."""
+        try:
+            yield
+        except (OSError, http.client.HTTPException, ValueError, KeyError) as err:
+            raise RagError(f"the service at {self.url} broke off its reply ({type(err).__name__}: {err})") from None
 
 
 def _body(question: str, passages: bool, kwargs: dict[str, Any]) -> dict[str, Any]:

@@ -103,7 +103,7 @@ def upload(request: Request, files: list[UploadFile] = File(..., description="on
                summary="Remove a document (by file name or document id)")
 def delete(name: str, request: Request) -> dict[str, Any]:
     engine = request.app.state.engine
-    removed = uploads.delete(engine.get(), name, engine.config)
+    removed, _copies = uploads.delete(engine.get(), name, engine.config)
     if not removed:
         raise ServiceError(f"no indexed document is called {name!r} (see GET /v1/documents)", 404, "not_found")
     return {"name": name, "removed_chunks": removed}

@@ -85,7 +85,7 @@ class Guard:
         if scope["type"] != "http" or scope.get("method") != "POST":
             return await self.app(scope, receive, send)
         origin = headers.get("origin")
-        if origin and origin != "null" and urlparse(origin).netloc.lower() != host:
+        if origin and (origin == "null" or urlparse(origin).netloc.lower() != host):  # "null": sandboxed pages
             return await _refuse(scope, send, 403, "Requests from another site are refused.")
         if not scope.get("path", "").rstrip("/").endswith(LOGIN_PATH):
             return await self.app(scope, receive, send)

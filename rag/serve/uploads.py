@@ -1,9 +1,9 @@
-"""Uploaded articles: checked (type, size, readable) before they replace anything, kept in the library folder
-beside the index (`<index>-library/`, see `upload_dir`), and indexed from there, so re-uploading a name
-replaces that document.
+"""Uploaded articles, for the API and the UI alike: checked (name, type, size, readable) before they replace
+anything, kept in the library folder beside the index (`<index>-library/`, see `upload_dir`), and indexed from
+there, so re-uploading a name replaces that document.
 
-A file that fails a check is refused or skipped with its reason; the copy already there (and its indexed
-document) stays as it was.
+A file that fails a check, or that indexing refuses or fails on, is refused or skipped with its reason; the
+copy already there (and its indexed document) stays as it was.
 """
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from rag.config import Config
 from rag.errors import UnreadableFileError
 from rag.ingest.readers import SUFFIXES, read_article
 from rag.serve.errors import ServiceError
+from rag.types import IndexReport
 
 _CHUNK = 1 << 20
 
@@ -29,9 +30,8 @@ class Upload(Protocol):
 def upload_dir(config: Config) -> Path:
     """The library folder uploads are kept in (the API's and the UI's): `library_dir` from the configuration,
     else `<index>-library/` beside the index."""
-    configured = (config.extra or {}).get("library_dir")
-    if configured:
-        return Path(configured).expanduser().resolve()
+    if config.library_dir:
+        return Path(config.library_dir).expanduser().resolve()
     index = Path(config.index_dir).expanduser().resolve()
     return index.with_name(f"{index.name}-library")
 
@@ -46,15 +46,53 @@ def safe_name(filename: str | None) -> str:
     return name
 
 
-def _write_limited(src: BinaryIO, dest: Path, limit: int, name: str) -> None:
+def stage(src: BinaryIO, folder: Path, name: str, limit: int) -> Path:
+    """A private copy of an upload in `folder` (at most `limit` bytes), to be checked before it replaces anything."""
+    folder.mkdir(parents=True, exist_ok=True)
+    staged = folder / f".{uuid.uuid4().hex}.{name}"
     written = 0
-    with open(dest, "wb") as out:
-        while block := src.read(_CHUNK):
-            written += len(block)
-            if written > limit:
-                raise ServiceError(f"{name} is larger than the {limit / 1e6:g} MB upload limit (upload_max_mb)",
-                                   413, "payload_too_large")
-            out.write(block)
+    try:
+        with open(staged, "wb") as out:
+            while block := src.read(_CHUNK):
+                written += len(block)
+                if written > limit:
+                    raise ServiceError(f"{name} is larger than the {limit / 1e6:g} MB upload limit (upload_max_mb)",
+                                       413, "payload_too_large")
+                out.write(block)
+    except BaseException:
+        staged.unlink(missing_ok=True)
+        raise
+    return staged
+
+
+def keep_and_index(rag: Any, staged: Path, name: str) -> IndexReport:
+    """Check that the staged copy reads as an article (UnreadableFileError), then put it in place of `name` and
+    index it. When indexing refuses the file (nothing left after cleaning, a duplicate of another) or fails, the
+    previous copy is put back, so the library folder keeps matching the index."""
+    read_article(staged)
+    final = staged.with_name(name)
+    previous = staged.with_name(f"{staged.name}.previous")
+    had_previous = final.exists()
+    if had_previous:
+        os.replace(final, previous)
+    os.replace(staged, final)
+    try:
+        report = rag.index([final], progress=False)
+    except BaseException:
+        _put_back(final, previous, had_previous)
+        raise
+    if report.skipped and not (report.added or report.replaced or report.unchanged):
+        _put_back(final, previous, had_previous)
+    else:
+        previous.unlink(missing_ok=True)
+    return report
+
+
+def _put_back(final: Path, previous: Path, had_previous: bool) -> None:
+    if had_previous:
+        os.replace(previous, final)
+    else:
+        final.unlink(missing_ok=True)
 
 
 def add(rag: Any, files: Iterable[Upload], config: Config) -> dict[str, Any]:
@@ -63,24 +101,18 @@ def add(rag: Any, files: Iterable[Upload], config: Config) -> dict[str, Any]:
     files = list(files)
     names = [safe_name(f.filename) for f in files]
     folder = upload_dir(config)
-    folder.mkdir(parents=True, exist_ok=True)
     limit = int(config.upload_max_mb * 1e6)
     staged: list[tuple[str, Path]] = []
     try:
         for f, name in zip(files, names):
-            tmp = folder / f".{uuid.uuid4().hex}.{name}"
-            staged.append((name, tmp))
-            _write_limited(f.file, tmp, limit, name)
+            staged.append((name, stage(f.file, folder, name, limit)))
         result: dict[str, Any] = {"added": [], "replaced": [], "unchanged": [], "skipped": [], "chunks_added": 0}
         for name, tmp in staged:
             try:
-                read_article(tmp)  # unreadable: skipped, and the copy already kept is not replaced
-            except UnreadableFileError as err:
+                report = keep_and_index(rag, tmp, name)
+            except UnreadableFileError as err:  # skipped, and the copy already kept is not replaced
                 result["skipped"].append({"name": name, "reason": str(err).replace(tmp.name, name)})
                 continue
-            final = folder / name
-            os.replace(tmp, final)
-            report = rag.index([final], progress=False)
             for key in ("added", "replaced", "unchanged"):
                 result[key] += getattr(report, key)
             result["skipped"] += [{"name": Path(p).name, "reason": why} for p, why in report.skipped]
@@ -93,12 +125,14 @@ def add(rag: Any, files: Iterable[Upload], config: Config) -> dict[str, Any]:
     return result
 
 
-def delete(rag: Any, name: str, config: Config) -> int:
-    """Remove a document from the index; its uploaded copy (if it was uploaded) goes too."""
-    paths = [d["path"] for d in rag.documents() if name in (d["name"], d["doc_id"], d["path"])]
-    removed = rag.delete(name)
+def delete(rag: Any, name: str, config: Config) -> tuple[int, int]:
+    """Remove a document from the index (by name, path or id: `RAG.matching`); its uploaded copy (if it was
+    uploaded) goes too. Returns (passages removed, library files removed)."""
     folder = upload_dir(config)
-    for p in paths:
-        if removed and p and Path(p).parent == folder:
-            Path(p).unlink(missing_ok=True)
-    return removed
+    copies = [Path(d["path"]) for d in rag.matching(name) if d["path"] and Path(d["path"]).parent == folder]
+    removed = rag.delete(name)
+    if not removed:
+        return 0, 0
+    for path in copies:
+        path.unlink(missing_ok=True)
+    return removed, len(copies)

@@ -216,7 +216,11 @@ class ChromaStore:
         each write lands completely or not at all (rag/store/durable.py)."""
         with _WRITE_LOCK:
             if self.config.chroma_url:
-                yield
+                # Writers on this machine share the index folder (its BM25 copy and indexing journal).
+                folder = Path(self.config.index_dir)
+                folder.mkdir(parents=True, exist_ok=True)
+                with write_lock(folder):
+                    yield
                 return
             if self.read_only:
                 raise ReadOnlyIndexError(read_only_message(self.read_only))

@@ -2,7 +2,7 @@
 
     {"source": "Dawn", "since": "2024-01-01", "until": "2024-12-31", "name": "x.txt", "doc_id": "…"}
 
-`since` / `until` bound the article's date (inclusive; `until` also excludes undated articles); for the
+`since` / `until` bound the article's date (YYYY-MM-DD, inclusive; `until` also excludes undated articles); for the
 other keys several values mean any of them. `to_where` says it in Chroma's query language (the dense
 side), `matches` tests one chunk's metadata (the lexical side); both reject unknown keys the same way.
 """
@@ -23,8 +23,11 @@ def active(filters: dict[str, Any] | None) -> dict[str, Any]:
     for key, value in (filters or {}).items():
         if key not in FILTER_KEYS:
             raise InvalidFilterError(f"unknown filter {key!r} (use {', '.join(FILTER_KEYS)})")
-        if value not in (None, "", []):
-            out[key] = value
+        if value in (None, "", []):
+            continue
+        if key in ("since", "until") and not date_number(str(value)):
+            raise InvalidFilterError(f"filter {key!r}: {value!r} is not a date (use YYYY-MM-DD)")
+        out[key] = value
     return out
 
 

@@ -42,3 +42,11 @@ def test_unknown_filter_is_refused_by_both_sides():
         to_where({"author": "x"})
     with pytest.raises(InvalidFilterError, match="unknown filter 'author'"):
         matches(METAS[0], {"author": "x"})
+
+
+@pytest.mark.parametrize("value", ["2024", "May 2024", "yesterday"])
+def test_a_date_filter_that_is_not_a_date_is_refused(value):
+    with pytest.raises(InvalidFilterError, match="not a date"):
+        to_where({"since": value})
+    with pytest.raises(InvalidFilterError, match="not a date"):
+        matches({"date_num": 20240514}, {"until": value})
