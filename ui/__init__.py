@@ -2,6 +2,6 @@
 
     rag ui [--host 127.0.0.1] [--port 7860] [--index DIR]     or     python -m ui
 """
-from ui.cli import add_parser, run
+from ui.cli import add_parser
 
-__all__ = ["add_parser", "run"]
+__all__ = ["add_parser"]

@@ -292,7 +292,7 @@ def launch(rag: Any = None, host: str = "127.0.0.1", port: int = 7860, index_dir
     demo = build_app(rag, opener=opener, defer_library=rag is None, warm_up=False)
     demo.change_policy.bind(host, auth)  # uploads and deletes: with the login, or on loopback only
     app_kwargs = dict(kwargs.pop("app_kwargs", None) or {})
-    guard = guard_middleware(host, int(port), config.ui_allowed_hosts)
+    guard = guard_middleware(host, int(port), config.ui_allowed_hosts, config.upload_max_mb)
     app_kwargs["middleware"] = [*app_kwargs.get("middleware", []), guard]
     demo.queue(default_concurrency_limit=4)
     demo.launch(server_name=host, server_port=int(port), share=False, auth=auth, ssr_mode=False,

@@ -20,12 +20,6 @@ def configure(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
     return serve_options(p)
 
 
-def run(args: argparse.Namespace) -> int:
-    from rag.serve.cli import run as serve
-
-    return serve(args)
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = configure(argparse.ArgumentParser(prog="python -m ui", description="Serve the chat UI."))
     args = parser.parse_args(argv)

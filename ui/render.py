@@ -3,7 +3,7 @@
 Chat messages are Markdown with a little inline HTML. The Chatbot's sanitizer keeps `class` and `href`
 but drops `data-*` attributes, so a citation marker carries its target in its link:
 `<a class="cite" href="#cite-T-N">[N]</a>` points at the passage `<details id="cite-T-N">` of answer
-turn T in the sources panel (ui/static/sources.js opens it on click).
+turn T in the sources panel (the script `ui.assets.SOURCES_JS` opens it on click).
 """
 from __future__ import annotations
 

@@ -38,10 +38,6 @@ class EmbedSpec:
     backend: str  # "sbert" | "onnx" | "int8" | "int8-dynamic"
     aliases: tuple[str, ...] = ()
 
-    @property
-    def needs_torch(self) -> bool:
-        return self.backend == "sbert"
-
 
 SPECS: tuple[EmbedSpec, ...] = (
     EmbedSpec("minilm", "all-MiniLM-L6-v2", "sbert", ("all-MiniLM-L6-v2", "sentence-transformers/all-MiniLM-L6-v2")),

@@ -8,4 +8,5 @@
     engine.py     the shared RAG, warmed up after start
     server.py     uvicorn: serve() / start()           cli.py      `rag serve`
     client.py     `rag ask` through a running service
+    security.py   Host check, same-origin POSTs, login throttling, body size (also guards the UI)
 """

@@ -69,7 +69,8 @@ def create_app(config: Config, rag: Any = None, ui: bool = True, warm_up: bool =
     errors.install(app)
     # Host header checked against the bound address (DNS rebinding), same-origin browser POSTs, login
     # throttling: for the APIs as much as for the UI.
-    app.add_middleware(Guard, **guard_options(host, int(port), config.ui_allowed_hosts))
+    app.add_middleware(Guard, **guard_options(host, int(port), engine.config.ui_allowed_hosts,
+                                              engine.config.upload_max_mb))
     guard = [Depends(token_dependency(token))]
     app.include_router(rest.router, dependencies=guard)
     app.include_router(openai_api.router, dependencies=guard)

@@ -73,7 +73,7 @@ def install(app: FastAPI) -> None:
     async def on_rag_error(_request: Request, err: RagError):
         return error_response(status_of(err), _one_line(err), _kind(err))
 
-    @app.exception_handler(ValueError)  # e.g. an unknown answer backend
+    @app.exception_handler(ValueError)  # a library refusing a value we passed on: the request's fault
     async def on_value_error(_request: Request, err: ValueError):
         return error_response(400, _one_line(err), "invalid_request_error")
 

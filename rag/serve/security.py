@@ -3,7 +3,8 @@
 - `Guard`, an ASGI middleware: requests whose Host header is not the address the server is bound to are
   refused (421; a DNS-rebinding page gets its own name in Host), browser POSTs from another origin are
   refused (403; cross-site request forgery), and failed logins from one address wait longer each time
-  (429 with Retry-After: 1 s, 2 s, 4 s … up to a minute; a success clears it).
+  (429 with Retry-After: 1 s, 2 s, 4 s … up to a minute; a success clears it); a POST body larger than
+  `MAX_FILES_PER_REQUEST` uploads of the size limit is refused (413) before anything spools it to disk.
 - `ChangePolicy`: whether a call may change the library (upload, delete). With a login configured every
   call is authorised by it (Gradio refuses calls without the session cookie); without one, changes are
   allowed only when the server is bound to a loopback address.
@@ -24,6 +25,12 @@ LOGIN_PATH = "/login"
 FIRST_DELAY_S = 1.0
 MAX_DELAY_S = 60.0
 WILDCARDS = {"0.0.0.0", "::", ""}
+MAX_FILES_PER_REQUEST = 20
+
+
+def body_limit(upload_max_mb: float) -> int:
+    """The largest request body accepted: a request's worth of uploads at the per-file limit, plus form fields."""
+    return int(max(upload_max_mb, 1.0) * 1e6) * MAX_FILES_PER_REQUEST + 1_000_000
 
 
 def allowed_hosts(host: str, port: int, extra: str = "") -> set[str] | None:
@@ -70,10 +77,12 @@ class LoginThrottle:
 class Guard:
     """ASGI middleware: Host check, same-origin POSTs, login throttling (see the module docstring)."""
 
-    def __init__(self, app: Any, hosts: set[str] | None, throttle: LoginThrottle | None = None):
+    def __init__(self, app: Any, hosts: set[str] | None, throttle: LoginThrottle | None = None,
+                 max_body: int | None = None):
         self.app = app
         self.hosts = hosts
         self.throttle = throttle or LoginThrottle()
+        self.max_body = max_body
 
     async def __call__(self, scope, receive, send):
         if scope["type"] not in ("http", "websocket"):
@@ -87,6 +96,12 @@ class Guard:
         origin = headers.get("origin")
         if origin and (origin == "null" or urlparse(origin).netloc.lower() != host):  # "null": sandboxed pages
             return await _refuse(scope, send, 403, "Requests from another site are refused.")
+        if self.max_body is not None:
+            length = headers.get("content-length", "")
+            if length.isdigit() and int(length) > self.max_body:
+                return await _refuse(scope, send, 413, f"The request is larger than {self.max_body / 1e6:g} MB "
+                                                       f"(at most {MAX_FILES_PER_REQUEST} files of upload_max_mb).")
+            receive = _limited(receive, self.max_body)
         if not scope.get("path", "").rstrip("/").endswith(LOGIN_PATH):
             return await self.app(scope, receive, send)
         address = (scope.get("client") or ("?", 0))[0]
@@ -105,6 +120,23 @@ class Guard:
         self.throttle.record(address, ok=status.get("code", 500) < 400)
 
 
+def _limited(receive, limit: int):
+    """`receive` that ends the request (as if the client left) once the body passes `limit` bytes: a body sent
+    without a Content-Length is held to the same limit."""
+    seen = 0
+
+    async def receive_limited():
+        nonlocal seen
+        message = await receive()
+        if message["type"] == "http.request":
+            seen += len(message.get("body", b""))
+            if seen > limit:
+                return {"type": "http.disconnect"}
+        return message
+
+    return receive_limited
+
+
 async def _refuse(scope, send, code: int, text: str, extra: dict[str, str] | None = None) -> None:
     if scope["type"] == "websocket":
         await send({"type": "websocket.close", "code": 1008})
@@ -116,14 +148,14 @@ async def _refuse(scope, send, code: int, text: str, extra: dict[str, str] | Non
     await send({"type": "http.response.body", "body": body})
 
 
-def guard_options(host: str, port: int, extra_hosts: str = "") -> dict[str, Any]:
-    return {"hosts": allowed_hosts(host, port, extra_hosts)}
+def guard_options(host: str, port: int, extra_hosts: str = "", upload_max_mb: float = 20.0) -> dict[str, Any]:
+    return {"hosts": allowed_hosts(host, port, extra_hosts), "max_body": body_limit(upload_max_mb)}
 
 
-def guard_middleware(host: str, port: int, extra_hosts: str = ""):
+def guard_middleware(host: str, port: int, extra_hosts: str = "", upload_max_mb: float = 20.0):
     from starlette.middleware import Middleware
 
-    return Middleware(Guard, **guard_options(host, port, extra_hosts))
+    return Middleware(Guard, **guard_options(host, port, extra_hosts, upload_max_mb))
 
 
 class ChangePolicy:

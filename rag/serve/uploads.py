@@ -17,6 +17,7 @@ from rag.config import Config
 from rag.errors import UnreadableFileError
 from rag.ingest.readers import SUFFIXES, read_article
 from rag.serve.errors import ServiceError
+from rag.serve.security import MAX_FILES_PER_REQUEST
 from rag.types import IndexReport
 
 _CHUNK = 1 << 20
@@ -99,6 +100,9 @@ def add(rag: Any, files: Iterable[Upload], config: Config) -> dict[str, Any]:
     """Check every file first (a bad name, type or size refuses the whole request and writes nothing),
     then keep and index the readable ones."""
     files = list(files)
+    if len(files) > MAX_FILES_PER_REQUEST:
+        raise ServiceError(f"{len(files)} files in one request; send at most {MAX_FILES_PER_REQUEST} at a time",
+                           413, "payload_too_large")
     names = [safe_name(f.filename) for f in files]
     folder = upload_dir(config)
     limit = int(config.upload_max_mb * 1e6)

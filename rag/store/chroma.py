@@ -70,7 +70,7 @@ class ChromaStore:
         self._durable = None if config.chroma_url else DurableWrites(self)
         self._changed = False
         if self._durable:
-            check_at_open(config)  # a half-done write is rolled back, a lost database named
+            check_at_open(config)  # a half-done write settled, a lost database named
         self._open(self._generation())
         for collection in (self.collection, self.sentences):
             self._check_model(collection)

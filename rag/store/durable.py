@@ -1,6 +1,6 @@
 """What happens around each write to an on-disk index (one `DurableWrites` per `ChromaStore`).
 
-    lock taken -> begin(): roll back a write a dead process left half done
+    lock taken -> begin(): settle a write a dead process left half done (kept when whole, else rolled back)
     first change -> before_change(): free-space check (nothing started if it will not fit), rollback copy
     the write fails -> roll_back(): the copy goes back, the store reopens, one clear error
     the write completes -> done(): catalogue written, copy dropped
@@ -73,8 +73,8 @@ def write_lock(index_dir: Path):
 
 
 def recover_at_open(index_dir: Path) -> None:
-    """Roll back a dead process's half-done write before reading — unless a writer holds the lock now
-    (its rollback copy is not stale then)."""
+    """Settle a dead process's half-done write before reading (rag/store/rollback.py: kept when the store passes
+    the integrity checks, rolled back otherwise) — unless a writer holds the lock now (its copy is not stale)."""
     if not rollback.pending(index_dir) and not (index_dir / rollback.SNAPSHOT).exists():
         return
     try:
@@ -101,7 +101,7 @@ class DurableWrites:
         self.what = "this write"
 
     def begin(self) -> None:
-        """With the lock held: undo a half-done write of a dead process, then start clean."""
+        """With the lock held: settle a half-done write of a dead process (`rollback.recover`), then start clean."""
         if (self.index_dir / rollback.SNAPSHOT).exists():
             from rag.store.clients import close_client
 

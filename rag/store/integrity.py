@@ -3,8 +3,9 @@
 Parts: Chroma's database (chroma.sqlite3), the HNSW segment folder of each collection (chunk vectors,
 sentence vectors), every catalogued document's chunks and sentence vectors, the BM25 copy, the catalogue.
 `check_at_open` is the cheap part, run whenever a store opens (a few stats and one read-only SQL
-query): a half-done write is rolled back, a lost database or vector segment is reported with the
-command that repairs it instead of surfacing later as "Error finding id" or an empty library.
+query): a half-done write is settled (kept when whole, else rolled back), a lost database or vector
+segment is reported with the command that repairs it instead of surfacing later as "Error finding id" or
+an empty library.
 `inspect` (rag doctor) reads every vector and compares every document; rag/store/repair.py rebuilds.
 """
 from __future__ import annotations

@@ -2,6 +2,8 @@
 folders share is not deleted blindly (real service, real HTTP client, real index)."""
 from __future__ import annotations
 
+import socket
+
 import httpx
 import pytest
 
@@ -58,3 +60,19 @@ def test_a_name_two_folders_share_is_not_deleted_blindly(serve_seed_index, tmp_p
     assert str(tmp_path / "a" / "report.txt") in str(err.value)
     assert rag_.delete(str(tmp_path / "a" / "report.txt")) > 0  # by path: exactly that one
     assert [d["path"] for d in rag_.documents() if d["name"] == "report.txt"] == [str(tmp_path / "b" / "report.txt")]
+
+
+def test_a_body_larger_than_a_requests_worth_of_uploads_is_refused_before_it_is_read(running):
+    from rag.serve.security import MAX_FILES_PER_REQUEST, body_limit
+
+    service, http = running
+    limit = body_limit(service.rag.config.upload_max_mb)
+    host, port = service.url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=30) as raw:  # announces a huge body, sends none
+        raw.sendall(f"POST /v1/documents HTTP/1.1\r\nHost: {host}:{port}\r\nContent-Length: {limit + 1}\r\n"
+                    "Content-Type: multipart/form-data; boundary=b\r\n\r\n".encode())
+        reply = raw.recv(65536).decode("latin-1")
+    assert reply.startswith("HTTP/1.1 413") and "larger than" in reply
+    many = [("files", (f"n{i}.txt", b"Note\n\nA short note about the harbor.")) for i in range(MAX_FILES_PER_REQUEST + 1)]
+    r = http.post("/v1/documents", files=many)
+    assert r.status_code == 413 and f"at most {MAX_FILES_PER_REQUEST}" in r.json()["error"]["message"]
