@@ -9,14 +9,14 @@ HTTP API (gradio_client): `/ask` (question, top_k, backend, history) -> Answer a
 from __future__ import annotations
 
 import logging
-import sys
 import threading
 from typing import Any
 
 import gradio as gr  # noqa: E402  (this module is the UI: importing it means Gradio is wanted)
 
 from rag import offline as _offline  # noqa: F401  (before gradio: analytics off, hubs offline)
-from rag.serve.security import ChangePolicy, guard_middleware, is_loopback
+from rag.serve.auth import check_ui_bind
+from rag.serve.security import ChangePolicy, guard_middleware
 from ui import chat, feedback, library, render
 from ui.assets import CSS, SOURCES_JS
 
@@ -253,13 +253,6 @@ def configured_login(config: Any) -> tuple[str, str] | None:
     return (user, password) if user and password else None
 
 
-def bind_warning(host: str, port: int, auth: Any) -> str | None:
-    if is_loopback(host) or auth:
-        return None
-    return (f"WARNING: serving on {host}:{port} without a password: anyone who can reach this address can "
-            "read and change the library. Set RAG_UI_USER and RAG_UI_PASSWORD to require a login.")
-
-
 def mount(app: Any, opener: Any, path: str = "/", auth: Any = None, host: str = "127.0.0.1"):
     """Mount the UI into a FastAPI app (`rag serve`, rag/serve/app.py), with launch()'s settings; the
     store is opened through `opener` on first use. Returns the gr.Blocks."""
@@ -285,9 +278,7 @@ def launch(rag: Any = None, host: str = "127.0.0.1", port: int = 7860, index_dir
 
     config = rag.config if rag is not None else Config.load(index_dir=index_dir)
     auth = kwargs.pop("auth", None) or configured_login(config)
-    warning = bind_warning(host, port, auth)
-    if warning:
-        print(warning, file=sys.stderr)
+    check_ui_bind(host, login=bool(auth))
     # The model and store load after the server is up, so they do not delay the page (2 cores).
     demo = build_app(rag, opener=opener, defer_library=rag is None, warm_up=False)
     demo.change_policy.bind(host, auth)  # uploads and deletes: with the login, or on loopback only

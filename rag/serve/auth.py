@@ -25,6 +25,13 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def check_ui_bind(host: str, login: bool) -> None:
+    """The same rule for the UI served alone (`ui.app.launch`, Gradio's own server), whose credential is its login."""
+    if not is_loopback(host) and not login:
+        raise BindError(f"refusing to serve the UI on {host} without a login: set RAG_UI_USER and RAG_UI_PASSWORD, "
+                        "or bind 127.0.0.1")
+
+
 def check_bind(host: str, token: str) -> None:
     """Refuse to serve a non-loopback address without a token: anyone reaching it could read and change
     the library."""

@@ -22,18 +22,23 @@ def test_answer_is_reachable_through_gradio_client(served):
 @pytest.mark.parametrize("host,loop", [("127.0.0.1", True), ("localhost", True), ("::1", True),
                                        ("0.0.0.0", False), ("192.168.1.5", False), ("example.org", False)])
 def test_loopback_detection(host, loop):
-    assert app.is_loopback(host) is loop
+    from rag.serve.auth import is_loopback
+
+    assert is_loopback(host) is loop
 
 
-def test_non_loopback_without_auth_warns(monkeypatch):
+def test_the_ui_alone_refuses_a_public_address_without_a_login(monkeypatch):
+    from rag.serve.auth import BindError, check_ui_bind
+
     monkeypatch.delenv("RAG_UI_USER", raising=False)
     monkeypatch.delenv("RAG_UI_PASSWORD", raising=False)
-    assert "WARNING" in app.bind_warning("0.0.0.0", 7860, app.configured_login(Config.load()))
-    assert app.bind_warning("127.0.0.1", 7860, None) is None
+    with pytest.raises(BindError, match="without a login"):
+        app.launch(host="0.0.0.0", port=7860, block=False, auth=app.configured_login(Config.load()))
+    check_ui_bind("127.0.0.1", login=False)
     monkeypatch.setenv("RAG_UI_USER", "ana")
     monkeypatch.setenv("RAG_UI_PASSWORD", "s3cret")  # read through Config, like every setting
     assert app.configured_login(Config.load()) == ("ana", "s3cret")
-    assert app.bind_warning("0.0.0.0", 7860, app.configured_login(Config.load())) is None
+    check_ui_bind("0.0.0.0", login=bool(app.configured_login(Config.load())))
 
 
 def test_cli_parser_defaults_and_options():
