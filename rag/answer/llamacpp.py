@@ -100,7 +100,7 @@ def load_server(model_path: str, n_ctx: int = 2048, threads: int = 0,
                 prompt_state.prepare(server, params.api_keys[0], model_path, prefix, n_ctx,
                                      lambda: _drain(stream_chat(server, prefix, 1, 0.0, slot=0)), slots=key[3])
             _SERVERS[key] = server
-            _TURNS[key] = Turns(key[3])
+            _TURNS.setdefault(key, Turns(key[3]))
         return server
 
 
