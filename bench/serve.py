@@ -95,9 +95,12 @@ def start_service(index: str, model: str, ui: bool = True,
         except httpx.HTTPError:
             time.sleep(0.05)
     while "health_s" in marks and time.perf_counter() - t < 300 and proc.poll() is None:
-        if httpx.get(url + "/v1/health", timeout=5).json()["ready"]:  # the model is loaded and warm
-            marks["ready_s"] = round(time.perf_counter() - t, 3)
-            break
+        try:
+            if httpx.get(url + "/v1/health", timeout=5).json()["ready"]:  # the model is loaded and warm
+                marks["ready_s"] = round(time.perf_counter() - t, 3)
+                break
+        except httpx.HTTPError:  # the model's load holds the interpreter lock for a while
+            pass
         time.sleep(0.05)
     if "health_s" in marks:
         r = httpx.post(url + "/v1/ask", json={"question": SAMPLE_QUESTION}, timeout=600)
@@ -207,6 +210,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                     result["concurrent"][str(parallel)] = {**figures, "load_avg": [load, os.getloadavg()[0]]}
                 finally:
                     stop(proc)
+                if args.json:  # each setting's figures are kept as soon as they are measured
+                    Path(args.json).write_text(json.dumps(result, indent=2))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     result["load_avg_end"] = os.getloadavg()[0]
