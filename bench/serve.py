@@ -206,7 +206,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 proc, url, _marks = start_service(index, str(model), ui=False, parallel=parallel)
                 try:
                     load = os.getloadavg()[0]
-                    figures = concurrent_clients(url, index, questions, clients=args.clients)
+                    figures = concurrent_clients(url, index, questions, clients=args.clients, each=args.each)
                     result["concurrent"][str(parallel)] = {**figures, "load_avg": [load, os.getloadavg()[0]]}
                 finally:
                     stop(proc)
@@ -287,6 +287,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--parallel", type=lambda v: [int(x) for x in v.split(",")], default=[4], metavar="N[,N…]",
                    help="llm_parallel settings to measure the clients with, one service each (default 4)")
     p.add_argument("--clients", type=int, default=8)
+    p.add_argument("--each", type=int, default=5, help="questions each concurrent client asks")
     p.add_argument("--json", default="bench_serve.json", metavar="OUT")
     args = p.parse_args(argv)
     result = run(args)

@@ -213,8 +213,9 @@ class LlamaCppGenerator:
 
     def chat(self, messages: list[dict[str, str]], max_tokens: int | None = None,
              stats: dict | None = None) -> Generator[str | QueueStatus, None, None]:
-        """The model's reply to `messages` in this request's turn: `QueueStatus` items while every slot
-        is busy, then the text pieces. Closing it stops the generation and frees the slot."""
+        """The model's reply to `messages` in this request's turn: `QueueStatus` items (its place while
+        every slot is busy, then that its turn came), then the text pieces. Closing it stops the
+        generation and frees the slot."""
         server = self.server
         with self.turns.turn() as waiting:
             yield from waiting
@@ -226,7 +227,7 @@ class LlamaCppGenerator:
                 raw.close()  # stops llama.cpp when the consumer stops reading; then the slot is free
 
     def stream(self, question: str, evidence: list[Passage]) -> Iterator[str | QueueStatus]:
-        """The answer's text pieces; before them, while all slots are busy, `QueueStatus` items."""
+        """The answer's text pieces, after `QueueStatus` items (see `chat`)."""
         stats: dict = {}
         self.last_stats = stats  # the latest answer's figures (under concurrency: whichever started last)
         reply = self.chat(self.messages(question, evidence), stats=stats)

@@ -3,8 +3,10 @@ the others wait in arrival order, and each waiting request knows how many are ah
 
 The line is kept here rather than left to llama.cpp (which also defers requests when its slots are
 busy) because llama.cpp cannot tell a waiting request its place. A backend's stream yields
-`QueueStatus` items while it waits, between nothing and its first text piece; the chain passes them
-on, the façade hands them to callers that asked for them (the chat UI, the SSE stream).
+`QueueStatus` items before its first text piece: its place while it waits, then that its turn came
+(on a busy machine the passages alone can take the model many seconds: nobody waits without a word).
+The chain passes them on, the façade hands them to callers that asked for them (the chat UI, the
+streaming routes).
 """
 from __future__ import annotations
 
@@ -63,8 +65,8 @@ class Turns:
     def turn(self) -> Iterator[Iterator[QueueStatus]]:
         """`with turns.turn() as waiting: for status in waiting: …` — iterating `waiting` blocks until
         this request may generate, yielding its status each time its place changes (and every
-        HEARTBEAT_S). Leaving the block (finished, failed or closed) gives the slot, or the place in
-        line, to the next request."""
+        HEARTBEAT_S), and last `QueueStatus(None)` when its turn comes. Leaving the block (finished,
+        failed or closed) gives the slot, or the place in line, to the next request."""
         ticket = object()
         admitted = False
         with self._changed:
@@ -72,7 +74,7 @@ class Turns:
 
         def waiting() -> Iterator[QueueStatus]:
             nonlocal admitted
-            shown: int | None = -1  # the place last told (-1: none yet)
+            shown: int | None = None  # the place last told
             shown_at = 0.0
             while True:
                 with self._changed:
@@ -83,8 +85,7 @@ class Turns:
                         ahead = self._admit(ticket)
                     admitted = ahead is None
                 if admitted:
-                    if shown != -1:  # it waited: say that its turn came
-                        yield QueueStatus(None)
+                    yield QueueStatus(None)
                     return
                 if ahead != shown or time.monotonic() - shown_at >= HEARTBEAT_S:
                     shown, shown_at = ahead, time.monotonic()

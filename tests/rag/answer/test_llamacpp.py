@@ -40,7 +40,10 @@ def _evidence() -> list[Passage]:
 def test_registered_as_llamacpp_and_streams_text(config):
     gen = get_generator("llamacpp", config)
     assert isinstance(gen, llamacpp.LlamaCppGenerator) and gen.name == "llamacpp"
-    pieces = list(gen.stream("How much will the tram line cost?", _evidence()))
+    items = list(gen.stream("How much will the tram line cost?", _evidence()))
+    assert items[0] == QueueStatus(None), "the request hears that its turn came"
+    pieces = items[1:]
+    assert pieces and all(isinstance(p, str) for p in pieces)
     assert len(pieces) > 1, "tokens arrive one by one, not as a single block"
     assert "".join(pieces).strip()
     stats = gen.last_stats
@@ -72,11 +75,12 @@ def test_closing_the_stream_cancels_generation(config):
     gen = llamacpp.LlamaCppGenerator(config.replace(llm_max_tokens=400))
     assert gen.config.llm_max_tokens == 400
     stream = gen.stream("Describe the tram project in detail.", _evidence())
-    next(stream)
+    assert next(stream) == QueueStatus(None) and isinstance(next(stream), str)  # generating
     started = time.perf_counter()
     stream.close()
     assert time.perf_counter() - started < 10
-    assert "".join(llamacpp.LlamaCppGenerator(config).stream("What did the council approve?", _evidence()))
+    assert "".join(p for p in llamacpp.LlamaCppGenerator(config).stream("What did the council approve?", _evidence())
+                   if isinstance(p, str))
 
 
 def test_missing_model_is_a_clear_error(tmp_path):
@@ -148,7 +152,7 @@ def test_parallel_requests_each_get_their_own_reply(config):
 def test_a_request_beyond_the_slots_is_told_its_place_and_a_closed_stream_frees_its_slot(config):
     gen = llamacpp.LlamaCppGenerator(config.replace(llm_parallel=1, llm_ctx=1024, llm_max_tokens=400))
     holding = gen.stream("Describe the tram project in detail.", _evidence())
-    assert isinstance(next(holding), str)  # generating: the only slot is taken
+    assert next(holding) == QueueStatus(None) and isinstance(next(holding), str)  # the only slot is taken
     items: queue.Queue = queue.Queue()
 
     def second():

@@ -47,11 +47,12 @@ def finish(waiter: Waiter) -> None:
     waiter.thread.join(WAIT)
 
 
-def test_free_slots_admit_at_once_without_a_status():
+def test_free_slots_admit_at_once_with_only_the_word_that_the_turn_came():
     turns = Turns(2)
     first, second = start(turns), start(turns)
     assert first.admitted.wait(WAIT) and second.admitted.wait(WAIT)
-    assert first.statuses.empty() and second.statuses.empty()
+    for w in (first, second):
+        assert w.next_status() == QueueStatus(None) and w.statuses.empty()
     assert turns.counts() == (2, 0)
     finish(first)
     finish(second)
@@ -62,7 +63,7 @@ def test_requests_beyond_the_slots_wait_in_order_and_are_told_their_place():
     turns = Turns(2)
     holders = [start(turns), start(turns)]
     for h in holders:
-        assert h.admitted.wait(WAIT)
+        assert h.admitted.wait(WAIT) and h.next_status() == QueueStatus(None)
     third = start(turns)
     assert third.next_status() == QueueStatus(0)
     fourth = start(turns)
