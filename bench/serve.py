@@ -128,7 +128,8 @@ def streamed_ask(http: Any, question: str, retrieved: set[str]) -> dict[str, Any
             if line.startswith("event:"):
                 event = line[6:].strip()
                 row.setdefault("first_event_s", time.perf_counter() - t)
-                row["statuses"] += event == "status"
+            elif line.startswith("data:") and event == "status":
+                row["statuses"] += json.loads(line[5:])["ahead"] is not None  # a place in line, not "your turn"
             elif line.startswith("data:") and event == "answer":
                 data = json.loads(line[5:])
                 row["wrong"] = data["question"] != question or not (
