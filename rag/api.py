@@ -21,7 +21,6 @@ class RAG:
     def __init__(self, config: Config):
         self.config = config
         self._lock = threading.Lock()
-        self._answering = threading.Lock()  # one answer at a time: the generator (and its model) is shared
 
     @classmethod
     def open(cls, index_dir: str | os.PathLike | None = None, *, config: Config | None = None,
@@ -82,18 +81,17 @@ class RAG:
         return final
 
     def ask_stream(self, question: str, *, history: list[tuple[str, str]] | None = None, top_k: int | None = None,
-                   generator: str | None = None, filters: dict | None = None,
-                   exclude: Any = None) -> Iterator[str | Answer]:
+                   generator: str | None = None, filters: dict | None = None, exclude: Any = None,
+                   statuses: bool = False) -> Iterator[Any]:
         """Yield answer text pieces as produced, then the final `Answer` (whose text may differ: grounded).
+        With `statuses`, also `rag.answer.turns.QueueStatus` items before the first piece while the
+        request waits for the answer model (all its slots busy with other answers).
 
-        Answers are produced one at a time per RAG object (threads of a server share it): a stream holds
-        the answer lock from its first piece until it ends or is closed."""
-        return self._one_at_a_time(self.chain.stream(question, history=history, top_k=top_k,
-                                                     generator=generator, filters=filters, exclude=exclude))
-
-    def _one_at_a_time(self, stream: Iterator[str | Answer]) -> Iterator[str | Answer]:
-        with self._answering:
-            yield from stream
+        Threads may share a RAG object (a server does): their answers run at the same time, up to
+        `llm_parallel` of them generating with the local model at once (rag/answer/llamacpp.py)."""
+        stream = self.chain.stream(question, history=history, top_k=top_k, generator=generator, filters=filters,
+                                   exclude=exclude)
+        return stream if statuses else _without_statuses(stream)
 
     def retrieve(self, question: str, top_k: int | None = None, filters: dict | None = None) -> list[Passage]:
         from rag.question import validate_question
@@ -138,3 +136,14 @@ class RAG:
 
     def count(self) -> int:
         return self.store.count()
+
+
+def _without_statuses(stream: Iterator[Any]) -> Iterator[str | Answer]:
+    from rag.answer.turns import QueueStatus
+
+    try:
+        for item in stream:
+            if not isinstance(item, QueueStatus):
+                yield item
+    finally:
+        getattr(stream, "close", lambda: None)()  # a caller that stops reading stops the answer

@@ -84,6 +84,9 @@ class Chain:
             t1 = time.perf_counter()
             pieces: list[str] = []
             for piece in self.generator(name).stream(query, passages):
+                if not isinstance(piece, str):  # a status (waiting for the model: rag/answer/turns.py)
+                    yield piece
+                    continue
                 if not pieces:
                     timings["first_token_ms"] = (time.perf_counter() - t0) * 1000
                 pieces.append(piece)

@@ -52,6 +52,7 @@ class Config:
     llm_temperature: float = 0.0
     llm_ctx: int = 2048
     llm_threads: int = 0  # 0: as many as cores
+    llm_parallel: int = 2  # answers llama.cpp decodes together (slots of llm_ctx each); more wait in line
     openai_model: str = ""  # the `openai` backend: model, server ("" = api.openai.com) and key
     openai_base_url: str = ""
     openai_api_key: str = ""

@@ -140,9 +140,11 @@ def build_app(rag: Any = None, opener: Any = None, examples: list[str] | None = 
 
         outputs = [state, chatbot, sources]
         for trigger in (question.submit, ask.click):
+            # No limit of Gradio's on answering (its queue would leave people waiting with no word): the
+            # answer model keeps its own line and the chat tells each waiting person their place.
             trigger(take, [question], [question, pending], queue=False, api_visibility="private").then(
                 respond, [pending, state, top_k, backend], outputs, api_visibility="private",
-                show_progress="hidden")
+                show_progress="hidden", concurrency_limit=None)
 
         def reset():
             st = chat.new_state()

@@ -11,6 +11,7 @@ import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from rag.answer.turns import QueueStatus
 from rag.question import problem as question_problem
 from ui import render
 
@@ -119,12 +120,18 @@ def respond(handle: RagHandle, message: str, state: dict[str, Any], top_k: int |
     try:
         rag = handle.get()
         stream = rag.ask_stream(question, history=history_pairs(state["turns"]) or None,
-                                top_k=int(top_k) if top_k else None, generator=backend or None)
+                                top_k=int(top_k) if top_k else None, generator=backend or None, statuses=True)
+        shown = None
         for piece in stream:
             if isinstance(piece, str):
                 text += piece
                 messages[slot] = {"role": "assistant", "content": render.streaming_message(text)}
                 yield state
+            elif isinstance(piece, QueueStatus):
+                if piece != shown:  # a repeated status (the heartbeat) changes nothing on screen
+                    shown = piece
+                    messages[slot] = {"role": "assistant", "content": render.waiting_message(piece)}
+                    yield state
             else:
                 answer = piece
     except Exception as err:  # noqa: BLE001 - shown in the chat, the app keeps working

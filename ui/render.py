@@ -43,6 +43,11 @@ def streaming_message(text: str) -> str:
     return _with_markers(text, lambda n: f'<span class="cite cite-pending">[{n}]</span>') + " ▍"
 
 
+def waiting_message(status: Any) -> str:
+    """Where the question stands while the answer model is busy with other people's questions."""
+    return f'<span class="searching waiting">{html.escape(status.text)}</span>'
+
+
 def answer_message(answer: Any, turn: int) -> str:
     """The final answer: clickable `[n]` markers, or a refusal that looks different from an answer."""
     if answer.refused:

@@ -2,8 +2,12 @@
 
 - The model is loaded once per process (module-level cache keyed by file and settings).
 - Answers stream token by token; a consumer that stops reading cancels the generation.
-- One slot with llama.cpp's prompt cache: the system prompt is constant, so its KV cache is reused
-  from one question to the next and only the passages and the question are processed each time.
+- `llm_parallel` slots (llama.cpp's parallel sequences, continuous batching): that many answers are
+  decoded together in one batch, each slot with a context of its own `llm_ctx` tokens; more requests
+  wait in line for a slot (rag/answer/turns.py) and are told their place.
+- llama.cpp's prompt cache per slot: the system prompt is constant, so every slot starts in the state
+  after it (restored from the saved state, rag/answer/prompt_state.py) and keeps it from one question
+  to the next; only the passages and the question are processed each time.
 - OpenMP threads wait passively: on a shared 2-core machine spinning threads slow llama.cpp down
   by 5-10x whenever another process runs.
 
@@ -19,17 +23,20 @@ import secrets
 import threading
 import time
 from collections.abc import Generator, Iterator
-from typing import TYPE_CHECKING, Any
+from itertools import chain
+from typing import TYPE_CHECKING, Any, cast
 
 from rag.answer import prompt_state
 from rag.answer.prompt import STOP, build_messages, prefix_messages, trail_markers
-from rag.errors import RagError
+from rag.answer.turns import QueueStatus, Turns
+from rag.errors import ConfigError, RagError
 
 if TYPE_CHECKING:
     from rag.config import Config
     from rag.types import Passage
 
 _SERVERS: dict[tuple, Any] = {}
+_TURNS: dict[tuple, Turns] = {}
 _LOAD_LOCK = threading.Lock()
 _DONE = object()
 
@@ -46,7 +53,8 @@ def _threads(requested: int) -> int:
 
 
 def _params(model_path: str, n_ctx: int, threads: int, host: str = "127.0.0.1", port: int = 0,
-            api_key: str | None = None):
+            api_key: str | None = None, parallel: int = 1):
+    """llama.cpp's settings; `n_ctx` is the context of each of the `parallel` slots."""
     os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # read when the OpenMP runtime starts
     try:
         import xllamacpp as xlc
@@ -54,8 +62,10 @@ def _params(model_path: str, n_ctx: int, threads: int, host: str = "127.0.0.1", 
         raise RagError("the llamacpp backend needs the xllamacpp package (pip install xllamacpp)") from err
     p = xlc.CommonParams()
     p.model.path = model_path
-    p.n_ctx = n_ctx
-    p.n_parallel = 1  # one slot: its cache keeps the previous prompt, so the system prompt is reused
+    p.n_parallel = parallel
+    p.n_ctx = n_ctx * parallel  # the whole KV cache, split evenly: each slot gets n_ctx
+    p.kv_unified = False  # one KV stream per slot: a long answer cannot take another slot's room
+    p.cont_batching = True  # a request's prompt joins the batch while the other slots decode
     p.cache_prompt = True
     p.cache_ram_mib = 256
     p.cpuparams.n_threads = threads
@@ -67,16 +77,20 @@ def _params(model_path: str, n_ctx: int, threads: int, host: str = "127.0.0.1", 
     return xlc, p
 
 
+def _key(model_path: str, n_ctx: int, threads: int, parallel: int) -> tuple:
+    return (os.path.realpath(model_path), n_ctx, _threads(threads), max(1, parallel))
+
+
 def load_server(model_path: str, n_ctx: int = 2048, threads: int = 0,
-                prefix: list[dict[str, str]] | None = None):
-    """The process-wide llama.cpp server for this model file (loaded on first use). With `prefix`, a new
-    server starts in the state after those messages, restored from its file when one was saved
-    (rag/answer/prompt_state.py)."""
-    key = (os.path.realpath(model_path), n_ctx, _threads(threads))
+                prefix: list[dict[str, str]] | None = None, parallel: int = 1):
+    """The process-wide llama.cpp server for this model file (loaded on first use), with `parallel`
+    slots of `n_ctx` tokens each. With `prefix`, every slot of a new server starts in the state after
+    those messages, restored from its file when one was saved (rag/answer/prompt_state.py)."""
+    key = _key(model_path, n_ctx, threads, parallel)
     with _LOAD_LOCK:
         server = _SERVERS.get(key)
         if server is None:
-            xlc, params = _params(key[0], n_ctx, key[2])
+            xlc, params = _params(key[0], n_ctx, key[2], parallel=key[3])
             params.slot_save_path = str(prompt_state.state_dir(model_path)) + os.sep
             try:
                 server = xlc.Server(params)
@@ -84,21 +98,30 @@ def load_server(model_path: str, n_ctx: int = 2048, threads: int = 0,
                 raise RagError(f"llama.cpp could not load {model_path}: {err}") from err
             if prefix:
                 prompt_state.prepare(server, params.api_keys[0], model_path, prefix, n_ctx,
-                                     lambda: _drain(stream_chat(server, prefix, 1, 0.0)))
+                                     lambda: _drain(stream_chat(server, prefix, 1, 0.0, slot=0)), slots=key[3])
             _SERVERS[key] = server
+            _TURNS.setdefault(key, Turns(key[3]))
         return server
 
 
-def _drain(pieces: Iterator[str]) -> None:
+def turns_for(model_path: str, n_ctx: int = 2048, threads: int = 0, parallel: int = 1) -> Turns:
+    """The line for the slots of the server `load_server` made with these settings."""
+    key = _key(model_path, n_ctx, threads, parallel)
+    with _LOAD_LOCK:
+        return _TURNS.setdefault(key, Turns(key[3]))
+
+
+def _drain(pieces: Iterator[Any]) -> None:
     for _ in pieces:
         pass
 
 
 def stream_chat(server, messages: list[dict[str, str]], max_tokens: int = 160, temperature: float = 0.0,
-                stats: dict | None = None) -> Generator[str, None, None]:
-    """Stream the assistant's text for `messages`; fills `stats` (timings, token counts) at the end."""
+                stats: dict | None = None, slot: int = -1) -> Generator[str, None, None]:
+    """Stream the assistant's text for `messages`; fills `stats` (timings, token counts) at the end.
+    `slot`: the llama.cpp slot to use (-1: the idle one whose cached prompt matches best)."""
     request = {"messages": messages, "stream": True, "max_tokens": max_tokens, "temperature": temperature,
-               "cache_prompt": True, "stop": list(STOP)}
+               "cache_prompt": True, "stop": list(STOP), "id_slot": slot}
     chunks: queue.Queue = queue.Queue()
     stop = threading.Event()
     started = time.perf_counter()
@@ -164,6 +187,9 @@ class LlamaCppGenerator:
     def __init__(self, config: Config):
         from rag.answer import models
 
+        if config.llm_parallel < 1:
+            raise ConfigError(f"setting llm_parallel (RAG_LLM_PARALLEL or rag.toml) must be 1 or more, "
+                              f"not {config.llm_parallel}")
         self.config = config
         self.model_path = str(models.resolve(config.llm_model or models.DEFAULT_MODEL, config.model_dir))
         self.last_stats: dict = {}
@@ -171,7 +197,11 @@ class LlamaCppGenerator:
     @property
     def server(self):
         return load_server(self.model_path, self.config.llm_ctx, self.config.llm_threads,
-                           prefix=fixed_start())
+                           prefix=fixed_start(), parallel=self.config.llm_parallel)
+
+    @property
+    def turns(self) -> Turns:
+        return turns_for(self.model_path, self.config.llm_ctx, self.config.llm_threads, self.config.llm_parallel)
 
     def messages(self, question: str, evidence: list[Passage]) -> list[dict[str, str]]:
         return build_messages(question, evidence, self.config.llm_prompt_tokens)
@@ -179,26 +209,48 @@ class LlamaCppGenerator:
     def warm_up(self) -> None:
         """Load the model and process the constant prompt start (system prompt and worked example), so
         the first question only pays for its own passages. One generated token; safe to call again."""
-        for _ in stream_chat(self.server, fixed_start(), 1, 0.0):
-            pass
+        _drain(self.chat(fixed_start(), max_tokens=1))
 
-    def stream(self, question: str, evidence: list[Passage]) -> Iterator[str]:
-        self.last_stats = {}
-        raw = stream_chat(self.server, self.messages(question, evidence), self.config.llm_max_tokens,
-                          self.config.llm_temperature, stats=self.last_stats)
+    def chat(self, messages: list[dict[str, str]], max_tokens: int | None = None,
+             stats: dict | None = None) -> Generator[str | QueueStatus, None, None]:
+        """The model's reply to `messages` in this request's turn: `QueueStatus` items (its place while
+        every slot is busy, then that its turn came), then the text pieces. Closing it stops the
+        generation and frees the slot."""
+        server = self.server
+        with self.turns.turn() as waiting:
+            yield from waiting
+            raw = stream_chat(server, messages, max_tokens or self.config.llm_max_tokens,
+                              self.config.llm_temperature, stats=stats)
+            try:
+                yield from raw
+            finally:
+                raw.close()  # stops llama.cpp when the consumer stops reading; then the slot is free
+
+    def stream(self, question: str, evidence: list[Passage]) -> Iterator[str | QueueStatus]:
+        """The answer's text pieces, after `QueueStatus` items (see `chat`)."""
+        stats: dict = {}
+        self.last_stats = stats  # the latest answer's figures (under concurrency: whichever started last)
+        reply = self.chat(self.messages(question, evidence), stats=stats)
         try:
-            yield from trail_markers(raw)
+            first = next(reply, None)
+            while isinstance(first, QueueStatus):
+                yield first
+                first = next(reply, None)
+            if first is not None:
+                yield from trail_markers(chain([first], cast(Iterator[str], reply)))
         finally:
-            raw.close()  # stops llama.cpp when the consumer stops reading
+            reply.close()
 
 
 def serve(model: str, host: str = "127.0.0.1", port: int = 8080, api_key: str | None = None,
-          n_ctx: int = 2048, threads: int = 0):
-    """Start llama.cpp's OpenAI-compatible HTTP server in this process; returns the server object."""
+          n_ctx: int = 2048, threads: int = 0, parallel: int = 1):
+    """Start llama.cpp's OpenAI-compatible HTTP server in this process; returns the server object.
+    `parallel` slots of `n_ctx` tokens each (llama.cpp itself queues requests beyond them)."""
     from rag.answer import models
 
     path = str(models.resolve(model))
-    xlc, params = _params(path, n_ctx, _threads(threads), host=host, port=port, api_key=api_key or "")
+    xlc, params = _params(path, n_ctx, _threads(threads), host=host, port=port, api_key=api_key or "",
+                          parallel=max(1, parallel))
     if not api_key:
         params.api_keys = []
     return xlc.Server(params)
@@ -216,10 +268,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8080, help="0 picks a free port")
     p.add_argument("--api-key", default="", help="the key clients must send (default: none)")
-    p.add_argument("--ctx", type=int, default=2048)
+    p.add_argument("--ctx", type=int, default=2048, help="context per slot")
     p.add_argument("--threads", type=int, default=0)
+    p.add_argument("--parallel", type=int, default=1, help="requests decoded together")
     args = parser.parse_args(argv)
-    server = serve(args.model, args.host, args.port, args.api_key or None, args.ctx, args.threads)
+    server = serve(args.model, args.host, args.port, args.api_key or None, args.ctx, args.threads, args.parallel)
     print(server.listening_address, flush=True)  # the first line tells a parent process where to connect
     try:
         threading.Event().wait()  # serve until the process is stopped

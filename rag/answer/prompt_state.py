@@ -3,13 +3,14 @@ the model so that a new process restores it in milliseconds instead of processin
 (4-5 s on 2 busy cores for the default 0.5B model).
 
 xllamacpp exposes llama.cpp's slot save/restore only through the HTTP API of its in-process server
-(`POST /slots/0?action=save|restore`, enabled by `slot_save_path`), which listens on loopback behind a
-random key; that is what this module calls. The file name carries a key of everything the state depends
-on: the model file (path, size, modification time), the prompt text, the context size and the runtime
-version, so any change means a new file (older ones for the model are removed). llama.cpp aborts the
-process on a truncated state file, so each file has a `.sha256` beside it and is restored only when it
-matches; one that does not (damaged, half-copied) is computed again and replaced. A folder that cannot
-be written only costs the saving.
+(`POST /slots/N?action=save|restore`, enabled by `slot_save_path`), which listens on loopback behind a
+random key; that is what this module calls. The state is computed in slot 0 and restored into every
+slot, so each of the parallel sequences starts with the fixed prompt cached. The file name carries a
+key of everything the state depends on: the model file (path, size, modification time), the prompt
+text, the context size and the runtime version, so any change means a new file (older ones for the
+model are removed). llama.cpp aborts the process on a truncated state file, so each file has a
+`.sha256` beside it and is restored only when it matches; one that does not (damaged, half-copied) is
+computed again and replaced. A folder that cannot be written only costs the saving.
 """
 from __future__ import annotations
 
@@ -39,9 +40,9 @@ def state_file(model_path: str, messages: list[dict[str, str]], n_ctx: int, runt
     return f"{Path(model_path).stem}-{hashlib.sha256(key.encode()).hexdigest()[:16]}.bin"
 
 
-def _slot_action(server: Any, api_key: str, action: str, filename: str) -> dict:
+def _slot_action(server: Any, api_key: str, action: str, filename: str, slot: int = 0) -> dict:
     request = urllib.request.Request(
-        f"{server.listening_address}/slots/0?action={action}", data=json.dumps({"filename": filename}).encode(),
+        f"{server.listening_address}/slots/{slot}?action={action}", data=json.dumps({"filename": filename}).encode(),
         headers={"Content-Type": "application/json", "Authorization": f"Bearer {api_key}"})
     with urllib.request.urlopen(request, timeout=60) as resp:
         return json.load(resp)
@@ -58,8 +59,8 @@ def _intact(path: Path) -> bool:
         return False
 
 
-def restore(server: Any, api_key: str, model_path: str, name: str) -> int:
-    """Tokens restored from the saved state (0 when there is none or it cannot be used)."""
+def restore(server: Any, api_key: str, model_path: str, name: str, slot: int = 0) -> int:
+    """Tokens restored from the saved state into `slot` (0 when there is none or it cannot be used)."""
     path = state_dir(model_path) / name
     if not path.is_file():
         return 0
@@ -67,7 +68,7 @@ def restore(server: Any, api_key: str, model_path: str, name: str) -> int:
         log.info("prompt state %s does not match its checksum; processing the prompt", name)
         return 0
     try:
-        return int(_slot_action(server, api_key, "restore", name).get("n_restored", 0))
+        return int(_slot_action(server, api_key, "restore", name, slot).get("n_restored", 0))
     except Exception as err:  # noqa: BLE001 - damaged or foreign file: compute the prompt instead
         log.info("prompt state %s not restored (%s); processing the prompt", name, err)
         return 0
@@ -97,13 +98,20 @@ def save(server: Any, api_key: str, model_path: str, name: str) -> bool:
 
 
 def prepare(server: Any, api_key: str, model_path: str, messages: list[dict[str, str]], n_ctx: int,
-            compute: Callable[[], None]) -> str:
-    """Bring the server's slot to the state after `messages`: restored from the file, or computed (by
-    `compute`) and saved. Returns "restored", "saved" or "computed"."""
+            compute: Callable[[], None], slots: int = 1) -> str:
+    """Bring the server's slots to the state after `messages`: restored from the file, or computed in
+    slot 0 (by `compute`), saved and restored into the other slots. Returns "restored", "saved" or
+    "computed" (saving failed: only slot 0 starts with the state)."""
     import xllamacpp
 
     name = state_file(model_path, messages, n_ctx, xllamacpp.__version__)
     if restore(server, api_key, model_path, name):
-        return "restored"
-    compute()
-    return "saved" if save(server, api_key, model_path, name) else "computed"
+        outcome = "restored"
+    else:
+        compute()
+        if not save(server, api_key, model_path, name):
+            return "computed"
+        outcome = "saved"
+    for slot in range(1, slots):
+        restore(server, api_key, model_path, name, slot)
+    return outcome

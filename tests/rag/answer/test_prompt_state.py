@@ -18,7 +18,8 @@ from rag.answer.llamacpp import LlamaCppGenerator
 from rag.types import Passage
 text = "The city council approved a new tram line on Tuesday. The line will connect the harbour to the university."
 gen = LlamaCppGenerator(Config.load(generator="llamacpp", llm_model=sys.argv[1], llm_max_tokens=24))
-answer = "".join(gen.stream("What will the tram line connect?", [Passage("d:0", "d", "a.txt", "A", text, 0, len(text), 0.9)]))
+items = gen.stream("What will the tram line connect?", [Passage("d:0", "d", "a.txt", "A", text, 0, len(text), 0.9)])
+answer = "".join(i for i in items if isinstance(i, str))
 print(json.dumps({"answer": answer, "cached": gen.last_stats["cached_tokens"]}))
 """
 

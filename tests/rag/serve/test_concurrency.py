@@ -47,3 +47,57 @@ def test_concurrent_answers_from_the_default_model_stay_with_their_question(serv
             assert data["citations"] and {c["source"] for c in data["citations"]} <= retrieved[question]
     finally:
         running.close()
+
+
+def _events(lines):
+    """(event, data) pairs of a server-sent event stream; comment lines as ("comment", text)."""
+    event = "message"
+    for line in lines:
+        if line.startswith(":"):
+            yield "comment", line[1:].strip()
+        elif line.startswith("event:"):
+            event = line[6:].strip()
+        elif line.startswith("data:"):
+            yield event, line[5:].strip()
+
+
+def test_streams_waiting_for_the_model_are_told_their_place(serve_seed_index, tmp_path):
+    """The local model's only slot is taken by another answer: the SSE stream sends `status` events and
+    the OpenAI stream comment lines, each with its place in line; both answers follow."""
+    import json
+    from contextlib import ExitStack
+
+    from rag.answer import models
+
+    models.pull("smollm2-135m")
+    rag_ = open_copy(serve_seed_index, tmp_path, generator="llamacpp", llm_model="smollm2-135m",
+                     llm_max_tokens=32, llm_parallel=1, llm_ctx=1536)
+    turns = rag_.chain.generator("llamacpp").turns
+    running = start(rag=rag_, ui=False)
+    try:
+        assert running.app.state.engine.ready.wait(300)  # its warm-up does not stand in the line
+        with ExitStack() as streams:
+            http = streams.enter_context(httpx.Client(base_url=running.url, timeout=600))
+            with turns.turn() as other_answer:
+                list(other_answer)  # the slot is the test's until this block ends
+                rest = _events(streams.enter_context(http.stream(
+                    "POST", "/v1/ask/stream", json={"question": SAMPLE_QUESTION})).iter_lines())
+                event, data = next(rest)
+                assert (event, json.loads(data)) == ("status", {"ahead": 0,
+                                                                "message": "Waiting for the model: you are next"})
+                openai = _events(streams.enter_context(http.stream("POST", "/v1/chat/completions", json={
+                    "model": "news-rag", "stream": True,
+                    "messages": [{"role": "user", "content": QUESTIONS[1]}]})).iter_lines())
+                assert next(openai)[0] == "message"  # the role chunk
+                assert next(openai) == ("comment", "Waiting for the model: 1 ahead of you")
+            rest_after, openai_after = list(rest), list(openai)
+    finally:
+        running.close()
+    statuses = [json.loads(d) for e, d in rest_after if e == "status"]
+    assert statuses[-1] == {"ahead": None, "message": "The model is reading the passages…"}
+    assert all(s["ahead"] == 0 for s in statuses[:-1])  # repeated while it waited (the heartbeat)
+    kinds = [e for e, _ in rest_after]
+    assert "piece" in kinds and kinds[-1] == "answer"
+    assert json.loads(rest_after[-1][1])["question"] == SAMPLE_QUESTION
+    assert ("comment", "Waiting for the model: you are next") in openai_after
+    assert openai_after[-1] == ("message", "[DONE]") and turns.counts() == (0, 0)
