@@ -18,6 +18,7 @@ import hashlib
 import json
 import logging
 import os
+import time
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
@@ -26,6 +27,7 @@ from typing import Any
 log = logging.getLogger(__name__)
 
 FOLDER = "prompt-state"
+STALE_AFTER_S = 7 * 24 * 3600  # another configuration's saved state is removed once unused this long
 
 
 def state_dir(model_path: str) -> Path:
@@ -90,11 +92,19 @@ def save(server: Any, api_key: str, model_path: str, name: str) -> bool:
         for leftover in (folder / tmp, folder / f"{tmp}.sha256"):
             leftover.unlink(missing_ok=True)
         return False
-    stem = Path(model_path).stem
+    # Other settings' states of this model go once stale: another process may be using (or writing) them.
+    stem, stale = Path(model_path).stem, time.time() - STALE_AFTER_S
     for old in folder.glob(f"{stem}-*.bin*"):
-        if not old.name.startswith(name):
+        if not old.name.startswith(name) and ".tmp" not in old.name and _mtime(old) < stale:
             old.unlink(missing_ok=True)
     return True
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return float("inf")
 
 
 def prepare(server: Any, api_key: str, model_path: str, messages: list[dict[str, str]], n_ctx: int,
