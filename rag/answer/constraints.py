@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import cast
 
+from rag.answer import asked
 from rag.answer.focus import Name, question_names, vocabulary
 from rag.retrieve.evidence import answer_type, has_answer_type
 from rag.types import Passage, ScoredSentence
@@ -50,7 +51,7 @@ _APPROX = 0.25  # "about N" is met by a number within 25% of N
 
 @dataclass(frozen=True)
 class Constraint:
-    kind: str  # "year" | "month" | "quarter" | "gender" | "ordinal" | "name" | "quantity"
+    kind: str  # "year" | "month" | "quarter" | "gender" | "ordinal" | "name" | "quantity" | "asked"
     label: str  # as the question says it
     value: object = None  # year / month number / quarter / gender key / Name / (low, high)
 
@@ -100,8 +101,14 @@ def parse(question: str) -> Constraints:
         if all(w in years or w in _CALENDAR for w in name.words):
             continue  # a year (above) or a weekday / month: "last Friday" is a relative date
         items.append(Constraint("name", " ".join(sorted(name.words)), name))
-    asked = frozenset(w.lower() for w in re.findall(r"[A-Za-z]+", question))
-    return Constraints(items, answer_type(question), asked)
+    terms = asked.asked_terms(question)
+    names = [c.value for c in items if c.kind == "name"]
+    if terms:
+        items.append(Constraint("asked", " ".join(sorted(terms)), terms))
+    elif names:  # the question is all names and slots ("Who was named Director of the Year at the Awards?")
+        items.append(Constraint("asked", "+".join(c.label for c in items if c.kind == "name"), tuple(names)))
+    words = frozenset(w.lower() for w in re.findall(r"[A-Za-z]+", question))
+    return Constraints(items, answer_type(question), words)
 
 
 def _number(text: str, scale: str | None) -> float:
@@ -109,21 +116,36 @@ def _number(text: str, scale: str | None) -> float:
     return value * _SCALE.get((scale or "").lower(), 1.0)
 
 
+def _unit(number: str) -> float:
+    """The precision a number is written at: 112,000 -> 1,000; 300 -> 100; 7.5 -> 0.1; 22 -> 1."""
+    digits = number.replace(",", "")
+    if "." in digits:
+        return 10.0 ** -len(digits.split(".")[1])
+    return 10.0 ** (len(digits) - len(digits.rstrip("0"))) if digits.rstrip("0") else 1.0
+
+
 def _range(comparator: str | None, number: str, scale: str | None) -> tuple[float, float]:
+    """The numbers a question's quantity admits. "More than 112,000" is said of a number that rounds
+    down to it at its own precision (112,000-113,000), not of any larger one: a quiz copies its
+    article's figure, and same-topic articles give other, larger ones."""
     n = _number(number, scale)
+    step = _unit(number) * _SCALE.get((scale or "").lower(), 1.0)
     c = (comparator or "").lower()
     if c in ("more than", "over", "at least"):
-        return n, n * (1 + _APPROX * 2)
+        return n, n + step
     if c in ("fewer than", "less than", "under", "up to"):
-        return n * (1 - _APPROX * 2), n
+        return n - step, n
     if c:
-        return n * (1 - _APPROX), n * (1 + _APPROX)
+        return min(n * (1 - _APPROX), n - step), max(n * (1 + _APPROX), n + step)
     return n, n
 
 
-def _numbers(text: str) -> list[float]:
+def _numbers(text: str, money: bool = True) -> list[float]:
+    """The numbers of `text`; `money=False` leaves out amounts of money ("$22"), which are not counts."""
     out = []
     for m in re.finditer(r"(\d[\d,]*(?:\.\d+)?)(?:\s*(million|billion|trillion|thousand|bn|m)\b)?", text, re.I):
+        if not money and re.search(r"[$€£¥₹]\s*$", text[max(0, m.start() - 2):m.start()]):
+            continue
         try:
             scale = {"bn": "billion", "m": "million"}.get((m.group(2) or "").lower(), m.group(2))
             out.append(_number(m.group(1), scale))
@@ -162,7 +184,13 @@ def met(c: Constraint, sentence: str, passage: Passage) -> bool:
         return bool(re.search(rf"\b{re.escape(str(c.value))}\b", wide, re.I))
     if c.kind == "quantity":
         low, high = cast(tuple[float, float], c.value)
-        return any(low - 1e-9 <= n <= high + 1e-9 for n in _numbers(wide))
+        counted = not re.search(r"[$€£¥₹%]|\b(?:dollars?|euros?|pounds?|percent|cents?|rupees?|yuan|yen)\b",
+                                c.label, re.I)  # a count: "$22" in the passage is not "22 states"
+        return any(low - 1e-9 <= n <= high + 1e-9 for n in _numbers(wide, money=not counted))
+    if c.kind == "asked" and isinstance(c.value, tuple):  # every name in the sentence (or its title)
+        return all(n.found_in(vocabulary(local)) for n in c.value)
+    if c.kind == "asked":
+        return asked.addressed(cast(frozenset[str], c.value), sentence)
     if c.kind == "name":
         assert isinstance(c.value, Name)
         return c.value.found_in(vocabulary(wide))

@@ -1,0 +1,49 @@
+"""What a question asks about beyond its names, and whether a sentence addresses it: pure functions."""
+from rag.answer.asked import addressed, asked_terms, interrogative
+from rag.answer.constraints import parse, unmet
+from rag.types import Passage
+
+
+def _passage(text: str, title: str = "") -> Passage:
+    return Passage("c:0", "d", "a.txt", title, text, 0, len(text), 1.0)
+
+
+def test_the_asked_terms_leave_out_names_relative_dates_and_slot_words():
+    assert asked_terms("Who co-chaired the dialogue between the United States and Pakistan?") >= {"chair", "dialogue"}
+    assert not asked_terms("Who co-chaired the dialogue between the United States and Pakistan?") & {
+        "unit", "stat", "pakistan"}
+    assert "week" not in asked_terms("Which company recalled cars this week?")
+    assert asked_terms("What position does Maria Lopez hold?") == frozenset()
+    assert asked_terms("On what date was the treaty signed?") == {"treaty", "sign"}
+
+
+def test_a_premise_sentence_before_the_question_only_sets_the_scene():
+    q = "A total of 22 states raised their minimum wage this week. Which state now has the highest minimum wage?"
+    assert interrogative(q) == "Which state now has the highest minimum wage?"
+    assert "rais" not in asked_terms(q) and "highest" in asked_terms(q)
+
+
+def test_a_sentence_addresses_the_question_when_it_holds_an_asked_word_in_any_form():
+    terms = asked_terms("Which country does Pakistan accuse of backing the rebels?")
+    assert addressed(terms, "Islamabad has long made accusations against India.")
+    assert not addressed(terms, "Pakistan and China are ramping up their cooperation.")
+    assert addressed(asked_terms("Who co-chaired the talks?"), "The chair of the talks was Ana Ruiz.")
+    assert addressed(frozenset(), "Anything at all.")
+
+
+def test_a_same_topic_sentence_that_does_not_address_the_ask_is_not_evidence():
+    cons = parse("Which Chinese company plans to set up textile parks in Pakistan?")
+    passage = _passage("Chinese investment in Pakistan could be jeopardized by attacks on the CPEC project. "
+                       "The Ruyi Group plans textile parks in Pakistan.")
+    miss = unmet(cons, "Chinese investment in Pakistan could be jeopardized by attacks on the CPEC project.", passage)
+    assert [c.kind for c in miss] == ["asked"]
+    assert unmet(cons, "The Ruyi Group plans textile parks in Pakistan.", passage) == []
+
+
+def test_a_question_of_names_only_needs_its_names_in_the_sentence_or_title():
+    cons = parse("Who was named Director of the Year at the Harbor City Film Festival?")
+    passage = _passage("The Harbor City Film Festival opens on Friday. Its Director of the Year is Mia Sato.")
+    assert [c.kind for c in unmet(cons, "The Harbor City Film Festival opens its doors to the public with a gala hosted by Tom Lee.", passage)] == [
+        "asked"]
+    said = "Mia Sato was named Director of the Year."
+    assert unmet(cons, said, _passage(said, title="Harbor City Film Festival")) == []
