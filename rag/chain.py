@@ -67,7 +67,7 @@ class Chain:
         k = top_k or self.config.top_k
         passages = self._candidates(query, k, filters, exclude)
         focus.apply(query, passages)
-        near = constraints.apply(query, passages)
+        near = constraints.apply(query, passages, self.retriever.term_weight())
         timings["retrieve_ms"] = (time.perf_counter() - t0) * 1000
         name = generator or self.config.generator
         answer = Answer(question=question, text="", citations=[], refused=False, passages=passages,

@@ -7,17 +7,20 @@ the question's interrogative sentence (a premise sentence before it, "22 states 
 wage this week.", only sets the scene) that are not part of a name, not a relative date ("this week"),
 and not a word that only names the kind of answer or carries no meaning of its own ("what position does
 she hold", "what does X stand for"): an evidence sentence that holds none of them does not answer.
-Words match by stem or a shared opening of PREFIX letters ("accuse" ~ "accusations", "co-chaired" ~
-"chair"), since articles rarely repeat a question's exact form.
+Words match by stem, or when one stem of at least PREFIX letters opens the other ("accuse" ~
+"accusations", "internationally" ~ "international"; not "country" ~ "counter"), since articles rarely
+repeat a question's exact form.
 """
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
-from rag.retrieve.lexical import content_terms, content_tokens, stem
+from rag.retrieve.lexical import STOPWORDS, content_terms, content_tokens, stem, words
 
-PREFIX = 5  # letters two longer words must share to count as one word in another form
+MIN_SHARE = 0.15  # of the asked terms' weight a sentence must hold (see `addressed`)
+PREFIX = 5  # the shorter of two stems, when it opens the longer, makes them one word in another form
 
 # Relative dates: questions phrased for the week they were asked ("this week's awards").
 _RELATIVE = frozenset(stem(w) for w in """week weeks weekend today yesterday tomorrow recently recent now
@@ -49,21 +52,46 @@ def _name_words(text: str) -> set[str]:
 
 
 @lru_cache(maxsize=4096)
-def asked_terms(question: str) -> frozenset[str]:
-    """The content words (stemmed) of what `question` asks about; empty when it asks only for a slot
+def asked_words(question: str) -> dict[str, str]:
+    """What `question` asks about, as {stem: the word as written}; empty when it asks only for a slot
     of a named thing ("What position does Gregory LoGerfo hold?")."""
     ask = interrogative(question)
-    terms = {t.rstrip("'") for t in content_terms(ask)} - {t.rstrip("'") for t in _name_words(ask)}
-    return frozenset(t for t in terms if t not in _RELATIVE and t not in _SLOT_AND_LIGHT and not t.isdigit())
+    names = {t.rstrip("'") for t in _name_words(ask)}
+    out: dict[str, str] = {}
+    for word in words(ask):
+        if word in STOPWORDS or len(word) < 2:
+            continue
+        for w in [word] + (word.split("-") if "-" in word else []):
+            t = stem(w).rstrip("'")
+            if (w not in STOPWORDS and t not in names and t not in _RELATIVE and t not in _SLOT_AND_LIGHT
+                    and not t.isdigit() and len(t) > 2):
+                out.setdefault(t, re.sub(r"'s?$", "", w))
+    return out
 
 
-def _same_word(a: str, b: str) -> bool:
-    return a == b or (len(a) >= PREFIX and len(b) >= PREFIX and a[:PREFIX] == b[:PREFIX])
+def asked_terms(question: str) -> frozenset[str]:
+    """The stems of `asked_words`."""
+    return frozenset(asked_words(question))
 
 
-def addressed(terms: frozenset[str], text: str) -> bool:
-    """Whether `text` holds at least one of the asked `terms` (True when nothing is asked beyond names)."""
+def same_word(a: str, b: str) -> bool:
+    short, long_ = sorted((a, b), key=len)
+    return a == b or (len(short) >= PREFIX and long_.startswith(short))
+
+
+Weight = Callable[[str], float]
+
+
+def addressed(terms: frozenset[str], text: str, weight: Weight | None = None) -> bool:
+    """Whether `text` holds what is asked (True when nothing is asked beyond names): at least one of the
+    asked `terms`; with `weight` (a word's rarity in the corpus), terms holding MIN_SHARE of the asked
+    terms' weight, so the words every article of the topic uses ("security", "terrorism") do not make
+    a same-topic sentence an answer to what is specific in the question."""
     if not terms:
         return True
     have = content_terms(text)
-    return any(_same_word(t, h) for t in terms for h in have)
+    held = [t for t in terms if any(same_word(t, h) for h in have)]
+    if weight is None or not held:
+        return bool(held)
+    total = sum(weight(t) for t in terms)
+    return total <= 0 or sum(weight(t) for t in held) >= MIN_SHARE * total

@@ -158,8 +158,9 @@ def _quarters(text: str) -> set[int]:
     return {int(m.group(1)) if m.group(1) else _QUARTER_WORDS[m.group(2).lower()] for m in _QUARTER.finditer(text)}
 
 
-def met(c: Constraint, sentence: str, passage: Passage) -> bool:
-    """Whether `sentence` of `passage` (with its title and date) meets constraint `c`."""
+def met(c: Constraint, sentence: str, passage: Passage, weight: asked.Weight | None = None) -> bool:
+    """Whether `sentence` of `passage` (with its title and date) meets constraint `c`; `weight`: how
+    rare a word is in the corpus (what is asked is judged by its rare words)."""
     local = f"{passage.title}\n{sentence}"
     wide = f"{passage.title}\n{passage.text}"
     if c.kind == "year":
@@ -190,7 +191,7 @@ def met(c: Constraint, sentence: str, passage: Passage) -> bool:
     if c.kind == "asked" and isinstance(c.value, tuple):  # every name in the sentence (or its title)
         return all(n.found_in(vocabulary(local)) for n in c.value)
     if c.kind == "asked":
-        return asked.addressed(cast(frozenset[str], c.value), sentence)
+        return asked.addressed(cast(frozenset[str], c.value), sentence, weight)
     if c.kind == "name":
         assert isinstance(c.value, Name)
         return c.value.found_in(vocabulary(wide))
@@ -200,11 +201,12 @@ def met(c: Constraint, sentence: str, passage: Passage) -> bool:
 JOINED_NAMES = 3  # a question naming this many things often joins articles: a name may come from another
 
 
-def unmet(cons: Constraints, sentence: str, passage: Passage, others: Sequence[Passage] = ()) -> list[Constraint]:
+def unmet(cons: Constraints, sentence: str, passage: Passage, others: Sequence[Passage] = (),
+          weight: asked.Weight | None = None) -> list[Constraint]:
     """The constraints `sentence` misses; `Constraint("type", …)` when it holds nothing of the asked kind.
     `others`: the other retrieved passages, where a question joining JOINED_NAMES names may find one."""
     joined = sum(1 for c in cons.items if c.kind == "name") >= JOINED_NAMES
-    missing = [c for c in cons.items if not met(c, sentence, passage)
+    missing = [c for c in cons.items if not met(c, sentence, passage, weight)
                and not (joined and c.kind == "name" and any(met(c, "", o) for o in others if o is not passage))]
     if cons.answer_type and not has_answer_type(cons.answer_type, sentence, cons.asked_words):
         missing.append(Constraint("type", cons.answer_type))
@@ -253,7 +255,7 @@ class NearMiss:
 COVERABLE = frozenset({"year", "month", "quarter", "gender"})
 
 
-def apply(question: str, passages: list[Passage]) -> NearMiss | None:
+def apply(question: str, passages: list[Passage], weight: asked.Weight | None = None) -> NearMiss | None:
     """Push every evidence sentence that misses a constraint below any threshold (re-sorting each
     passage's evidence) and return the best near miss: the best such sentence whose misses are all of
     the COVERABLE kinds, or None."""
@@ -263,7 +265,7 @@ def apply(question: str, passages: list[Passage]) -> NearMiss | None:
     near: NearMiss | None = None
     for i, p in enumerate(passages):
         for s in p.evidence:
-            missing = unmet(cons, s.text, p, passages)
+            missing = unmet(cons, s.text, p, passages, weight)
             if not missing:
                 continue
             if all(c.kind in COVERABLE for c in missing) and (near is None or s.score > near.score):

@@ -47,3 +47,12 @@ def test_a_question_of_names_only_needs_its_names_in_the_sentence_or_title():
         "asked"]
     said = "Mia Sato was named Director of the Year."
     assert unmet(cons, said, _passage(said, title="Harbor City Film Festival")) == []
+
+
+def test_with_word_rarity_the_topic_words_alone_do_not_address_the_ask():
+    rarity = {"think": 4.0, "tank": 4.0, "publish": 4.0, "report": 3.0, "security": 0.2}.get
+    terms = asked_terms("Which think tank published the security report?")
+    assert addressed(terms, "Regional security collaborations grew this year.")  # any asked word, no weights
+    assert not addressed(terms, "Regional security collaborations grew this year.", lambda t: rarity(t, 1.0))
+    assert addressed(terms, "The report was published by a research centre.", lambda t: rarity(t, 1.0))
+    assert addressed(terms, "Regional security grew.", lambda _t: 0.0)  # no word is known: nothing to weigh
