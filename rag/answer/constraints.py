@@ -13,17 +13,17 @@ Where each constraint is checked (the strictness is per kind, because news refer
   undated passage whose sentence and title name no year neither meets nor contradicts a year: it passes;
 - names, quantities and ordinals: the passage (a chunk of one article) and its title, since the sentence
   itself often says "she" or "the company";
-Relative dates ("this week", "recently", "last year", "last Friday") are not constraints: nothing here
-can check them.
+Relative dates ("last year", "last Friday") are not checked against a calendar; "this week", "last
+week" and "recently" are read against the newest retrieved passage's date (rag/answer/recency.py).
 """
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import cast
 
-from rag.answer import asked
+from rag.answer import asked, recency
 from rag.answer.focus import Name, question_names, vocabulary
 from rag.retrieve.evidence import answer_type, has_answer_type
 from rag.types import Passage, ScoredSentence
@@ -51,7 +51,7 @@ _APPROX = 0.25  # "about N" is met by a number within 25% of N
 
 @dataclass(frozen=True)
 class Constraint:
-    kind: str  # "year" | "month" | "quarter" | "gender" | "ordinal" | "name" | "quantity" | "asked"
+    kind: str  # "year" | "month" | "quarter" | "gender" | "ordinal" | "name" | "quantity" | "asked" | "recent"
     label: str  # as the question says it
     value: object = None  # year / month number / quarter / gender key / Name / (low, high)
 
@@ -101,6 +101,9 @@ def parse(question: str) -> Constraints:
         if all(w in years or w in _CALENDAR for w in name.words):
             continue  # a year (above) or a weekday / month: "last Friday" is a relative date
         items.append(Constraint("name", " ".join(sorted(name.words)), name))
+    relative = recency.window(question)
+    if relative:
+        items.append(Constraint("recent", relative[0], (relative[1], "")))
     terms = asked.asked_terms(question)
     names = [c.value for c in items if c.kind == "name"]
     if terms:
@@ -188,6 +191,9 @@ def met(c: Constraint, sentence: str, passage: Passage, weight: asked.Weight | N
         counted = not re.search(r"[$€£¥₹%]|\b(?:dollars?|euros?|pounds?|percent|cents?|rupees?|yuan|yen)\b",
                                 c.label, re.I)  # a count: "$22" in the passage is not "22 states"
         return any(low - 1e-9 <= n <= high + 1e-9 for n in _numbers(wide, money=not counted))
+    if c.kind == "recent":  # value: (days, the newest retrieved passage's date), set by `apply`
+        days, newest = cast(tuple[int, str], c.value)
+        return recency.in_window(passage.date, newest, days)
     if c.kind == "asked" and isinstance(c.value, tuple):  # every name in the sentence (or its title)
         return all(n.found_in(vocabulary(local)) for n in c.value)
     if c.kind == "asked":
@@ -262,6 +268,9 @@ def apply(question: str, passages: list[Passage], weight: asked.Weight | None = 
     cons = parse(question)
     if not cons:
         return None
+    newest = recency.anchor(passages)
+    cons.items = [replace(c, value=(cast(tuple[int, str], c.value)[0], newest)) if c.kind == "recent" else c
+                  for c in cons.items]
     near: NearMiss | None = None
     for i, p in enumerate(passages):
         for s in p.evidence:
