@@ -261,16 +261,21 @@ class NearMiss:
 COVERABLE = frozenset({"year", "month", "quarter", "gender"})
 
 
+def _anchored(cons: Constraints, passages: list[Passage]) -> Constraints:
+    """`cons` with its relative week read against the newest of `passages` (rag/answer/recency.py)."""
+    newest = recency.anchor(passages)
+    cons.items = [replace(c, value=(cast(tuple[int, str], c.value)[0], newest)) if c.kind == "recent" else c
+                  for c in cons.items]
+    return cons
+
+
 def apply(question: str, passages: list[Passage], weight: asked.Weight | None = None) -> NearMiss | None:
     """Push every evidence sentence that misses a constraint below any threshold (re-sorting each
     passage's evidence) and return the best near miss: the best such sentence whose misses are all of
     the COVERABLE kinds, or None."""
-    cons = parse(question)
+    cons = _anchored(parse(question), passages)
     if not cons:
         return None
-    newest = recency.anchor(passages)
-    cons.items = [replace(c, value=(cast(tuple[int, str], c.value)[0], newest)) if c.kind == "recent" else c
-                  for c in cons.items]
     near: NearMiss | None = None
     for i, p in enumerate(passages):
         for s in p.evidence:
@@ -282,6 +287,26 @@ def apply(question: str, passages: list[Passage], weight: asked.Weight | None = 
             s.score = round(s.score - UNMET_PENALTY, 4)
         p.evidence.sort(key=lambda x: x.score, reverse=True)
     return near
+
+
+# Misses that make a sentence no answer but leave it true context: a model may read it beside the answer
+# (the sentence naming the programme may not repeat the question's words); the refusal is already decided.
+CONTEXT = frozenset({"asked"})
+
+
+def as_context(question: str, passages: list[Passage], weight: asked.Weight | None = None) -> list[Passage]:
+    """Copies of `passages` (after `apply`) in which the sentences missing only CONTEXT kinds have their
+    score back, for a generator's prompt and the grounding of its draft; `passages` stay as they are."""
+    cons = _anchored(parse(question), passages)
+    out = []
+    for p in passages:
+        evidence = []
+        for s in p.evidence:
+            if s.score < 0 and {c.kind for c in unmet(cons, s.text, p, passages, weight)} <= CONTEXT:
+                s = replace(s, score=round(s.score + UNMET_PENALTY, 4))
+            evidence.append(s)
+        out.append(replace(p, evidence=sorted(evidence, key=lambda x: x.score, reverse=True)))
+    return out
 
 
 def covered(near: NearMiss, passage: Passage) -> str:

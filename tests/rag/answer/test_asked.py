@@ -56,3 +56,20 @@ def test_with_word_rarity_the_topic_words_alone_do_not_address_the_ask():
     assert not addressed(terms, "Regional security collaborations grew this year.", lambda t: rarity(t, 1.0))
     assert addressed(terms, "The report was published by a research centre.", lambda t: rarity(t, 1.0))
     assert addressed(terms, "Regional security grew.", lambda _t: 0.0)  # no word is known: nothing to weigh
+
+
+def test_a_sentence_missing_only_the_ask_is_context_for_a_model_but_stays_no_answer():
+    from rag.answer import constraints
+    from rag.types import ScoredSentence
+
+    q = "Which programme does the Velmora energy deal of 2023 belong to?"
+    context = "The Velmora deal is part of the Coastal Links Initiative."
+    other_year = "The Velmora energy deal of 2019 belongs to the Harbour Fund programme."
+    p = _passage(f"{context} {other_year}", title="Velmora energy deal")
+    p.evidence = [ScoredSentence(context, 0, len(context), 0.7), ScoredSentence(other_year, 0, 1, 0.6)]
+    rarity = {"programme": 4.0, "belong": 4.0, "energy": 1.0, "deal": 0.1}.get
+    constraints.apply(q, [p], lambda t: rarity(t, 1.0))
+    assert all(s.score < 0 for s in p.evidence)
+    shown = constraints.as_context(q, [p], lambda t: rarity(t, 1.0))
+    assert {s.text: s.score for s in shown[0].evidence} == {context: 0.7, other_year: round(0.6 - 1.5, 4)}
+    assert all(s.score < 0 for s in p.evidence)  # the chain's own passages keep the refusal's scores
