@@ -67,7 +67,8 @@ class Chain:
         k = top_k or self.config.top_k
         passages = self._candidates(query, k, filters, exclude)
         focus.apply(query, passages)
-        near = constraints.apply(query, passages)
+        weight = self.retriever.term_weight()
+        near = constraints.apply(query, passages, weight)
         timings["retrieve_ms"] = (time.perf_counter() - t0) * 1000
         name = generator or self.config.generator
         answer = Answer(question=question, text="", citations=[], refused=False, passages=passages,
@@ -83,7 +84,9 @@ class Chain:
         else:
             t1 = time.perf_counter()
             pieces: list[str] = []
-            for piece in self.generator(name).stream(query, passages):
+            # a model reads the sentences that miss only what is asked as context; the extractive answer does not
+            shown = passages if name == "extractive" else constraints.as_context(query, passages, weight)
+            for piece in self.generator(name).stream(query, shown):
                 if not isinstance(piece, str):  # a status (waiting for the model: rag/answer/turns.py)
                     yield piece
                     continue
@@ -93,14 +96,14 @@ class Chain:
                 yield piece
             timings["generate_ms"] = (time.perf_counter() - t1) * 1000
             draft = "".join(pieces)
-            grounded = ground(without_declining_sentences(draft), passages, question=query)
+            grounded = ground(without_declining_sentences(draft), shown, question=query)
             if not grounded.citations and declines(draft) and best_evidence(passages) < self.config.decline_trust:
                 pass  # the model read the evidence and found no answer: a second answerability check
             elif not grounded.citations and name != "extractive":
                 # nothing of the draft is supported; the evidence check passed, so the extractive answer
-                # exists: use it rather than refuse
+                # exists: use it rather than refuse, over what the model was shown
                 answer.backend = f"{name}->extractive"
-                grounded = ground("".join(self.generator("extractive").stream(query, passages)), passages)
+                grounded = ground("".join(self.generator("extractive").stream(query, shown)), shown)
             if not grounded.citations:
                 answer.text, answer.refused = refusal_text(question), True
             else:

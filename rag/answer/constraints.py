@@ -13,16 +13,17 @@ Where each constraint is checked (the strictness is per kind, because news refer
   undated passage whose sentence and title name no year neither meets nor contradicts a year: it passes;
 - names, quantities and ordinals: the passage (a chunk of one article) and its title, since the sentence
   itself often says "she" or "the company";
-Relative dates ("this week", "recently", "last year", "last Friday") are not constraints: nothing here
-can check them.
+Relative dates ("last year", "last Friday") are not checked against a calendar; "this week", "last
+week" and "recently" are read against the newest retrieved passage's date (rag/answer/recency.py).
 """
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import cast
 
+from rag.answer import asked, recency
 from rag.answer.focus import Name, question_names, vocabulary
 from rag.retrieve.evidence import answer_type, has_answer_type
 from rag.types import Passage, ScoredSentence
@@ -50,7 +51,7 @@ _APPROX = 0.25  # "about N" is met by a number within 25% of N
 
 @dataclass(frozen=True)
 class Constraint:
-    kind: str  # "year" | "month" | "quarter" | "gender" | "ordinal" | "name" | "quantity"
+    kind: str  # "year" | "month" | "quarter" | "gender" | "ordinal" | "name" | "quantity" | "asked" | "recent"
     label: str  # as the question says it
     value: object = None  # year / month number / quarter / gender key / Name / (low, high)
 
@@ -100,8 +101,17 @@ def parse(question: str) -> Constraints:
         if all(w in years or w in _CALENDAR for w in name.words):
             continue  # a year (above) or a weekday / month: "last Friday" is a relative date
         items.append(Constraint("name", " ".join(sorted(name.words)), name))
-    asked = frozenset(w.lower() for w in re.findall(r"[A-Za-z]+", question))
-    return Constraints(items, answer_type(question), asked)
+    relative = recency.window(question)
+    if relative:
+        items.append(Constraint("recent", relative[0], (relative[1], "")))
+    terms = asked.asked_terms(question)
+    names = [c.value for c in items if c.kind == "name"]
+    if terms:
+        items.append(Constraint("asked", " ".join(sorted(terms)), terms))
+    elif names:  # the question is all names and slots ("Who was named Director of the Year at the Awards?")
+        items.append(Constraint("asked", "+".join(c.label for c in items if c.kind == "name"), tuple(names)))
+    words = frozenset(w.lower() for w in re.findall(r"[A-Za-z]+", question))
+    return Constraints(items, answer_type(question), words)
 
 
 def _number(text: str, scale: str | None) -> float:
@@ -109,21 +119,36 @@ def _number(text: str, scale: str | None) -> float:
     return value * _SCALE.get((scale or "").lower(), 1.0)
 
 
+def _unit(number: str) -> float:
+    """The precision a number is written at: 112,000 -> 1,000; 300 -> 100; 7.5 -> 0.1; 22 -> 1."""
+    digits = number.replace(",", "")
+    if "." in digits:
+        return 10.0 ** -len(digits.split(".")[1])
+    return 10.0 ** (len(digits) - len(digits.rstrip("0"))) if digits.rstrip("0") else 1.0
+
+
 def _range(comparator: str | None, number: str, scale: str | None) -> tuple[float, float]:
+    """The numbers a question's quantity admits. "More than 112,000" is said of a number that rounds
+    down to it at its own precision (112,000-113,000), not of any larger one: a quiz copies its
+    article's figure, and same-topic articles give other, larger ones."""
     n = _number(number, scale)
+    step = _unit(number) * _SCALE.get((scale or "").lower(), 1.0)
     c = (comparator or "").lower()
     if c in ("more than", "over", "at least"):
-        return n, n * (1 + _APPROX * 2)
+        return n, n + step
     if c in ("fewer than", "less than", "under", "up to"):
-        return n * (1 - _APPROX * 2), n
+        return n - step, n
     if c:
-        return n * (1 - _APPROX), n * (1 + _APPROX)
+        return min(n * (1 - _APPROX), n - step), max(n * (1 + _APPROX), n + step)
     return n, n
 
 
-def _numbers(text: str) -> list[float]:
+def _numbers(text: str, money: bool = True) -> list[float]:
+    """The numbers of `text`; `money=False` leaves out amounts of money ("$22"), which are not counts."""
     out = []
     for m in re.finditer(r"(\d[\d,]*(?:\.\d+)?)(?:\s*(million|billion|trillion|thousand|bn|m)\b)?", text, re.I):
+        if not money and re.search(r"[$€£¥₹]\s*$", text[max(0, m.start() - 2):m.start()]):
+            continue
         try:
             scale = {"bn": "billion", "m": "million"}.get((m.group(2) or "").lower(), m.group(2))
             out.append(_number(m.group(1), scale))
@@ -136,8 +161,9 @@ def _quarters(text: str) -> set[int]:
     return {int(m.group(1)) if m.group(1) else _QUARTER_WORDS[m.group(2).lower()] for m in _QUARTER.finditer(text)}
 
 
-def met(c: Constraint, sentence: str, passage: Passage) -> bool:
-    """Whether `sentence` of `passage` (with its title and date) meets constraint `c`."""
+def met(c: Constraint, sentence: str, passage: Passage, weight: asked.Weight | None = None) -> bool:
+    """Whether `sentence` of `passage` (with its title and date) meets constraint `c`; `weight`: how
+    rare a word is in the corpus (what is asked is judged by its rare words)."""
     local = f"{passage.title}\n{sentence}"
     wide = f"{passage.title}\n{passage.text}"
     if c.kind == "year":
@@ -162,7 +188,16 @@ def met(c: Constraint, sentence: str, passage: Passage) -> bool:
         return bool(re.search(rf"\b{re.escape(str(c.value))}\b", wide, re.I))
     if c.kind == "quantity":
         low, high = cast(tuple[float, float], c.value)
-        return any(low - 1e-9 <= n <= high + 1e-9 for n in _numbers(wide))
+        counted = not re.search(r"[$€£¥₹%]|\b(?:dollars?|euros?|pounds?|percent|cents?|rupees?|yuan|yen)\b",
+                                c.label, re.I)  # a count: "$22" in the passage is not "22 states"
+        return any(low - 1e-9 <= n <= high + 1e-9 for n in _numbers(wide, money=not counted))
+    if c.kind == "recent":  # value: (days, the newest retrieved passage's date), set by `apply`
+        days, newest = cast(tuple[int, str], c.value)
+        return recency.in_window(passage.date, newest, days)
+    if c.kind == "asked" and isinstance(c.value, tuple):  # every name in the sentence (or its title)
+        return all(n.found_in(vocabulary(local)) for n in c.value)
+    if c.kind == "asked":
+        return asked.addressed(cast(frozenset[str], c.value), sentence, weight)
     if c.kind == "name":
         assert isinstance(c.value, Name)
         return c.value.found_in(vocabulary(wide))
@@ -172,11 +207,12 @@ def met(c: Constraint, sentence: str, passage: Passage) -> bool:
 JOINED_NAMES = 3  # a question naming this many things often joins articles: a name may come from another
 
 
-def unmet(cons: Constraints, sentence: str, passage: Passage, others: Sequence[Passage] = ()) -> list[Constraint]:
+def unmet(cons: Constraints, sentence: str, passage: Passage, others: Sequence[Passage] = (),
+          weight: asked.Weight | None = None) -> list[Constraint]:
     """The constraints `sentence` misses; `Constraint("type", …)` when it holds nothing of the asked kind.
     `others`: the other retrieved passages, where a question joining JOINED_NAMES names may find one."""
     joined = sum(1 for c in cons.items if c.kind == "name") >= JOINED_NAMES
-    missing = [c for c in cons.items if not met(c, sentence, passage)
+    missing = [c for c in cons.items if not met(c, sentence, passage, weight)
                and not (joined and c.kind == "name" and any(met(c, "", o) for o in others if o is not passage))]
     if cons.answer_type and not has_answer_type(cons.answer_type, sentence, cons.asked_words):
         missing.append(Constraint("type", cons.answer_type))
@@ -225,17 +261,25 @@ class NearMiss:
 COVERABLE = frozenset({"year", "month", "quarter", "gender"})
 
 
-def apply(question: str, passages: list[Passage]) -> NearMiss | None:
+def _anchored(cons: Constraints, passages: list[Passage]) -> Constraints:
+    """`cons` with its relative week read against the newest of `passages` (rag/answer/recency.py)."""
+    newest = recency.anchor(passages)
+    cons.items = [replace(c, value=(cast(tuple[int, str], c.value)[0], newest)) if c.kind == "recent" else c
+                  for c in cons.items]
+    return cons
+
+
+def apply(question: str, passages: list[Passage], weight: asked.Weight | None = None) -> NearMiss | None:
     """Push every evidence sentence that misses a constraint below any threshold (re-sorting each
     passage's evidence) and return the best near miss: the best such sentence whose misses are all of
     the COVERABLE kinds, or None."""
-    cons = parse(question)
+    cons = _anchored(parse(question), passages)
     if not cons:
         return None
     near: NearMiss | None = None
     for i, p in enumerate(passages):
         for s in p.evidence:
-            missing = unmet(cons, s.text, p, passages)
+            missing = unmet(cons, s.text, p, passages, weight)
             if not missing:
                 continue
             if all(c.kind in COVERABLE for c in missing) and (near is None or s.score > near.score):
@@ -243,6 +287,26 @@ def apply(question: str, passages: list[Passage]) -> NearMiss | None:
             s.score = round(s.score - UNMET_PENALTY, 4)
         p.evidence.sort(key=lambda x: x.score, reverse=True)
     return near
+
+
+# Misses that make a sentence no answer but leave it true context: a model may read it beside the answer
+# (the sentence naming the programme may not repeat the question's words); the refusal is already decided.
+CONTEXT = frozenset({"asked"})
+
+
+def as_context(question: str, passages: list[Passage], weight: asked.Weight | None = None) -> list[Passage]:
+    """Copies of `passages` (after `apply`) in which the sentences missing only CONTEXT kinds have their
+    score back, for a generator's prompt and the grounding of its draft; `passages` stay as they are."""
+    cons = _anchored(parse(question), passages)
+    out = []
+    for p in passages:
+        evidence = []
+        for s in p.evidence:
+            if s.score < 0 and {c.kind for c in unmet(cons, s.text, p, passages, weight)} <= CONTEXT:
+                s = replace(s, score=round(s.score + UNMET_PENALTY, 4))
+            evidence.append(s)
+        out.append(replace(p, evidence=sorted(evidence, key=lambda x: x.score, reverse=True)))
+    return out
 
 
 def covered(near: NearMiss, passage: Passage) -> str:

@@ -51,19 +51,27 @@ def answer_type(question: str) -> str:
         return "number"
     if re.search(r"\b(when|what (?:year|date|day|month)|which (?:year|date|day|month))\b", q):
         return "date"
+    if re.search(r"\b(?:which|what) (?:kinds?|types?|sorts?|ways?|forms?|areas?|aspects?|steps?|measures?) of\b", q):
+        return ""  # asks for a description, not a name
     if re.search(r"\b(who|whom|where|which|what (?:group|organi[sz]ation|country|countries|compan|name|person|"
                  r"people|city|cities|region|agency|agencies|party|parties))\b", q):
         return "name"
     return ""
 
 
+# A list item's label ("- Training Programs: joint drills …", "Joint Exercises | …"): a heading, not a name.
+_LABEL = re.compile(r"^[\s•·▪‣◦*-]*(?:[A-Z][\w'’-]*\s+){0,5}[A-Z][\w'’-]*\s*[:|]\s+")
+
+
 @lru_cache(maxsize=16384)
-def _sentence_kinds(sentence: str) -> tuple[bool, bool, tuple[frozenset[str], ...]]:
-    """What a sentence holds: a number, a date, and the names it mentions (each as its set of words)."""
+def _sentence_kinds(sentence: str) -> tuple[bool, bool, tuple[tuple[str, ...], ...]]:
+    """What a sentence holds: a number, a date, and the names it mentions (each as its words)."""
+    sentence = _LABEL.sub("", sentence)
     words = sentence.split()
     capitalised = sum(1 for w in words if w[:1].isupper())
     headline = bool(words) and capitalised / len(words) > 0.6  # title case: not a sentence naming things
-    names = () if headline else tuple({frozenset(m.group(0).lower().split()) for m in _NAME.finditer(sentence)})
+    names = () if headline else tuple(dict.fromkeys(tuple(re.split(r"[-\s]+", m.group(0).lower()))
+                                                    for m in _NAME.finditer(sentence)))
     return bool(_NUMBER.search(sentence)), bool(_YEAR_OR_DATE.search(sentence)), names
 
 
@@ -71,6 +79,11 @@ def _sentence_kinds(sentence: str) -> tuple[bool, bool, tuple[frozenset[str], ..
 _INSTITUTION = re.compile(r"\b(?:government|ministry|council|department|agency|authority|commission|committee|"
                           r"company|police|court|board|bank|university|army|parliament|administration|"
                           r"municipality|county|province|union|association|foundation)s?\b", re.I)
+
+
+def _asked_name(name: tuple[str, ...], asked: frozenset[str]) -> bool:
+    """The question's own name: all its words are the question's, or its initials are ("BLA")."""
+    return set(name) <= asked or (len(name) > 1 and "".join(w[0] for w in name) in asked)
 
 
 def has_answer_type(kind: str, sentence: str, asked: frozenset[str]) -> bool:
@@ -81,7 +94,7 @@ def has_answer_type(kind: str, sentence: str, asked: frozenset[str]) -> bool:
     if kind == "date":
         return has_date
     if kind == "name":
-        return any(not n & asked for n in names) or any(
+        return any(not _asked_name(n, asked) for n in names) or any(
             m.group(0).lower() not in asked for m in _INSTITUTION.finditer(sentence))
     return False
 

@@ -9,7 +9,10 @@ Every choice here was measured (eval/confusable/RESULTS.md); the defaults are th
 """
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -132,6 +135,17 @@ class HybridRetriever:
             ranked = _with_evidence(ranked)[0]
         return ranked
 
+    def term_weight(self) -> Callable[[str], float]:
+        """How rare a (stemmed) word is among the indexed chunks: BM25's inverse document frequency from
+        the lexical index, so a word every article of a topic uses weighs little beside the one that
+        says what a question asks about. 0 for a word no chunk holds."""
+        index = lexical_index(self.store)
+        index.ensure_fresh()
+        model = index.model
+        if model is None:
+            return lambda _term: 0.0
+        return partial(_idf, model.vocab_dict, model.scores["indptr"], len(index.ids))
+
     def _cosines(self, pool: list[Passage], dense_ids: set[str], query_vector: np.ndarray) -> None:
         """Give passages found only by BM25 their cosine similarity, from the vectors Chroma holds."""
         todo = [p for p in pool if p.chunk_id not in dense_ids]
@@ -141,6 +155,14 @@ class HybridRetriever:
         for p in todo:
             vector = vectors.get(p.chunk_id)
             p.score = round(float(np.dot(vector, query_vector)), 4) if vector is not None else 0.0
+
+
+def _idf(vocab: dict[str, int], indptr: Any, n_chunks: int, term: str) -> float:
+    i = vocab.get(term)
+    if i is None:
+        return 0.0
+    df = int(indptr[i + 1] - indptr[i])  # bm25s keeps each term's chunks as one column of a CSC matrix
+    return math.log((n_chunks - df + 0.5) / (df + 0.5) + 1.0)
 
 
 def _with_evidence(passages: list[Passage], *aligned: list) -> tuple[list, ...]:

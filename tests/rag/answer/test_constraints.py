@@ -10,7 +10,9 @@ def _passage(text: str, title: str = "", date: str = "") -> Passage:
 
 
 def _kinds(question: str) -> list[tuple[str, str]]:
-    return [(c.kind, c.label) for c in parse(question).items]
+    """The constraints on the things a question names (what it asks about: test_asked.py; relative weeks
+    read against the newest passage: test_recency.py)."""
+    return [(c.kind, c.label) for c in parse(question).items if c.kind not in ("asked", "recent")]
 
 
 def test_years_months_quarters_and_qualifiers_are_read_from_the_question():
@@ -65,12 +67,33 @@ def test_quantities_with_a_comparator_accept_nearby_numbers():
     assert met(exact, "", _passage("Twenty-two states, 22 in all, raised wages."))
 
 
+def test_more_than_n_is_n_rounded_down_at_its_own_precision():
+    c = next(c for c in parse("Which automaker recalled more than 112,000 vehicles?").items if c.kind == "quantity")
+    assert not met(c, "", _passage("Chevrolet recalled 140,000 electric cars."))
+    assert met(c, "", _passage("Ford recalled 112,500 SUVs."))
+    few = next(c for c in parse("Which town has fewer than 300 residents?").items if c.kind == "quantity")
+    assert met(few, "", _passage("The town has 250 residents."))
+    assert not met(few, "", _passage("The town has 120 residents."))
+    about = next(c for c in parse("Which firm cut about 2,000 jobs?").items if c.kind == "quantity")
+    assert met(about, "", _passage("The firm cut 1,800 jobs."))
+    assert not met(about, "", _passage("The firm cut 900 jobs."))
+
+
+def test_a_count_is_not_met_by_an_amount_of_money():
+    states = next(c for c in parse("Which 22 states raised the minimum wage?").items if c.kind == "quantity")
+    assert not met(states, "", _passage("The bank raised its minimum wage to $22 an hour."))
+    assert met(states, "", _passage("Workers in 22 states get a raise."))
+    money = next(c for c in parse("Which state pays more than $15 an hour?").items if c.kind == "quantity")
+    assert met(money, "", _passage("Washington pays $15.74 an hour."))
+
+
 def test_names_are_met_in_the_passage_and_the_answer_kind_in_the_sentence():
     cons = parse("Who beat Luke Littler in the final?")
     passage = _passage("Luke Littler lost the final. Luke Humphries beat him 7-4.")
     assert unmet(cons, "Luke Humphries beat him 7-4.", passage) == []
     assert [c.kind for c in unmet(cons, "Luke Littler lost the final.", passage)] == ["type"]
-    assert [c.kind for c in unmet(cons, "He lost.", _passage("He lost the final to a rival."))] == ["name", "type"]
+    assert [c.kind for c in unmet(cons, "He lost.", _passage("He lost the final to a rival."))] == [
+        "name", "asked", "type"]
 
 
 def test_apply_pushes_unmet_sentences_down_and_reports_the_best_near_miss():

@@ -16,3 +16,24 @@ def test_an_institution_answers_a_who_question():
 def test_an_institution_the_question_names_is_not_the_answer():
     q = "Which council approved the budget?"
     assert not has_answer_type("name", "the budget was approved by the council on friday.", asked(q))
+
+
+def test_a_list_items_label_is_a_heading_not_a_name():
+    q = "Where will the cadets be trained?"
+    assert not has_answer_type("name", "- Training Courses: specialised drills for cadets of the academy.", asked(q))
+    assert not has_answer_type("name", "Joint Training Days | joint drills to build the skills of cadets.", asked(q))
+    assert has_answer_type("name", "The cadets will be trained at the Lindholm Naval Academy.", asked(q))
+
+
+def test_a_name_is_the_questions_own_only_when_all_its_words_or_its_initials_are():
+    q = "Who beat Luke Littler in the final?"
+    assert has_answer_type("name", "In the final, Luke Humphries beat him 7-4.", asked(q))
+    assert not has_answer_type("name", "In the final, Luke Littler lost 7-4.", asked(q))
+    q = "Which country backs the NLF?"
+    assert not has_answer_type("name", "Attacks by the National Liberation Front rose.", asked(q))
+
+
+def test_which_kinds_of_asks_for_a_description_not_a_name():
+    assert answer_type("Which kinds of infrastructure could aid build?") == ""
+    assert answer_type("Which types of crops failed?") == ""
+    assert answer_type("Which crops failed?") == "name"

@@ -1,0 +1,47 @@
+"""Questions phrased for the week they are asked ("this week", "last week", "recently"): pure functions.
+
+Such a question is about the latest news on its topic. There is no calendar date to check, but there is
+an anchor: the newest dated passage retrieved for it. An article dated long before that anchor reports
+an earlier event of the same kind (an earlier recall, an earlier prime minister, another year's awards),
+not the one asked about, so its sentences do not answer. Undated passages neither meet nor contradict.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import date
+
+from rag.types import Passage
+
+# (pattern, days an answering article may be older than the newest retrieved one)
+_WINDOWS = [
+    (re.compile(r"\b(?:this|last|past|previous) week(?:end)?(?:['’]s)?\b|\bthis weekend\b|\bthese days\b", re.I), 14),
+    (re.compile(r"\b(?:recently|this month|last month|in recent (?:days|weeks))\b|\brecent\b", re.I), 60),
+]
+
+
+def window(question: str) -> tuple[str, int] | None:
+    """The relative date `question` names and how many days before the anchor it admits, or None."""
+    for pattern, days in _WINDOWS:
+        m = pattern.search(question)
+        if m:
+            return m.group(0), days
+    return None
+
+
+def _day(iso: str) -> date | None:
+    try:
+        return date.fromisoformat(iso[:10])
+    except ValueError:
+        return None
+
+
+def anchor(passages: Sequence[Passage]) -> str:
+    """The newest date among `passages` (ISO), "" when none is dated."""
+    return max((p.date[:10] for p in passages if _day(p.date or "")), default="")
+
+
+def in_window(passage_date: str, newest: str, days: int) -> bool:
+    """Whether an article dated `passage_date` can report what happened up to `days` before `newest`."""
+    d, n = _day(passage_date or ""), _day(newest or "")
+    return d is None or n is None or (n - d).days <= days

@@ -1,0 +1,30 @@
+"""Questions phrased for the week they are asked, read against the newest retrieved passage: pure functions."""
+from rag.answer import constraints, recency
+from rag.types import Passage, ScoredSentence
+
+
+def _passage(text: str, date: str) -> Passage:
+    p = Passage(f"c:{date}", date, f"{date}.txt", "", text, 0, len(text), 1.0, date=date)
+    p.evidence = [ScoredSentence(text, 0, len(text), 0.8)]
+    return p
+
+
+def test_a_relative_week_or_recently_sets_a_window_and_other_questions_none():
+    assert recency.window("Which airline grounded its jets this week?") == ("this week", 14)
+    assert recency.window("Who won last week's vote?")[1] == 14
+    assert recency.window("Which firm recently cut jobs?")[1] == 60
+    assert recency.window("Who won the vote in 2019?") is None
+
+
+def test_the_window_counts_back_from_the_newest_dated_passage():
+    assert recency.anchor([_passage("a", "2024-01-03"), _passage("b", "2024-01-10"), _passage("c", "")]) == "2024-01-10"
+    assert recency.in_window("2024-01-02", "2024-01-10", 14)
+    assert not recency.in_window("2019-05-01", "2024-01-10", 14)
+    assert recency.in_window("", "2024-01-10", 14) and recency.in_window("2019-05-01", "", 14)
+
+
+def test_an_old_article_about_an_earlier_event_of_the_kind_is_no_answer_this_week():
+    old = _passage("Olvana Air grounded its fleet after a door panel blew out.", "2018-04-18")
+    new = _passage("Regulators grounded the fleet of Dovetail Airways after a door panel blew out.", "2024-01-08")
+    constraints.apply("Which airline grounded its fleet after a door panel blew out this week?", [old, new])
+    assert old.evidence[0].score < 0 < new.evidence[0].score
