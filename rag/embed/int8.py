@@ -39,14 +39,14 @@ def quantized_model_file(model_dir: str | os.PathLike, dynamic: bool = False) ->
 
     source = onnx_model_file()
     folder = Path(model_dir)
-    kind = "dynint8" if dynamic else "tokint8"
+    kind = "dynint8" if dynamic else "tokint8v2"  # v2: the fused graph, same vectors as "tokint8"
     target = folder / f"all-minilm-l6-v2-{kind}-{sha256_of(source)[:12]}-ort{ort.__version__}.onnx"
     if not target.is_file():
         build_quantized(source, target, dynamic)
     return target
 
 
-def build_quantized(source: Path, target: Path, dynamic: bool = False) -> None:
+def build_quantized(source: Path, target: Path, dynamic: bool = False, fused: bool = True) -> None:
     try:
         import onnx  # noqa: F401  (the quantiser needs it; say so plainly if it is missing)
     except ImportError as err:
@@ -68,7 +68,7 @@ def build_quantized(source: Path, target: Path, dynamic: bool = False) -> None:
             if dynamic:
                 _quantize_dynamic(folded, quantized)
             else:
-                quantize_per_token(folded, quantized)
+                quantize_per_token(folded, quantized, fused)
             os.replace(quantized, target)  # atomic: a reader sees no file or the whole file
     except OSError as err:
         raise RagError(f"cannot write the quantised embedding model to {target.parent}: {err} "

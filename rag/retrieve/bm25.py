@@ -30,6 +30,7 @@ from rag.types import Passage
 
 RECHECK_SECONDS = 30.0  # full fingerprint check at most this often
 COUNT_SECONDS = 1.0  # the chunk count (a cheap check for another process's writes) at most this often
+FINGERPRINT = "fingerprint"  # beside chunks.json: what the copy on disk was built from
 _META_KEYS = ("name", "title", "date", "source", "start", "end", DATE_KEY)
 _INDEXES: dict[str, BM25Index] = {}
 _INDEXES_LOCK = threading.Lock()
@@ -104,6 +105,23 @@ class BM25Index:
         self.fingerprint = fingerprint
         return True
 
+    def persisted_fingerprint(self) -> str:
+        """The fingerprint of the copy on disk, read without loading it ("" when unknown)."""
+        if not (self.folder / "chunks.json").is_file():
+            return ""
+        try:
+            return (self.folder / FINGERPRINT).read_text(encoding="utf-8")
+        except OSError:
+            return ""
+
+    def note_fingerprint(self) -> None:
+        tmp = self.folder / f"{FINGERPRINT}.tmp-{os.getpid()}"
+        try:
+            tmp.write_text(self.fingerprint, encoding="utf-8")
+            os.replace(tmp, self.folder / FINGERPRINT)
+        except OSError:  # read-only: the copy is loaded each run, as before
+            tmp.unlink(missing_ok=True)
+
     def _rebuild(self, fingerprint: str) -> None:
         ids, texts, metas = [], [], []
         for chunk_id, text, meta in self.store.chunks():
@@ -131,6 +149,7 @@ class BM25Index:
             with open(tmp / "chunks.json", "w", encoding="utf-8") as fh:
                 json.dump({"fingerprint": self.fingerprint, "ids": self.ids, "texts": self.texts,
                            "metas": self.metas}, fh)
+            (tmp / FINGERPRINT).write_text(self.fingerprint, encoding="utf-8")
             old = self.folder.with_name(f"{self.folder.name}.old-{os.getpid()}-{threading.get_ident()}")
             if self.folder.exists():
                 self.folder.rename(old)
@@ -184,5 +203,12 @@ def lexical_index(store: Store) -> BM25Index:
 
 
 def sync_lexical_index(store: Store) -> None:
-    """Bring the persisted BM25 index in step with the store (called by the indexer after writing)."""
-    lexical_index(store).ensure_fresh(force=True)
+    """Bring the persisted BM25 index in step with the store (called by the indexer after writing). A copy
+    on disk already in step is not loaded (a re-run over unchanged files: ~0.6 s for 200 articles)."""
+    index = lexical_index(store)
+    on_disk = index.persisted_fingerprint()
+    if not index.fingerprint and on_disk == store_fingerprint(store) != "":
+        return
+    index.ensure_fresh(force=True)
+    if index.fingerprint and on_disk != index.fingerprint and (index.folder / "chunks.json").is_file():
+        index.note_fingerprint()  # a copy saved before fingerprints were written beside it

@@ -23,6 +23,18 @@ def test_reindexing_the_same_folder_changes_nothing(fresh, corpus):
     assert (chunk_ids(fresh), fresh.store.sentences.count()) == before
 
 
+def test_a_rerun_over_unchanged_files_leaves_the_bm25_copy_on_disk_unread(fresh, corpus):
+    from rag.retrieve import bm25
+
+    fresh.index([corpus], progress=False)
+    bm25._INDEXES.clear()  # as in a new process
+    again = RAG.open(fresh.config.index_dir)
+    assert len(again.index([corpus], progress=False).unchanged) == 5
+    assert bm25.lexical_index(again.store).fingerprint == ""  # in step on disk: not loaded
+    assert again.retrieve("police", top_k=3)  # and read when a question needs it
+    assert bm25.lexical_index(again.store).fingerprint == bm25.store_fingerprint(again.store)
+
+
 def test_changed_file_is_replaced_and_deleted_file_removed(fresh, corpus):
     fresh.index([corpus], progress=False)
     target = next(corpus.glob("004_*"))

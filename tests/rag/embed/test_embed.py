@@ -58,6 +58,19 @@ def test_an_int8_vector_does_not_depend_on_its_batch(seed_texts):
     assert float((alone * reference).sum(axis=1).min()) > 0.98
 
 
+def test_the_fused_int8_graph_gives_the_vectors_of_the_step_by_step_one(seed_texts, tmp_path):
+    """Shared quantisation, QuantizeLinear/DequantizeLinear and no NaN guards: bit-identical outputs."""
+    from rag.embed.int8 import build_quantized
+    from rag.embed.onnx import OnnxEmbedder, onnx_model_file
+
+    fused, steps = tmp_path / "fused.onnx", tmp_path / "steps.onnx"
+    build_quantized(onnx_model_file(), fused)
+    build_quantized(onnx_model_file(), steps, fused=False)
+    texts = seed_texts[:12] + seed_texts[-2:]
+    a, b = OnnxEmbedder(fused).embed(texts), OnnxEmbedder(steps).embed(texts)
+    assert a.shape == (len(texts), 384) and np.array_equal(a, b)
+
+
 def test_late_spans_pool_the_tokens_of_one_pass(seed_texts):
     int8 = load_embedder("minilm-int8")
     text = seed_texts[-2]
