@@ -13,7 +13,9 @@ import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-_MARKER = re.compile(r"\[(\d+)\]")
+from rag.answer import markers
+
+_MARKER = markers.CITATION  # the [n] syntax has one owner: rag/answer/markers.py
 _DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"), "-")
 _QUOTES = {ord("\u2018"): "'", ord("\u2019"): "'", ord("\u201c"): '"', ord("\u201d"): '"'}
 _ARTICLES = {"a", "an", "the"}

@@ -44,7 +44,6 @@ _ORDINAL = re.compile(r"\b(first|second|third|fourth|fifth|sixth|seventh|eighth|
 _QUANTITY = re.compile(r"(?:\b(more than|over|at least|nearly|almost|about|around|roughly|some|up to|fewer than|"
                        r"less than|under)\s+)?\$?(\d(?:[\d,]*\d)?(?:\.\d+)?)(?:\s*(million|billion|trillion|thousand|"
                        r"percent|%))?(?=[\s-]+([a-z]+))", re.I)
-_ANY_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 _SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 _APPROX = 0.25  # "about N" is met by a number within 25% of N
 

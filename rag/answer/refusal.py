@@ -4,13 +4,13 @@ from __future__ import annotations
 import re
 
 from rag.answer import constraints
-from rag.answer.markers import cite
+from rag.answer.markers import MARKER_RUN, cite
 from rag.types import Passage
 
 REFUSAL = "The articles do not say."
 # A sentence of a draft saying that the passages do not say something (left out before grounding).
-_DECLINING_SENTENCE = re.compile(r"[^.!?]*\b(?:do|does|did) not (?:say|mention|state)\b[^.!?]*[.!?]?(?:\s*\[\d+\])*",
-                                 re.I)
+_DECLINING_SENTENCE = re.compile(r"[^.!?]*\b(?:do|does|did) not (?:say|mention|state)\b[^.!?]*[.!?]?(?:"
+                                 + MARKER_RUN.pattern + ")?", re.I)
 
 
 def refusal_text(question: str) -> str:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -92,11 +92,3 @@ def load_document(path: Path, name: str | None = None) -> Document:
         source=cleaned.source or printable(raw.meta.get("source", "")),
         extra={"author": cleaned.author, "kind": raw.kind, "note": raw.note},
     )
-
-
-def load_documents(files: Iterable[Path]) -> Iterator[Document | Skipped]:
-    for path in files:
-        try:
-            yield load_document(path)
-        except UnreadableFileError as err:
-            yield Skipped(path, str(err))

@@ -55,14 +55,17 @@ class RetrievalOptions:
 
     @classmethod
     def from_config(cls, config: Config) -> RetrievalOptions:
-        """`candidates` from the config; any other field from `retrieval_<field>` in rag.toml / RAG_* extras."""
+        """`candidates` from the config; any other field from `retrieval_<field>` in rag.toml (experiments)."""
         names = {f.name: f for f in fields(cls)}
         values: dict[str, Any] = {"candidates": config.candidates}
         for key, value in config.extra.items():
             name = key.removeprefix("retrieval_")
             if key.startswith("retrieval_") and name in names:
                 default: Any = names[name].default
-                values[name] = type(default)(value) if not isinstance(default, str) else str(value)
+                try:
+                    values[name] = type(default)(value) if not isinstance(default, str) else str(value)
+                except (TypeError, ValueError):
+                    raise ConfigError(f"setting {key} must be of the kind of {default!r}, not {value!r}") from None
         return cls(**values)
 
     def with_(self, **changes: Any) -> RetrievalOptions:
