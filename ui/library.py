@@ -14,16 +14,13 @@ from typing import Any
 
 from rag.printable import printable
 from ui.chat import RagHandle, readable_error
+from ui.render import plural
 
 Progress = Callable[[int, int, str], None]
 
 
 def _names(items: Iterable[Any]) -> str:
     return ", ".join(printable(x) for x in items)
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'s' * (n != 1)}"
 
 
 def library_folder(config: Any) -> Path:
@@ -68,11 +65,11 @@ def index_files(handle: RagHandle, paths: list[str], progress: Progress | None =
         progress(len(paths), len(paths), "done")
     lines = []
     if added:
-        lines.append(f"Indexed {len(added)} article{'s' * (len(added) != 1)} ({_plural(chunks, 'passage')}): "
+        lines.append(f"Indexed {len(added)} article{'s' * (len(added) != 1)} ({plural(chunks, 'passage')}): "
                      f"{_names(added)}. You can ask about {'them' if len(added) > 1 else 'it'} now.")
     if replaced:
         lines.append(f"Replaced the earlier version of {_names(replaced)} with the uploaded one "
-                     f"({_plural(chunks, 'passage')} in all).")
+                     f"({plural(chunks, 'passage')} in all).")
     if unchanged:
         lines.append(f"Already indexed, unchanged: {_names(unchanged)}.")
     for name, note in notes:

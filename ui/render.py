@@ -193,7 +193,7 @@ def _turn_header(t: Mapping[str, Any]) -> str:
     return (f'<div class="src-question">{html.escape(_short(t["question"], 160))}</div>{extra}')
 
 
-def _plural(n: int, word: str) -> str:
+def plural(n: int, word: str) -> str:
     return f"{n} {word}{'s' * (n != 1)}"
 
 
@@ -209,5 +209,5 @@ def documents_html(docs: Sequence[Mapping[str, Any]]) -> str:
     for d in sorted(docs, key=lambda d: (d.get("date") or "", d.get("title") or ""), reverse=True):
         meta = " · ".join(_meta(x) for x in (d.get("date"), d.get("source"), d.get("name")) if x)
         rows.append(f'<li><div class="doc-title">{_meta(d.get("title") or d.get("name", ""))}</div>'
-                    f'<div class="doc-meta">{meta} · {_plural(int(d.get("n_chunks") or 0), "passage")}</div></li>')
+                    f'<div class="doc-meta">{meta} · {plural(int(d.get("n_chunks") or 0), "passage")}</div></li>')
     return f'<ul class="doc-list">{"".join(rows)}</ul>'
