@@ -68,6 +68,7 @@ def _params(model_path: str, n_ctx: int, threads: int, host: str = "127.0.0.1", 
     p.cont_batching = True  # a request's prompt joins the batch while the other slots decode
     p.cache_prompt = True
     p.cache_ram_mib = 256
+    p.fit_params = False  # fitting to device memory loads the model twice (0.7 s of a cold start) and is for GPUs
     p.cpuparams.n_threads = threads
     p.cpuparams_batch.n_threads = threads
     p.verbosity = 0
