@@ -7,7 +7,7 @@ the question's interrogative sentence (a premise sentence before it, "22 states 
 wage this week.", only sets the scene) that are not part of a name, not a relative date ("this week"),
 and not a word that only names the kind of answer or carries no meaning of its own ("what position does
 she hold", "what does X stand for"): an evidence sentence that holds none of them does not answer.
-Words match by stem, or when one stem of at least PREFIX letters opens the other ("accuse" ~
+Words match by stem, or when one stem of at least lexical.PREFIX letters opens the other ("accuse" ~
 "accusations", "internationally" ~ "international"; not "country" ~ "counter"), since articles rarely
 repeat a question's exact form.
 """
@@ -17,10 +17,9 @@ import re
 from collections.abc import Callable
 from functools import lru_cache
 
-from rag.retrieve.lexical import STOPWORDS, content_terms, content_tokens, stem, words
+from rag.retrieve.lexical import STOPWORDS, content_terms, content_tokens, same_word, stem, words
 
 MIN_SHARE = 0.25  # of the asked terms' weight a sentence must hold (see `addressed`)
-PREFIX = 5  # the shorter of two stems, when it opens the longer, makes them one word in another form
 
 # Relative dates: questions phrased for the week they were asked ("this week's awards").
 _RELATIVE = frozenset(stem(w) for w in """week weeks weekend today yesterday tomorrow recently recent now
@@ -72,11 +71,6 @@ def asked_words(question: str) -> dict[str, str]:
 def asked_terms(question: str) -> frozenset[str]:
     """The stems of `asked_words`."""
     return frozenset(asked_words(question))
-
-
-def same_word(a: str, b: str) -> bool:
-    short, long_ = sorted((a, b), key=len)
-    return a == b or (len(short) >= PREFIX and long_.startswith(short))
 
 
 Weight = Callable[[str], float]

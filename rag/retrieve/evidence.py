@@ -14,7 +14,7 @@ import numpy as np
 from rag.embed.base import Embedder
 from rag.ingest.sentences import Sentence, split_sentences
 from rag.retrieve.instructions import asks_for_link, evidence_candidates
-from rag.retrieve.lexical import STOPWORDS, content_terms, coverage
+from rag.retrieve.lexical import STOPWORDS, content_terms, coverage, same_word
 from rag.types import Passage, ScoredSentence
 
 SEMANTIC_WEIGHT = 0.65  # the rest is term coverage
@@ -85,8 +85,10 @@ _INSTITUTION = re.compile(r"\b(?:government|ministry|council|department|agency|a
 
 
 def _asked_name(name: tuple[str, ...], asked: frozenset[str]) -> bool:
-    """The question's own name: all its words are the question's, or its initials are ("BLA")."""
-    return set(name) <= asked or (len(name) > 1 and "".join(w[0] for w in name) in asked)
+    """The question's own name: all its words are the question's, in some form ("Pakistan" for "Pakistani",
+    "World Championship" for "world champion"), or its initials are ("BLA")."""
+    return all(w in asked or any(same_word(w, a) for a in asked) for w in name) or (
+        len(name) > 1 and "".join(w[0] for w in name) in asked)
 
 
 _FIRST_WORD = re.compile(r"^[\s\"'“‘(]*([A-Z][a-zA-Z]+)\b")

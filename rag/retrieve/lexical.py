@@ -27,6 +27,16 @@ def stem(word: str) -> str:
     return word
 
 
+PREFIX = 5  # the shorter of two stems, when it opens the longer, makes them one word in another form
+
+
+def same_word(a: str, b: str) -> bool:
+    """One word in two forms: equal, or the shorter (PREFIX letters or more) opens the longer
+    ("accuse" ~ "accusations", "pakistan" ~ "pakistani"; not "country" ~ "counter")."""
+    short, long_ = sorted((a, b), key=len)
+    return a == b or (len(short) >= PREFIX and long_.startswith(short))
+
+
 def words(text: str) -> list[str]:
     return _WORD.findall(text.lower().replace("’", "'"))
 

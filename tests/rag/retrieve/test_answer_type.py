@@ -55,3 +55,9 @@ def test_a_price_cost_or_score_asks_for_a_number():
     assert answer_type("What was the final score of the match between the Otters and the Herons?") == "number"
     assert answer_type("What cost did the council approve?") == "number"
     assert answer_type("Which team won the cup?") == "name"
+
+
+def test_a_name_the_question_says_in_another_form_is_still_its_own():
+    q = "Where will Pakistani police be trained?"
+    assert not has_answer_type("name", "Police in Pakistan will be trained soon.", asked(q))
+    assert has_answer_type("name", "The police will be trained at the Xinjiang Police Academy.", asked(q))
