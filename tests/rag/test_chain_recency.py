@@ -1,0 +1,47 @@
+"""The chain on a dated index: "this week" is the week of the index's newest article, so an old article
+about an earlier event of the kind is no answer, even when it is the only one retrieved."""
+import pytest
+
+OLD = ("Olvana Air grounds its jets after a door panel blows out\n2019-03-12\nSource: Air Daily\n\n"
+       "Olvana Air grounded its fleet of twelve jets after a door panel blew out on a flight to Porto. "
+       "Regulators said the airline must inspect every door plug before flying again.\n")
+NEWER = ("Harbour council approves the new library budget\n2024-01-10\nSource: City News\n\n"
+         "The Harbour council approved a budget of 4 million for the new library on Tuesday. "
+         "Building work is due to start in the spring.\n")
+ANSWER = ("Dovetail Airways grounds its jets after a door panel blows out\n2024-01-08\nSource: Air Daily\n\n"
+          "Dovetail Airways grounded its fleet of nine jets after a door panel blew out on a flight to Lyon. "
+          "Regulators said the airline must inspect every door plug before flying again.\n")
+QUESTION = "Which airline grounded its fleet after a door panel blew out this week?"
+
+
+def _index(tmp_path_factory, articles: dict[str, str]):
+    from rag import RAG
+
+    folder = tmp_path_factory.mktemp("news")
+    for name, text in articles.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    rag_ = RAG.open(tmp_path_factory.mktemp("news-index"), chroma_url="")
+    rag_.index([folder], progress=False)
+    return rag_
+
+
+@pytest.fixture(scope="module")
+def without_answer(tmp_path_factory):
+    return _index(tmp_path_factory, {"old.txt": OLD, "newer.txt": NEWER})
+
+
+def test_the_anchor_is_the_index_newest_article(without_answer):
+    assert without_answer.chain.retriever.newest_date() == "2024-01-10"
+
+
+def test_an_old_article_is_no_answer_this_week(without_answer):
+    answer = without_answer.ask(QUESTION, generator="extractive")
+    assert answer.refused and not answer.citations
+    assert "Olvana" not in answer.text
+
+
+def test_this_weeks_article_answers(tmp_path_factory):
+    rag_ = _index(tmp_path_factory, {"old.txt": OLD, "newer.txt": NEWER, "answer.txt": ANSWER})
+    answer = rag_.ask(QUESTION, generator="extractive")
+    assert not answer.refused and "Dovetail" in answer.text and "Olvana" not in answer.text
+    assert {c.source for c in answer.citations} == {"answer.txt"}
