@@ -19,7 +19,7 @@ from functools import lru_cache
 
 from rag.retrieve.lexical import STOPWORDS, content_terms, content_tokens, same_word, stem, words
 
-MIN_SHARE = 0.25  # of the asked terms' weight a sentence must hold (see `addressed`)
+MIN_SHARE = 0.15  # of the asked terms' weight a sentence must hold (see `addressed`)
 
 # Relative dates: questions phrased for the week they were asked ("this week's awards").
 _RELATIVE = frozenset(stem(w) for w in """week weeks weekend today yesterday tomorrow recently recent now

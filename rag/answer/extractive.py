@@ -28,8 +28,9 @@ def _redundant(terms: frozenset[str], chosen: list[frozenset[str]]) -> bool:
 
 def select_sentences(evidence: list[Passage], max_sentences: int, floor: float,
                      margin: float = RELATIVE_MARGIN) -> list[tuple[int, ScoredSentence]]:
-    # a headline or a line cut before its object is not an answer sentence (rag/answer/wellformed.py)
-    pool = [(i, s) for i, p in enumerate(evidence, 1) for s in p.evidence if wellformed.can_answer(s.text)]
+    # a headline, a line cut before its object or one with no verb is not an answer sentence (rag/answer/wellformed.py)
+    pool = [(i, s) for i, p in enumerate(evidence, 1) for s in p.evidence
+            if wellformed.can_answer(s.text) and wellformed.has_verb(s.text)]
     pool.sort(key=lambda x: x[1].score, reverse=True)
     if not pool:
         return []

@@ -14,7 +14,9 @@ from rag.answer import markers
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 # Words left lower-case inside a title ("Pakistan and China Renew Pact on Security").
-_TITLE_SMALL = frozenset("a an and as at but by for from in into of on or over the to up via vs with".split())
+_TITLE_SMALL = frozenset("""a an and as at but by for from in into of on or over the to up via vs with about above
+across after against along amid among around before behind below beneath beside between beyond despite during
+inside near onto outside past since through toward towards under unlike until upon within without""".split())
 # A claim ending in one of these stopped before what it was about to say.
 _DANGLING = frozenset("""a an the and or but nor of to for with in on at by from into onto about as than that
 which whose including like between among against per via such its their his her our your""".split())

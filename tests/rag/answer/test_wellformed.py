@@ -36,3 +36,8 @@ def test_a_question_a_list_lead_in_or_the_article_about_itself_states_nothing():
     assert states_nothing("In this piece, we look at the new port.")
     assert not states_nothing("The report said 63% of adults had received a dose.")
     assert not states_nothing("Mara Venn will face Ilse Dorn in the final.")
+
+
+def test_a_heading_with_a_long_preposition_is_still_a_headline():
+    assert is_headline("Regional Stability: Implications of Harbour Cooperation against Piracy")
+    assert not is_headline("The council met against the advice of its lawyers on Tuesday.")
