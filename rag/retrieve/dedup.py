@@ -75,3 +75,15 @@ def collapse_near_duplicates(ranked: Sequence[T], texts: Sequence[str], limit: i
         if limit is not None and len(kept) >= limit:
             break
     return kept
+
+
+def spread_documents(ranked: Sequence[T], docs: Sequence[str], per_document: int) -> list[T]:
+    """The ranking with each document's passages beyond its best `per_document` moved after all others
+    (in their order): a top k of several articles rather than one article's every chunk."""
+    seen: dict[str, int] = {}
+    first: list[T] = []
+    later: list[T] = []
+    for item, doc in zip(ranked, docs):
+        seen[doc] = seen.get(doc, 0) + 1
+        (first if seen[doc] <= per_document else later).append(item)
+    return first + later

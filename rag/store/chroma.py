@@ -65,6 +65,7 @@ class ChromaStore:
         self._sentence_cache: LruCache[list[tuple[int, int, np.ndarray]]] = LruCache(CACHED_DOCS)
         self._chunk_cache: LruCache[np.ndarray] = LruCache(CACHED_CHUNKS)
         self._record_cache: LruCache[tuple[str, dict[str, Any]]] = LruCache(CACHED_CHUNKS)
+        self._lead_cache: LruCache[np.ndarray] = LruCache(CACHED_CHUNKS)
         # Another process's writes: a store that sees the marker changed opens the folder again before reading.
         self._marker = None if config.chroma_url else GenerationMarker(config.index_dir)
         self._durable = None if config.chroma_url else DurableWrites(self)
@@ -313,6 +314,16 @@ class ChromaStore:
 
         return self._cached(self._chunk_cache, chunk_ids, fetch)
 
+    def lead_vectors(self, doc_ids: list[str]) -> dict[str, np.ndarray]:
+        """doc_id -> its first chunk's vector (cached like sentence vectors)."""
+        def fetch(missing: list[str]) -> dict[str, np.ndarray]:
+            docs = {DOC_KEY: {"$in": missing}} if len(missing) > 1 else {DOC_KEY: missing[0]}
+            got = self.collection.get(where={"$and": [docs, {"chunk": 0}]}, include=["embeddings", "metadatas"])
+            rows = zip(got["metadatas"] or [], _embeddings(got))
+            return {m[DOC_KEY]: np.asarray(v, dtype=np.float32) for m, v in rows}
+
+        return self._cached(self._lead_cache, sorted(set(doc_ids)), fetch)
+
     def _cached(self, cache: LruCache, keys: list[str], fetch) -> dict:
         """Values for `keys` from `cache`, the rest read from the current store by `fetch`."""
         return cache.get_many(keys, lambda missing: self.reading(lambda: fetch(missing)))
@@ -339,7 +350,7 @@ class ChromaStore:
 
     def forget_cached(self) -> None:
         """Drop vectors cached for queries (a re-index with other chunking may reuse a chunk id)."""
-        for cache in (self._sentence_cache, self._chunk_cache, self._record_cache):
+        for cache in (self._sentence_cache, self._chunk_cache, self._record_cache, self._lead_cache):
             cache.clear()
 
     def delete_doc(self, doc_id: str) -> int:

@@ -1,6 +1,6 @@
 """Pure parts of retrieval: rank fusion, near-duplicate collapse, dates named in a question."""
 from rag.retrieve.dates import as_filters, in_ranges, query_date_ranges
-from rag.retrieve.dedup import collapse_near_duplicates
+from rag.retrieve.dedup import collapse_near_duplicates, spread_documents
 from rag.retrieve.fusion import reciprocal_rank_fusion
 from rag.types import Passage
 
@@ -18,6 +18,14 @@ def test_rrf_rewards_agreement_and_keeps_the_first_lists_object():
     assert next(p for p, _ in fused if p.chunk_id == "c").score == 0.7  # the dense object (cosine), not BM25's
     weighted = reciprocal_rank_fusion([dense, lexical], weights=[1.0, 0.0])
     assert [p.chunk_id for p, _ in weighted][:3] == ["a", "b", "c"]
+
+
+def test_a_documents_passages_beyond_its_best_go_after_the_other_documents():
+    ranked = ["a1", "a2", "b1", "a3", "c1", "b2"]
+    docs = [r[0] for r in ranked]
+    assert spread_documents(ranked, docs, 1) == ["a1", "b1", "c1", "a2", "a3", "b2"]
+    assert spread_documents(ranked, docs, 2) == ["a1", "a2", "b1", "c1", "b2", "a3"]
+    assert spread_documents([], [], 1) == []
 
 
 STORY = ("Hundreds of people have been forced to leave their homes in the Southern Highlands as strong winds "
