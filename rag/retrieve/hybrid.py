@@ -47,7 +47,7 @@ class RetrievalOptions:
     date_bonus: float = 0.1  # added to passages dated when the question says; 0 turns date preference off
     dedup: float = 0.6  # shingle containment above which passages are near-duplicates; 0 keeps all
     lead_weight: float = 0.0  # the cosine of the passage's document's title-and-lead vector, blended in
-    per_document: int = 0  # passages of one document beyond this many go after other documents'; 0: no limit
+    repeat_penalty: float = 0.0  # taken off a passage's key per better-ranked passage of its document
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:
@@ -122,10 +122,8 @@ class HybridRetriever:
         else:
             keys = list(fusion) if o.rerank == "fused" else [-i for i in range(len(pool))]
         keys = [k + (o.date_bonus if d else 0.0) for k, d in zip(keys, dated)]
-        order = sorted(range(len(pool)), key=lambda i: keys[i], reverse=True)
+        order = spread_documents(keys, [p.doc_id for p in pool], o.repeat_penalty)
         ranked = [pool[i] for i in order]
-        if o.per_document:
-            ranked = spread_documents(ranked, [p.doc_id for p in ranked], o.per_document)
         if o.dedup:
             # Copies collapse when published about the same time; the same story from another time than
             # the question names collapses into the one dated then. Those dated then are offered first, so

@@ -20,12 +20,14 @@ def test_rrf_rewards_agreement_and_keeps_the_first_lists_object():
     assert [p.chunk_id for p, _ in weighted][:3] == ["a", "b", "c"]
 
 
-def test_a_documents_passages_beyond_its_best_go_after_the_other_documents():
-    ranked = ["a1", "a2", "b1", "a3", "c1", "b2"]
-    docs = [r[0] for r in ranked]
-    assert spread_documents(ranked, docs, 1) == ["a1", "b1", "c1", "a2", "a3", "b2"]
-    assert spread_documents(ranked, docs, 2) == ["a1", "a2", "b1", "c1", "b2", "a3"]
-    assert spread_documents([], [], 1) == []
+def test_a_documents_later_passages_must_beat_other_documents_by_the_penalty():
+    keys = [0.90, 0.85, 0.80, 0.60, 0.50]
+    docs = ["a", "a", "b", "a", "c"]
+    assert spread_documents(keys, docs, 0.0) == [0, 1, 2, 3, 4]  # no penalty: the ranking by key
+    assert spread_documents(keys, docs, 0.1) == [0, 2, 1, 4, 3]  # a's second 0.85-0.1 < b's 0.80
+    assert spread_documents(keys, docs, 0.03) == [0, 1, 2, 3, 4]  # 0.85-0.03 still beats 0.80
+    assert spread_documents(keys, docs, 10.0) == [0, 2, 4, 1, 3]  # every document's best first
+    assert spread_documents([], [], 0.1) == []
 
 
 STORY = ("Hundreds of people have been forced to leave their homes in the Southern Highlands as strong winds "

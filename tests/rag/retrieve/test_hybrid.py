@@ -126,8 +126,8 @@ def test_every_passage_scores_its_cosine_even_when_a_year_restricts_the_dense_si
         assert p.score == pytest.approx(float(np.dot(vectors[p.chunk_id], query)), abs=2e-4), p.name
 
 
-def test_one_article_does_not_fill_the_top_k_when_limited_per_document(news):
-    limited = HybridRetriever(news.store, news.embedder, RetrievalOptions(per_document=1))
+def test_one_article_does_not_fill_the_top_k_with_a_repeat_penalty(news):
+    limited = HybridRetriever(news.store, news.embedder, RetrievalOptions(repeat_penalty=10.0))
     top = limited.retrieve(SAMPLE_QUESTION, 5)
     assert len({p.doc_id for p in top}) == len(top) == 5
     unlimited = HybridRetriever(news.store, news.embedder, RetrievalOptions()).retrieve(SAMPLE_QUESTION, 5)
