@@ -9,7 +9,8 @@ from tests.conftest import ROOT
 
 def test_quick_bench_writes_every_section(tmp_path):
     out = tmp_path / "bench.json"
-    proc = subprocess.run([sys.executable, "-m", "rag.cli", "bench", "--quick", "--json", str(out)],
+    kept = tmp_path / "kept"
+    proc = subprocess.run([sys.executable, "-m", "rag.cli", "bench", "--quick", "--json", str(out), "--keep", str(kept)],
                           cwd=ROOT, capture_output=True, text=True, timeout=900)
     assert proc.returncode == 0, proc.stderr[-3000:]
     data = json.loads(out.read_text())
@@ -27,6 +28,8 @@ def test_quick_bench_writes_every_section(tmp_path):
     assert data["extrapolation"]["articles"] == 100_000 and data["extrapolation"][ours]["hours_one_process"] > 0
     assert {"indexing_mb_per_s_ratio", "retrieve_p50_ms_seeds", "cold_ask_s", "ui_ready_s"} <= set(data["goals"])
     assert "chunks/s" in proc.stdout and "/plain" in proc.stdout
+    work = next(kept.iterdir())  # --keep: both indexes stay for another evaluation
+    assert (work / f"ours_{model}-0" / "chroma.sqlite3").is_file() and (work / "plain-0" / "chroma.sqlite3").is_file()
 
 
 def test_summary_takes_medians_and_ratios_divide_ours_by_theirs():
