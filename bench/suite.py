@@ -140,7 +140,12 @@ def run_bench(args: argparse.Namespace, log=print) -> dict[str, Any]:
     models = [m for m in args.models.split(",") if m]
     questions = load_questions(args.questions)
     if args.keep:
-        Path(args.keep).mkdir(parents=True, exist_ok=True)
+        try:
+            Path(args.keep).mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            from rag.errors import RagError
+
+            raise RagError(f"--keep {args.keep}: cannot create that folder ({err.strerror})") from None
     work = Path(tempfile.mkdtemp(prefix="rag-bench-", dir=args.keep or None))
     corpus = args.corpus
     if args.limit and not args.quick:

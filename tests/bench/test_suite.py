@@ -72,3 +72,13 @@ def test_quality_keeps_the_questions_a_subset_can_answer(tmp_path):
     got = quality(lambda q: ranked[q], str(gold), str(corpus))
     assert got == {"n": 2, "hit@5": 1.0, "mrr": round((1 + 1 / 3) / 2, 4)}
     assert embedded_share({"d": [(0, 40), (20, 60)], "e": [(0, 10)]}, {"d": 100, "e": 10}) == round(70 / 110, 4)
+
+
+def test_a_keep_folder_that_cannot_be_made_is_one_clear_line(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "rag.cli", "bench", "--quick", "--keep", str(blocker / "x")],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert proc.returncode != 0 and "Traceback" not in proc.stderr
+    assert f"--keep {blocker / 'x'}: cannot create that folder" in proc.stderr
+    assert blocker.read_text(encoding="utf-8") == "not a folder"
