@@ -58,6 +58,8 @@ def configure(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
     p.add_argument("--no-plain", action="store_true", help="skip the plain LlamaIndex pipeline")
     p.add_argument("--no-cold", action="store_true", help="skip cold-start measurements")
     p.add_argument("--quick", action="store_true", help="CI mode: 2 articles, 1 run, 5 questions, the first model only")
+    p.add_argument("--keep", metavar="DIR", help="build the indexes in DIR (created if missing) and keep them "
+                   "afterwards, e.g. to evaluate the full-corpus index again (default: a temporary folder)")
     p.add_argument("--json", default="bench.json", metavar="OUT", help="write results here (default bench.json)")
     p.set_defaults(func=handle)
     return p
@@ -79,7 +81,7 @@ def worker(impl: str, corpus: str, index: str, questions: str, **opts: Any) -> d
     cmd = [sys.executable, "-m", "bench.worker", impl, "--corpus", corpus, "--index", index,
            "--questions", questions] + [x for k, v in opts.items() if v not in (None, "") for x in
                                         (f"--{k.replace('_', '-')}", str(v))]
-    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, timeout=3600,
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, timeout=4 * 3600,  # 1,540 files, busy cores
                           env={**os.environ, "PYTHONPATH": str(ROOT)})
     if proc.returncode != 0:
         return {"error": proc.stderr.strip()[-800:]}
@@ -137,7 +139,14 @@ def run_bench(args: argparse.Namespace, log=print) -> dict[str, Any]:
         args.no_cold = True
     models = [m for m in args.models.split(",") if m]
     questions = load_questions(args.questions)
-    work = Path(tempfile.mkdtemp(prefix="rag-bench-"))
+    if args.keep:
+        try:
+            Path(args.keep).mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            from rag.errors import RagError
+
+            raise RagError(f"--keep {args.keep}: cannot create that folder ({err.strerror})") from None
+    work = Path(tempfile.mkdtemp(prefix="rag-bench-", dir=args.keep or None))
     corpus = args.corpus
     if args.limit and not args.quick:
         corpus = str(work / "corpus")
@@ -203,7 +212,8 @@ def run_bench(args: argparse.Namespace, log=print) -> dict[str, Any]:
         result["extrapolation"] = extrapolate_corpus(result["summary"], corpus)
         result["goals"] = goals(result)
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
     result["machine"]["load_avg_end"] = os.getloadavg()
     return result
 

@@ -75,3 +75,18 @@ def collapse_near_duplicates(ranked: Sequence[T], texts: Sequence[str], limit: i
         if limit is not None and len(kept) >= limit:
             break
     return kept
+
+
+def spread_documents(keys: Sequence[float], docs: Sequence[str], penalty: float) -> list[int]:
+    """Positions in ranking order when each passage's key is lowered by `penalty` for every passage of its
+    document ranked before it: a document's second passage must beat another document's best by that much
+    (a top k of several articles on one story, rather than one article's every chunk)."""
+    left = list(range(len(keys)))
+    taken: dict[str, int] = {}
+    order: list[int] = []
+    while left:
+        best = max(left, key=lambda i: (keys[i] - penalty * taken.get(docs[i], 0), -i))
+        left.remove(best)
+        order.append(best)
+        taken[docs[best]] = taken.get(docs[best], 0) + 1
+    return order

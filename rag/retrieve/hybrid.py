@@ -23,7 +23,7 @@ from rag.embed.base import Embedder
 from rag.errors import ConfigError
 from rag.retrieve.bm25 import lexical_index
 from rag.retrieve.dates import as_filters, in_ranges, query_date_ranges
-from rag.retrieve.dedup import collapse_near_duplicates
+from rag.retrieve.dedup import collapse_near_duplicates, spread_documents
 from rag.retrieve.dense import DenseRetriever
 from rag.retrieve.evidence import score_sentences
 from rag.retrieve.fusion import normalised, reciprocal_rank_fusion
@@ -47,6 +47,8 @@ class RetrievalOptions:
     fusion_weight: float = 0.0  # the normalised fused score, blended into the evidence ranking
     date_bonus: float = 0.1  # added to passages dated when the question says; 0 turns date preference off
     dedup: float = 0.6  # shingle containment above which passages are near-duplicates; 0 keeps all
+    lead_weight: float = 0.0  # the cosine of the passage's document's title-and-lead vector, blended in
+    repeat_penalty: float = 0.0  # taken off a passage's key per better-ranked passage of its document
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:
@@ -91,19 +93,19 @@ class HybridRetriever:
         n = max(o.candidates, top_k)
         query_vector = self.embedder.embed_query(query)
         ranges = query_date_ranges(query) if o.date_bonus and not _has_date_filter(filters) else []
-        lists: list[list[Passage]] = []
-        weights: list[float] = []
-        dense_ids: set[str] = set()
+        dense_lists: list[list[Passage]] = []
+        lexical_lists: list[list[Passage]] = []
         for extra in [filters] + [{**(filters or {}), **as_filters(r)} for r in ranges[:2]]:
             share = n if extra is filters else max(top_k, n // 2)
             if o.mode in ("dense", "hybrid"):
-                lists.append(self.dense.retrieve(query, share, extra, query_vector))
-                weights.append(1.0)
-                dense_ids.update(p.chunk_id for p in lists[-1])
+                dense_lists.append(self.dense.retrieve(query, share, extra, query_vector))
             if o.mode in ("bm25", "hybrid"):
-                lists.append(lexical_index(self.store).retrieve(query, share, extra))
-                weights.append(o.lexical_weight)
-        fused = reciprocal_rank_fusion(lists, weights, k=o.rrf_k)[:max(o.rerank_depth, top_k)]
+                lexical_lists.append(lexical_index(self.store).retrieve(query, share, extra))
+        dense_ids = {p.chunk_id for ps in dense_lists for p in ps}
+        # Dense lists first: the fused pool keeps the first list's object, whose score must be a cosine
+        # (a chunk BM25 found unrestricted and dense only within a date would otherwise carry its BM25 score).
+        weights = [1.0] * len(dense_lists) + [o.lexical_weight] * len(lexical_lists)
+        fused = reciprocal_rank_fusion(dense_lists + lexical_lists, weights, k=o.rrf_k)[:max(o.rerank_depth, top_k)]
         if not fused:
             return []
         pool = [p for p, _ in fused]
@@ -116,10 +118,12 @@ class HybridRetriever:
             pool, fusion, dated = _with_evidence(pool, fusion, dated)
             keys = [o.evidence_weight * (p.evidence[0].score if p.evidence else 0.0) + o.cosine_weight * p.score
                     + o.fusion_weight * f for p, f in zip(pool, fusion)]
+            if o.lead_weight:
+                keys = [k + o.lead_weight * c for k, c in zip(keys, self._lead_cosines(pool, query_vector))]
         else:
             keys = list(fusion) if o.rerank == "fused" else [-i for i in range(len(pool))]
         keys = [k + (o.date_bonus if d else 0.0) for k, d in zip(keys, dated)]
-        order = sorted(range(len(pool)), key=lambda i: keys[i], reverse=True)
+        order = spread_documents(keys, [p.doc_id for p in pool], o.repeat_penalty)
         ranked = [pool[i] for i in order]
         if o.dedup:
             # Copies collapse when published about the same time; the same story from another time than
@@ -154,6 +158,11 @@ class HybridRetriever:
         """The newest article date in the index up to today (ISO day, "" when none is dated): what "this
         week" means in a question about the corpus's news (rag/answer/recency.py)."""
         return lexical_index(self.store).newest_date(date.today().isoformat())
+
+    def _lead_cosines(self, pool: list[Passage], query_vector: np.ndarray) -> list[float]:
+        """Each passage's document as a whole against the question: its title-and-lead vector's cosine."""
+        leads = self.store.lead_vectors([p.doc_id for p in pool])
+        return [float(np.dot(leads[p.doc_id], query_vector)) if p.doc_id in leads else 0.0 for p in pool]
 
     def _cosines(self, pool: list[Passage], dense_ids: set[str], query_vector: np.ndarray) -> None:
         """Give passages found only by BM25 their cosine similarity, from the vectors Chroma holds."""

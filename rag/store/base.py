@@ -50,6 +50,10 @@ class Store(Protocol):
         """doc_id -> [(start, end, vector)] of its sentences."""
         ...
 
+    def lead_vectors(self, doc_ids: list[str]) -> dict[str, np.ndarray]:
+        """doc_id -> the vector of its first chunk (its title and lead: what the document is about)."""
+        ...
+
     def chunks(self, where: dict | None = None) -> Iterator[tuple[str, str, dict]]:
         """Every stored chunk as (id, text, metadata)."""
         ...

@@ -9,7 +9,8 @@ from tests.conftest import ROOT
 
 def test_quick_bench_writes_every_section(tmp_path):
     out = tmp_path / "bench.json"
-    proc = subprocess.run([sys.executable, "-m", "rag.cli", "bench", "--quick", "--json", str(out)],
+    kept = tmp_path / "kept"
+    proc = subprocess.run([sys.executable, "-m", "rag.cli", "bench", "--quick", "--json", str(out), "--keep", str(kept)],
                           cwd=ROOT, capture_output=True, text=True, timeout=900)
     assert proc.returncode == 0, proc.stderr[-3000:]
     data = json.loads(out.read_text())
@@ -27,6 +28,8 @@ def test_quick_bench_writes_every_section(tmp_path):
     assert data["extrapolation"]["articles"] == 100_000 and data["extrapolation"][ours]["hours_one_process"] > 0
     assert {"indexing_mb_per_s_ratio", "retrieve_p50_ms_seeds", "cold_ask_s", "ui_ready_s"} <= set(data["goals"])
     assert "chunks/s" in proc.stdout and "/plain" in proc.stdout
+    work = next(kept.iterdir())  # --keep: both indexes stay for another evaluation
+    assert (work / f"ours_{model}-0" / "chroma.sqlite3").is_file() and (work / "plain-0" / "chroma.sqlite3").is_file()
 
 
 def test_summary_takes_medians_and_ratios_divide_ours_by_theirs():
@@ -69,3 +72,13 @@ def test_quality_keeps_the_questions_a_subset_can_answer(tmp_path):
     got = quality(lambda q: ranked[q], str(gold), str(corpus))
     assert got == {"n": 2, "hit@5": 1.0, "mrr": round((1 + 1 / 3) / 2, 4)}
     assert embedded_share({"d": [(0, 40), (20, 60)], "e": [(0, 10)]}, {"d": 100, "e": 10}) == round(70 / 110, 4)
+
+
+def test_a_keep_folder_that_cannot_be_made_is_one_clear_line(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "rag.cli", "bench", "--quick", "--keep", str(blocker / "x")],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert proc.returncode != 0 and "Traceback" not in proc.stderr
+    assert f"--keep {blocker / 'x'}: cannot create that folder" in proc.stderr
+    assert blocker.read_text(encoding="utf-8") == "not a folder"

@@ -1,6 +1,6 @@
 """Pure parts of retrieval: rank fusion, near-duplicate collapse, dates named in a question."""
 from rag.retrieve.dates import as_filters, in_ranges, query_date_ranges
-from rag.retrieve.dedup import collapse_near_duplicates
+from rag.retrieve.dedup import collapse_near_duplicates, spread_documents
 from rag.retrieve.fusion import reciprocal_rank_fusion
 from rag.types import Passage
 
@@ -18,6 +18,16 @@ def test_rrf_rewards_agreement_and_keeps_the_first_lists_object():
     assert next(p for p, _ in fused if p.chunk_id == "c").score == 0.7  # the dense object (cosine), not BM25's
     weighted = reciprocal_rank_fusion([dense, lexical], weights=[1.0, 0.0])
     assert [p.chunk_id for p, _ in weighted][:3] == ["a", "b", "c"]
+
+
+def test_a_documents_later_passages_must_beat_other_documents_by_the_penalty():
+    keys = [0.90, 0.85, 0.80, 0.60, 0.50]
+    docs = ["a", "a", "b", "a", "c"]
+    assert spread_documents(keys, docs, 0.0) == [0, 1, 2, 3, 4]  # no penalty: the ranking by key
+    assert spread_documents(keys, docs, 0.1) == [0, 2, 1, 4, 3]  # a's second 0.85-0.1 < b's 0.80
+    assert spread_documents(keys, docs, 0.03) == [0, 1, 2, 3, 4]  # 0.85-0.03 still beats 0.80
+    assert spread_documents(keys, docs, 10.0) == [0, 2, 4, 1, 3]  # every document's best first
+    assert spread_documents([], [], 0.1) == []
 
 
 STORY = ("Hundreds of people have been forced to leave their homes in the Southern Highlands as strong winds "

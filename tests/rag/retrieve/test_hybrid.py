@@ -4,12 +4,14 @@ import re
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from rag import RAG
 from rag.retrieve import bm25
 from rag.retrieve.dedup import containment, shingles
 from rag.retrieve.hybrid import HybridRetriever, RetrievalOptions
+from rag.store.schema import DOC_KEY
 from tests.conftest import SAMPLE_QUESTION, SEEDS
 
 POLICE_Q = "How many police and frontline responders has the US trained in Pakistan?"
@@ -100,6 +102,46 @@ def test_a_year_in_the_question_prefers_that_years_story(news, year, number, nam
     assert not [p for p in top if p.date.startswith(other) and "police" in p.text], "the other year's edition is out"
     answer = news.ask(f"In {year}, {POLICE_Q[0].lower()}{POLICE_Q[1:]}")
     assert re.search(rf"\b{number}\b", answer.text) and not answer.refused
+
+
+def test_every_passage_scores_its_cosine_even_when_a_year_restricts_the_dense_side(tmp_path):
+    """A chunk BM25 finds over the whole corpus and dense only within the year asked for carries its
+    cosine into the ranking, never its BM25 score (which once ranked an unrelated article first)."""
+    corpus = tmp_path / "corpus"
+    shutil.copytree(SEEDS, corpus)
+    (corpus / "memo_2023.txt").write_text(
+        "Procurement memo\n\nMarch 3, 2023\n\nThe ministry approved the Zarvokite tender for border radios on "
+        "Tuesday. Officials said deliveries start next spring.\n\nSource: Gazette\n", encoding="utf-8")
+    r = RAG.open(tmp_path / "index")
+    r.index([corpus], progress=False)
+    question = f"In 2023, {POLICE_Q[0].lower()}{POLICE_Q[1:-1]}, with Zarvokite radios?"
+    # Two candidates a side: dense over all years finds police stories, BM25 the memo's rare word, and
+    # dense within 2023 the memo again (the only article of that year).
+    retriever = HybridRetriever(r.store, r.embedder, RetrievalOptions(candidates=2))
+    passages = retriever.retrieve(question, 2)
+    assert "memo_2023.txt" in {p.name for p in passages}
+    query = r.embedder.embed_query(question)
+    vectors = r.store.chunk_vectors([p.chunk_id for p in passages])
+    for p in passages:
+        assert p.score == pytest.approx(float(np.dot(vectors[p.chunk_id], query)), abs=2e-4), p.name
+
+
+def test_one_article_does_not_fill_the_top_k_with_a_repeat_penalty(news):
+    limited = HybridRetriever(news.store, news.embedder, RetrievalOptions(repeat_penalty=10.0))
+    top = limited.retrieve(SAMPLE_QUESTION, 5)
+    assert len({p.doc_id for p in top}) == len(top) == 5
+    unlimited = HybridRetriever(news.store, news.embedder, RetrievalOptions()).retrieve(SAMPLE_QUESTION, 5)
+    assert len({p.doc_id for p in unlimited}) < 5, "the Dawn story alone fills places (else this proves nothing)"
+    assert top[0].chunk_id == unlimited[0].chunk_id, "the best passage stays first"
+
+
+def test_a_documents_lead_vector_is_its_first_chunks(news):
+    docs = news.documents()[:3]
+    leads = news.store.lead_vectors([d["doc_id"] for d in docs] + ["no-such-document"])
+    assert set(leads) == {d["doc_id"] for d in docs}
+    for d in docs:
+        first = next(cid for cid, _, m in news.store.chunks({DOC_KEY: d["doc_id"]}) if m["chunk"] == 0)
+        assert np.allclose(leads[d["doc_id"]], news.store.chunk_vectors([first])[first])
 
 
 def test_bm25_follows_deletes_and_rebuilds_from_chroma_when_its_copy_is_gone(news, tmp_path):

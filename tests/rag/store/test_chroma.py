@@ -110,3 +110,25 @@ def test_a_process_keeps_answering_while_another_writes_the_same_folder(tmp_path
     seen = json.loads(out.strip().splitlines()[-1])
     assert seen["errors"] == [] and seen["asked"] > 5, (seen, err[-1000:])
     assert seen["count"] == writer.count() > before and seen["docs"] == len(seeds)
+
+
+def test_the_sentence_collection_gets_a_minimal_graph_and_an_earlier_one_keeps_its_own(tmp_path, seeds_dir):
+    """Nothing searches sentences by vector: a new index builds their HNSW graph as cheaply as it can;
+    an index whose sentence collection was made with Chroma's defaults opens and grows as before."""
+    import chromadb
+    from chromadb.config import Settings
+
+    rag_ = RAG.open(tmp_path / "new")
+    rag_.index([next(seeds_dir.glob("004_*"))], progress=False)
+    assert rag_.store.sentences.configuration_json["hnsw"]["max_neighbors"] == 2
+    assert rag_.store.collection.configuration_json["hnsw"]["max_neighbors"] == 16  # the searched one: default
+
+    old = tmp_path / "old"
+    client = chromadb.PersistentClient(str(old), settings=Settings(anonymized_telemetry=False))
+    client.create_collection("articles__sentences", metadata={"hnsw:space": "cosine"}, embedding_function=None)
+    drop_client_cache()
+    earlier = RAG.open(old)
+    earlier.index([next(seeds_dir.glob("004_*"))], progress=False)
+    assert earlier.store.sentences.configuration_json["hnsw"]["max_neighbors"] == 16
+    assert earlier.store.sentences.count() == rag_.store.sentences.count() > 0
+    assert earlier.store.sentence_vectors([d["doc_id"] for d in earlier.documents()])
