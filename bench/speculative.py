@@ -4,6 +4,7 @@ llama.cpp (through xllamacpp's `CommonParams().speculative`) can draft tokens wi
 same family (`draft`: the 0.5B drafts for the 1.5B) or from n-grams of the prompt (`ngram`: answers copy
 passage words, so the prompt itself predicts them), and verifies the drafts in one batch of the large
 model. With greedy decoding the text is the large model's own, so only speed can change; this checks both.
+`small` is the draft model alone (the default 0.5B), for the ratio to today's default under the same load.
 
 The prompts are the chain's own (`LlamaCppGenerator.messages`: system prompt, worked examples, the best
 evidence of the seeds index for each question). Every mode has its own server loaded in this process, and
@@ -25,7 +26,7 @@ from typing import Any
 
 from rag.config import Config
 
-MODES = ("plain", "draft", "ngram")
+MODES = ("plain", "draft", "ngram", "small")
 QUESTIONS = [
     "Which groups did the US–Pakistan dialogue target?",
     "Who led the delegations at the counterterrorism dialogue?",
@@ -39,13 +40,14 @@ QUESTIONS = [
 
 
 def server_for(mode: str, model_path: str, draft_path: str, config: Config):
-    """A llama.cpp server for the large model, with the speculative mode `mode` (one slot)."""
+    """A llama.cpp server for the large model with the speculative mode `mode`, or for the draft model
+    alone (`small`); one slot."""
     import xllamacpp as xlc
 
     from rag.answer.llamacpp import _params, _threads
 
     threads = _threads(config.llm_threads)
-    _, p = _params(model_path, config.llm_ctx, threads, parallel=1)
+    _, p = _params(draft_path if mode == "small" else model_path, config.llm_ctx, threads, parallel=1)
     kinds = xlc.common_speculative_type
     if mode == "draft":
         p.speculative.types = [kinds.COMMON_SPECULATIVE_TYPE_DRAFT_SIMPLE]
