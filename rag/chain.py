@@ -67,8 +67,8 @@ class Chain:
         k = top_k or self.config.top_k
         passages = self._candidates(query, k, filters, exclude)
         focus.apply(query, passages)
-        weight = self.retriever.term_weight()
-        near = constraints.apply(query, passages, weight)
+        weight, newest = self.retriever.term_weight(), self.retriever.newest_date()
+        near = constraints.apply(query, passages, weight, newest)
         timings["retrieve_ms"] = (time.perf_counter() - t0) * 1000
         name = generator or self.config.generator
         answer = Answer(question=question, text="", citations=[], refused=False, passages=passages,
@@ -85,7 +85,7 @@ class Chain:
             t1 = time.perf_counter()
             pieces: list[str] = []
             # a model reads the sentences that miss only what is asked as context; the extractive answer does not
-            shown = passages if name == "extractive" else constraints.as_context(query, passages, weight)
+            shown = passages if name == "extractive" else constraints.as_context(query, passages, weight, newest)
             for piece in self.generator(name).stream(query, shown):
                 if not isinstance(piece, str):  # a status (waiting for the model: rag/answer/turns.py)
                     yield piece

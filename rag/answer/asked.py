@@ -19,7 +19,7 @@ from functools import lru_cache
 
 from rag.retrieve.lexical import STOPWORDS, content_terms, content_tokens, stem, words
 
-MIN_SHARE = 0.15  # of the asked terms' weight a sentence must hold (see `addressed`)
+MIN_SHARE = 0.25  # of the asked terms' weight a sentence must hold (see `addressed`)
 PREFIX = 5  # the shorter of two stems, when it opens the longer, makes them one word in another form
 
 # Relative dates: questions phrased for the week they were asked ("this week's awards").
@@ -90,8 +90,28 @@ def addressed(terms: frozenset[str], text: str, weight: Weight | None = None) ->
     if not terms:
         return True
     have = content_terms(text)
-    held = [t for t in terms if any(same_word(t, h) for h in have)]
+    units = _units(terms)
+    held = [u for u in units if _holds(u, have)]
     if weight is None or not held:
         return bool(held)
-    total = sum(weight(t) for t in terms)
-    return total <= 0 or sum(weight(t) for t in held) >= MIN_SHARE * total
+    total = sum(max(weight(t) for t in u) for u in units)
+    return total <= 0 or sum(max(weight(t) for t in u) for u in held) >= MIN_SHARE * total
+
+
+def _units(terms: frozenset[str]) -> list[tuple[str, ...]]:
+    """The asked terms as units of meaning: a hyphenated word with its parts ("counter-terrorism",
+    "counter", "terrorism") is one, so a sentence holding it does not count three times."""
+    compounds = sorted(t for t in terms if "-" in t)
+    parts = {c: tuple(stem(p) for p in c.split("-") if len(p) > 2 and p not in STOPWORDS) for c in compounds}
+    absorbed = {p for c in compounds for p in parts[c]}
+    return [(c, *parts[c]) for c in compounds] + [(t,) for t in sorted(terms - absorbed - set(compounds))]
+
+
+def _holds(unit: tuple[str, ...], have: frozenset[str]) -> bool:
+    """A single word in any form; a compound as written, run together ("counterterrorism"), or all its parts."""
+    head, parts = unit[0], unit[1:]
+    if any(same_word(head, h) for h in have):
+        return True
+    if not parts:
+        return False
+    return head.replace("-", "") in have or all(any(same_word(p, h) for h in have) for p in parts)

@@ -23,12 +23,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import cast
 
-from rag.answer import asked, recency
+from rag.answer import asked, recency, wellformed
 from rag.answer.focus import Name, question_names, vocabulary
 from rag.retrieve.evidence import answer_type, has_answer_type
 from rag.types import Passage, ScoredSentence
 
 UNMET_PENALTY = 1.5  # subtracted from a sentence's evidence score: below every threshold, out of every prompt
+# Added to a sentence holding every name of a question that asks only for a slot of them ("What position does
+# Ada Lind hold?"): such a question's vector is mostly the name, and a sentence naming her among other things
+# looks distant to the sentence model even when it gives the position.
+NAMED_BONUS = 0.1
 
 _YEAR = re.compile(r"(?<![\d.,$-])((?:19|20)\d\d)(?!\d|,\d)")  # "In 2024, …" is a year; "2,024" is not
 _MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
@@ -44,6 +48,7 @@ _ORDINAL = re.compile(r"\b(first|second|third|fourth|fifth|sixth|seventh|eighth|
 _QUANTITY = re.compile(r"(?:\b(more than|over|at least|nearly|almost|about|around|roughly|some|up to|fewer than|"
                        r"less than|under)\s+)?\$?(\d(?:[\d,]*\d)?(?:\.\d+)?)(?:\s*(million|billion|trillion|thousand|"
                        r"percent|%))?(?=[\s-]+([a-z]+))", re.I)
+_LAST_YEAR = re.compile(r"\b(?:last|previous|past) year\b|\ba year (?:ago|earlier|before)\b", re.I)
 _SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 _APPROX = 0.25  # "about N" is met by a number within 25% of N
 
@@ -51,6 +56,8 @@ _APPROX = 0.25  # "about N" is met by a number within 25% of N
 @dataclass(frozen=True)
 class Constraint:
     kind: str  # "year" | "month" | "quarter" | "gender" | "ordinal" | "name" | "quantity" | "asked" | "recent"
+    #            (and, from `unmet` only: "type", the asked kind of thing missing; "statement", a sentence
+    #            stating nothing: rag/answer/wellformed.py)
     label: str  # as the question says it
     value: object = None  # year / month number / quarter / gender key / Name / (low, high)
 
@@ -113,6 +120,13 @@ def parse(question: str) -> Constraints:
     return Constraints(items, answer_type(question), words)
 
 
+def _reported_year(sentence: str, passage: Passage) -> list[str]:
+    """The year a sentence naming none reports: its article's, or the one before when it says "last year"."""
+    if not passage.date[:4].isdigit():
+        return []
+    return [str(int(passage.date[:4]) - (1 if _LAST_YEAR.search(sentence) else 0))]
+
+
 def _number(text: str, scale: str | None) -> float:
     value = float(text.replace(",", ""))
     return value * _SCALE.get((scale or "").lower(), 1.0)
@@ -166,8 +180,10 @@ def met(c: Constraint, sentence: str, passage: Passage, weight: asked.Weight | N
     local = f"{passage.title}\n{sentence}"
     wide = f"{passage.title}\n{passage.text}"
     if c.kind == "year":
-        if re.search(rf"(?<!\d){c.value}(?!\d)", local) or passage.date.startswith(str(c.value)):
+        if re.search(rf"(?<!\d){c.value}(?!\d)", local):
             return True
+        if passage.date[:4].isdigit():
+            return _reported_year(sentence, passage) == [str(c.value)]
         # an undated passage whose sentence and title name no year cannot contradict the question
         return not passage.date and not _YEAR.search(local)
     if c.kind == "month":
@@ -190,9 +206,10 @@ def met(c: Constraint, sentence: str, passage: Passage, weight: asked.Weight | N
         counted = not re.search(r"[$€£¥₹%]|\b(?:dollars?|euros?|pounds?|percent|cents?|rupees?|yuan|yen)\b",
                                 c.label, re.I)  # a count: "$22" in the passage is not "22 states"
         return any(low - 1e-9 <= n <= high + 1e-9 for n in _numbers(wide, money=not counted))
-    if c.kind == "recent":  # value: (days, the newest retrieved passage's date), set by `apply`
+    if c.kind == "recent":  # value: (days, the anchor date), set by `apply`
         days, newest = cast(tuple[int, str], c.value)
-        return recency.in_window(passage.date, newest, days)
+        return recency.in_window(passage.date, newest, days) and not recency.of_the_past(
+            [int(y) for y in _YEAR.findall(sentence)], newest)
     if c.kind == "asked" and isinstance(c.value, tuple):  # every name in the sentence (or its title)
         return all(n.found_in(vocabulary(local)) for n in c.value)
     if c.kind == "asked":
@@ -213,8 +230,10 @@ def unmet(cons: Constraints, sentence: str, passage: Passage, others: Sequence[P
     joined = sum(1 for c in cons.items if c.kind == "name") >= JOINED_NAMES
     missing = [c for c in cons.items if not met(c, sentence, passage, weight)
                and not (joined and c.kind == "name" and any(met(c, "", o) for o in others if o is not passage))]
-    if cons.answer_type and not has_answer_type(cons.answer_type, sentence, cons.asked_words):
+    if cons.answer_type and not has_answer_type(cons.answer_type, sentence, cons.asked_words, passage.text):
         missing.append(Constraint("type", cons.answer_type))
+    if wellformed.states_nothing(sentence):
+        missing.append(Constraint("statement", "no statement"))
     return missing
 
 
@@ -260,26 +279,32 @@ class NearMiss:
 COVERABLE = frozenset({"year", "month", "quarter", "gender"})
 
 
-def _anchored(cons: Constraints, passages: list[Passage]) -> Constraints:
-    """`cons` with its relative week read against the newest of `passages` (rag/answer/recency.py)."""
-    newest = recency.anchor(passages)
+def _anchored(cons: Constraints, passages: list[Passage], newest: str = "") -> Constraints:
+    """`cons` with its relative week read against `newest` (the corpus's newest date), else the newest of
+    `passages` (rag/answer/recency.py)."""
+    newest = max(newest, recency.anchor(passages))
     cons.items = [replace(c, value=(cast(tuple[int, str], c.value)[0], newest)) if c.kind == "recent" else c
                   for c in cons.items]
     return cons
 
 
-def apply(question: str, passages: list[Passage], weight: asked.Weight | None = None) -> NearMiss | None:
+def apply(question: str, passages: list[Passage], weight: asked.Weight | None = None,
+          newest: str = "") -> NearMiss | None:
     """Push every evidence sentence that misses a constraint below any threshold (re-sorting each
     passage's evidence) and return the best near miss: the best such sentence whose misses are all of
-    the COVERABLE kinds, or None."""
-    cons = _anchored(parse(question), passages)
+    the COVERABLE kinds, or None. `newest`: the corpus's newest article date, what "this week" means."""
+    cons = _anchored(parse(question), passages, newest)
     if not cons:
         return None
     near: NearMiss | None = None
+    # (a typed question, "On what date was the X held?", has the answer-kind bonus instead: evidence.py)
+    names_only = not cons.answer_type and any(c.kind == "asked" and isinstance(c.value, tuple) for c in cons.items)
     for i, p in enumerate(passages):
         for s in p.evidence:
             missing = unmet(cons, s.text, p, passages, weight)
             if not missing:
+                if names_only:
+                    s.score = round(s.score + NAMED_BONUS, 4)
                 continue
             if all(c.kind in COVERABLE for c in missing) and (near is None or s.score > near.score):
                 near = NearMiss(i, s, s.score, missing)
@@ -293,10 +318,11 @@ def apply(question: str, passages: list[Passage], weight: asked.Weight | None = 
 CONTEXT = frozenset({"asked"})
 
 
-def as_context(question: str, passages: list[Passage], weight: asked.Weight | None = None) -> list[Passage]:
+def as_context(question: str, passages: list[Passage], weight: asked.Weight | None = None,
+               newest: str = "") -> list[Passage]:
     """Copies of `passages` (after `apply`) in which the sentences missing only CONTEXT kinds have their
     score back, for a generator's prompt and the grounding of its draft; `passages` stay as they are."""
-    cons = _anchored(parse(question), passages)
+    cons = _anchored(parse(question), passages, newest)
     out = []
     for p in passages:
         evidence = []
@@ -314,7 +340,7 @@ def covered(near: NearMiss, passage: Passage) -> str:
     out: list[str] = []
     for c in near.missing:
         if c.kind == "year":
-            found = list(dict.fromkeys(_YEAR.findall(local))) or ([passage.date[:4]] if passage.date else [])
+            found = list(dict.fromkeys(_YEAR.findall(local))) or _reported_year(near.sentence.text, passage)
             out.extend(y for y in found if y and y not in out)
         elif c.kind == "quarter":
             out.extend(f"Q{q}" for q in sorted(_quarters(local)) if f"Q{q}" not in out)

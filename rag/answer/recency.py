@@ -16,7 +16,7 @@ from rag.types import Passage
 # (pattern, days an answering article may be older than the newest retrieved one)
 _WINDOWS = [
     (re.compile(r"\b(?:this|last|past|previous) week(?:end)?(?:['’]s)?\b|\bthis weekend\b|\bthese days\b", re.I), 14),
-    (re.compile(r"\b(?:recently|this month|last month|in recent (?:days|weeks))\b|\brecent\b", re.I), 60),
+    (re.compile(r"\b(?:recently|this month|last month|in recent (?:days|weeks)|the latest)\b|\brecent\b", re.I), 60),
 ]
 
 
@@ -45,3 +45,10 @@ def in_window(passage_date: str, newest: str, days: int) -> bool:
     """Whether an article dated `passage_date` can report what happened up to `days` before `newest`."""
     d, n = _day(passage_date or ""), _day(newest or "")
     return d is None or n is None or (n - d).days <= days
+
+
+def of_the_past(years: Sequence[int], newest: str) -> bool:
+    """Whether a sentence naming `years` (all of them before the anchor's previous year) reports the past:
+    "won six championships, in 1946, 1963 and 2003" does not say who won this week."""
+    n = _day(newest or "")
+    return bool(years) and n is not None and max(years) < n.year - 1

@@ -55,6 +55,18 @@ def can_answer(sentence: str) -> bool:
     return not (is_headline(sentence) or is_cut_short(sentence))
 
 
+_SELF_REFERENCE = re.compile(r"^\W*(?:in )?this (?:article|piece|post|essay|analysis|story|report)\b[^.]{0,40}?\b"
+                             r"(?:explores?|examines?|discuss(?:es)?|looks?|outlines?|delves?|describes?|"
+                             r"considers?|reviews?|will|we)\b", re.I)
+
+
+def states_nothing(sentence: str) -> bool:
+    """A sentence of an article that states no fact: its own question ("Who will she face?"), the lead-in
+    to a list ("The key elements are:"), or the article speaking of itself ("This article explores …")."""
+    text = strip_markers(sentence).rstrip(" \"'”’)")
+    return text.endswith(("?", ":")) or bool(_SELF_REFERENCE.search(text))
+
+
 def has_verb(sentence: str) -> bool:
     """Cheap: a known verb form, a past/progressive/verb-forming suffix, or a lower-case word in -s after
     the first word (third person: "Ford recalls …"). Says True when unsure."""

@@ -67,6 +67,7 @@ class BM25Index:
         self.fingerprint = ""
         self._checked_at = 0.0
         self._counted_at = 0.0
+        self._newest: tuple[tuple[str, str], str] = (("", ""), "")
 
     # ---------------------------------------------------------------- freshness
     def ensure_fresh(self, force: bool = False) -> None:
@@ -157,6 +158,16 @@ class BM25Index:
             shutil.rmtree(old, ignore_errors=True)
         except OSError:  # an unwritable index folder (e.g. a read-only mount): keep the index in memory
             shutil.rmtree(tmp, ignore_errors=True)
+
+    def newest_date(self, today: str) -> str:
+        """The newest article date (ISO day) among the indexed chunks not after `today`; "" when none is dated."""
+        self.ensure_fresh()
+        with self._lock:
+            key = (self.fingerprint, today)
+            if self._newest[0] != key:
+                days = (str(m.get("date") or "")[:10] for m in self.metas)
+                self._newest = (key, max((d for d in days if len(d) == 10 and d <= today), default=""))
+            return self._newest[1]
 
     # ---------------------------------------------------------------- search
     def retrieve(self, query: str, k: int, filters: dict[str, Any] | None = None) -> list[Passage]:

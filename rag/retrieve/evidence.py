@@ -14,7 +14,7 @@ import numpy as np
 from rag.embed.base import Embedder
 from rag.ingest.sentences import Sentence, split_sentences
 from rag.retrieve.instructions import asks_for_link, evidence_candidates
-from rag.retrieve.lexical import content_terms, coverage
+from rag.retrieve.lexical import STOPWORDS, content_terms, coverage
 from rag.types import Passage, ScoredSentence
 
 SEMANTIC_WEIGHT = 0.65  # the rest is term coverage
@@ -47,7 +47,10 @@ _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b(?:[A-Z][a-zA-Z]+|[A-Z]{2,}[a-z]?)(?:[-
 
 def answer_type(question: str) -> str:
     q = question.lower()
-    if re.search(r"\b(how many|how much|what (?:number|percentage|share|amount)|how (?:long|far|old))\b", q):
+    if re.search(r"\b(how many|how much|(?:what|which)(?: (?:is|was|are|were|will be))?(?: the)?"
+                 r"(?: final| new| total)? (?:number|percentage|share|amount|price|cost|fee|fine|rate|score|age|"
+                 r"salary|total)|"
+                 r"how (?:long|far|old))\b", q):
         return "number"
     if re.search(r"\b(when|what (?:year|date|day|month)|which (?:year|date|day|month))\b", q):
         return "date"
@@ -86,15 +89,34 @@ def _asked_name(name: tuple[str, ...], asked: frozenset[str]) -> bool:
     return set(name) <= asked or (len(name) > 1 and "".join(w[0] for w in name) in asked)
 
 
-def has_answer_type(kind: str, sentence: str, asked: frozenset[str]) -> bool:
-    """`asked`: the question's words, lower-cased; a name the question itself uses is not an answer."""
+_FIRST_WORD = re.compile(r"^[\s\"'“‘(]*([A-Z][a-zA-Z]+)\b")
+
+
+def _opening_name(sentence: str, context: str) -> tuple[str, ...] | None:
+    """The sentence's first word when it is a name: capitalised where no sentence starts, in `context`
+    (its passage), as "Tetris" in "… the 13-year-old Tetris winner"; a sentence-initial capital alone says
+    nothing ("Officials said …")."""
+    m = _FIRST_WORD.match(_LABEL.sub("", sentence))
+    if not m or not context:
+        return None
+    word = m.group(1)
+    if word.lower() in STOPWORDS:
+        return None
+    # after a lower-case word on the same line (a line break may start a sentence)
+    return (word.lower(),) if re.search(rf"[a-z0-9,;][ \t]+{word}\b", context) else None
+
+
+def has_answer_type(kind: str, sentence: str, asked: frozenset[str], context: str = "") -> bool:
+    """`asked`: the question's words, lower-cased; a name the question itself uses is not an answer.
+    `context`: the sentence's passage, where a sentence's opening word shows whether it is a name."""
     has_number, has_date, names = _sentence_kinds(sentence)
     if kind == "number":
         return has_number
     if kind == "date":
         return has_date
     if kind == "name":
-        return any(not _asked_name(n, asked) for n in names) or any(
+        opening = _opening_name(sentence, context)
+        return any(not _asked_name(n, asked) for n in (*names, *([opening] if opening else []))) or any(
             m.group(0).lower() not in asked for m in _INSTITUTION.finditer(sentence))
     return False
 
@@ -128,7 +150,7 @@ def score_sentences(question: str, passages: list[Passage], embedder: Embedder,
         for (s, _), sim in zip(rows, sims[offset:offset + len(rows)]):
             cov = coverage(query_terms, s.text)
             score = SEMANTIC_WEIGHT * sim + (1 - SEMANTIC_WEIGHT) * cov
-            if kind and has_answer_type(kind, s.text, asked):
+            if kind and has_answer_type(kind, s.text, asked, p.text):
                 score += ANSWER_TYPE_BONUS
             scored.append(ScoredSentence(s.text, s.start, s.end, round(score, 4), round(sim, 4), round(cov, 4)))
         offset += len(rows)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
+from datetime import date
 from functools import partial
 from typing import Any
 
@@ -148,6 +149,11 @@ class HybridRetriever:
         if model is None:
             return lambda _term: 0.0
         return partial(_idf, model.vocab_dict, model.scores["indptr"], len(index.ids))
+
+    def newest_date(self) -> str:
+        """The newest article date in the index up to today (ISO day, "" when none is dated): what "this
+        week" means in a question about the corpus's news (rag/answer/recency.py)."""
+        return lexical_index(self.store).newest_date(date.today().isoformat())
 
     def _cosines(self, pool: list[Passage], dense_ids: set[str], query_vector: np.ndarray) -> None:
         """Give passages found only by BM25 their cosine similarity, from the vectors Chroma holds."""

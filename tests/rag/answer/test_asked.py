@@ -73,3 +73,13 @@ def test_a_sentence_missing_only_the_ask_is_context_for_a_model_but_stays_no_ans
     shown = constraints.as_context(q, [p], lambda t: rarity(t, 1.0))
     assert {s.text: s.score for s in shown[0].evidence} == {context: 0.7, other_year: round(0.6 - 1.5, 4)}
     assert all(s.score < 0 for s in p.evidence)  # the chain's own passages keep the refusal's scores
+
+
+def test_a_hyphenated_word_and_its_parts_count_once():
+    weight = {"counter-terrorism": 1.0, "counter": 1.0, "terrorism": 1.0, "police": 3.0, "train": 3.0}.get
+    terms = asked_terms("Where will the police be trained in counter-terrorism?")
+    assert {"counter-terrorism", "counter", "terrorism"} <= terms
+    # the compound alone holds 1 of 7 of the weight when counted once (3 of 9 when its parts counted too)
+    assert not addressed(terms, "The counter-terrorism pact was renewed.", lambda t: weight(t, 0.0))
+    assert addressed(terms, "The police will be trained in counterterrorism.", lambda t: weight(t, 0.0))
+    assert addressed(asked_terms("Who co-chaired the talks?"), "Ana Ruiz chaired the talks.")

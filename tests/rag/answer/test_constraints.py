@@ -125,3 +125,35 @@ def test_an_undated_passage_naming_no_year_does_not_contradict_a_year():
     assert met(c, "There are just 61 schools.", _passage("x"))
     assert not met(c, "There were 58 schools in 2019.", _passage("x"))
     assert not met(c, "There are just 61 schools.", _passage("x", date="2019-03-01"))
+
+
+def test_an_articles_own_question_is_no_answer():
+    cons = parse("Who will Mara Venn face in the final?")
+    answer = "Mara Venn will face the defending champion, Ilse Dorn, in the final on Sunday."
+    passage = _passage(f"Who will Mara Venn face in the final? {answer}")
+    assert "statement" in [c.kind for c in unmet(cons, "Who will Mara Venn face in the final?", passage)]
+    assert unmet(cons, answer, passage) == []
+
+
+def test_last_year_in_a_dated_article_is_the_year_before_it():
+    c = parse("Which film won the top award in 2024?").items[0]
+    article = _passage("x", date="2024-01-08")
+    assert met(c, "Harbour Lights won the top award.", article)
+    assert not met(c, "Last year, Harbour Lights won the top award.", article)
+    assert met(parse("Which film won the top award in 2023?").items[0],
+               "Last year, Harbour Lights won the top award.", article)
+    near = constraints.NearMiss(0, ScoredSentence("Last year, Harbour Lights won the top award.", 0, 10, 0.6), 0.6,
+                                [parse("Which film won the top award in 2024?").items[0]])
+    assert covered(near, article) == "2023"
+
+
+def test_a_sentence_naming_whom_a_slot_question_asks_about_gains_its_bonus():
+    text = "The talks were co-chaired by Ada Lind, the deputy minister of transport, and two envoys."
+    p = _passage(text)
+    p.evidence = [ScoredSentence(text, 0, len(text), 0.35)]
+    constraints.apply("What position does Ada Lind hold?", [p])
+    assert p.evidence[0].score == round(0.35 + constraints.NAMED_BONUS, 4)
+    other = _passage("The talks were co-chaired by two envoys.")
+    other.evidence = [ScoredSentence(other.text, 0, len(other.text), 0.35)]
+    constraints.apply("What position does Ada Lind hold?", [other])
+    assert other.evidence[0].score < 0

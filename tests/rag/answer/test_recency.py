@@ -28,3 +28,19 @@ def test_an_old_article_about_an_earlier_event_of_the_kind_is_no_answer_this_wee
     new = _passage("Regulators grounded the fleet of Dovetail Airways after a door panel blew out.", "2024-01-08")
     constraints.apply("Which airline grounded its fleet after a door panel blew out this week?", [old, new])
     assert old.evidence[0].score < 0 < new.evidence[0].score
+
+
+def test_the_anchor_is_the_corpus_newest_date_when_given():
+    # the only retrieved article is old: without the corpus's newest date it would anchor "this week" itself
+    old = _passage("Olvana Air grounded its fleet after a door panel blew out.", "2018-04-18")
+    constraints.apply("Which airline grounded its fleet after a door panel blew out this week?", [old],
+                      newest="2024-01-10")
+    assert old.evidence[0].score < 0
+
+
+def test_a_sentence_about_long_past_years_does_not_say_what_happened_this_week():
+    p = _passage("The Herons have won four cups, in 1951, 1978, 1990 and 2004.", "2024-01-06")
+    constraints.apply("Which team won the cup this week?", [p], newest="2024-01-10")
+    assert p.evidence[0].score < 0
+    assert not recency.of_the_past([2023], "2024-01-10") and recency.of_the_past([2004, 2019], "2024-01-10")
+    assert recency.window("What share of adults got the latest vaccine?")[1] == 60

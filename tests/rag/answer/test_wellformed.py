@@ -1,5 +1,5 @@
 """Well-formed answer sentences: no headlines, nothing cut before its object, a verb."""
-from rag.answer.wellformed import answer_problems, has_verb, is_cut_short, is_headline
+from rag.answer.wellformed import answer_problems, has_verb, is_cut_short, is_headline, states_nothing
 
 
 def test_headlines_are_recognised_by_title_case():
@@ -27,3 +27,12 @@ def test_answer_problems_names_each_kind_once():
     assert answer_problems("Luke Humphries won the title [1]. He beat Luke Littler [1].") == []
     assert answer_problems("Cooperation deepened with [1]. Intelligence Sharing: Enhancing Operational Capabilities [2].") \
         == ["cut", "headline", "no-verb"]
+
+
+def test_a_question_a_list_lead_in_or_the_article_about_itself_states_nothing():
+    assert states_nothing("Who will Mara Venn face in the final?")
+    assert states_nothing("The key parts of the plan are:")
+    assert states_nothing("This article explores what the treaty means for the region.")
+    assert states_nothing("In this piece, we look at the new port.")
+    assert not states_nothing("The report said 63% of adults had received a dose.")
+    assert not states_nothing("Mara Venn will face Ilse Dorn in the final.")

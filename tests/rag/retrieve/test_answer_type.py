@@ -37,3 +37,21 @@ def test_which_kinds_of_asks_for_a_description_not_a_name():
     assert answer_type("Which kinds of infrastructure could aid build?") == ""
     assert answer_type("Which types of crops failed?") == ""
     assert answer_type("Which crops failed?") == "name"
+
+
+def test_a_sentences_opening_word_is_a_name_when_its_passage_capitalises_it_elsewhere():
+    q = "Which board game was finally solved after thirty years?"
+    passage = "A 12-year-old Quarrelo champion made history. Quarrelo is a board game first sold thirty years ago."
+    assert has_answer_type("name", "Quarrelo is a board game first sold thirty years ago.", asked(q), passage)
+    plain = "Officials said the game was solved. Officials gave no date."
+    assert not has_answer_type("name", "Officials said the game was solved.", asked(q), plain)
+    assert not has_answer_type("name", "Quarrelo is a board game first sold thirty years ago.", asked(q))
+    after_a_line_break = "The game was solved.\nIn recent talks, officials said it was solved."
+    assert not has_answer_type("name", "In recent talks, officials said it was solved.", asked(q), after_a_line_break)
+
+
+def test_a_price_cost_or_score_asks_for_a_number():
+    assert answer_type("Drug makers are selling the inhaler at what price?") == "number"
+    assert answer_type("What was the final score of the match between the Otters and the Herons?") == "number"
+    assert answer_type("What cost did the council approve?") == "number"
+    assert answer_type("Which team won the cup?") == "name"
