@@ -13,6 +13,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from eval import ENGINES
+
 DEFAULT_GOLD = Path(__file__).resolve().parent / "gold.jsonl"
 
 
@@ -35,6 +37,9 @@ def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("--check", action="store_true", help="exit 1 when a gated metric falls below the baseline")
     p.add_argument("--top-k", type=int, metavar="K", help="passages handed to the answerer (default: config top_k)")
     p.add_argument("--generator", metavar="NAME", help="answer backend (default: config generator)")
+    p.add_argument("--engine", choices=ENGINES, default="ours",
+                   help="what answers: our chain (default), or LlamaIndex's default query engine "
+                        "(VectorStoreIndex over the same Chroma index, its default prompt and top k, the same LLM)")
     p.add_argument("--negative", action="store_true",
                    help="negative rejection: leave out the passages that answer each question (its sources and "
                         "any passage holding a required fact); every question should then be refused")
@@ -62,13 +67,18 @@ def handle(args: argparse.Namespace) -> int:
     if args.negative and (args.update_baseline or args.check):
         print("error: --negative runs are not gated: leave out --check / --update-baseline", file=sys.stderr)
         return 2
+    if args.engine != "ours" and (args.update_baseline or args.check):
+        print(f"error: the gate is for our chain: leave out --check / --update-baseline with --engine {args.engine}",
+              file=sys.stderr)
+        return 2
     baseline_path = Path(args.baseline) if args.baseline else bl.DEFAULT_BASELINE
     try:
         items = load_gold(args.gold)
         baseline = _comparison_baseline(args, baseline_path)
         t0 = time.perf_counter()
         result = run_eval(items, corpus=args.corpus, index_dir=args.index, top_k=args.top_k,
-                          generator=args.generator, log=log, negative=args.negative)
+                          generator=args.generator, log=log, negative=args.negative,
+                          engine=args.engine)
     except (RagError, ValueError) as exc:  # GoldError is a RagError; ValueError: e.g. unknown generator
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from eval import ENGINES
 from eval.gold import GoldItem, check_sources
 from eval.metrics import latency_summary
 from eval.negative import Exclude, negative_variant
@@ -49,10 +50,15 @@ def display_path(path: str | Path | None) -> str | None:
 
 def run_eval(items: list[GoldItem], *, corpus: str | Path | None = None, index_dir: str | Path | None = None,
              rag: Any = None, top_k: int | None = None, generator: str | None = None,
-             log: Callable[[str], None] | None = None, negative: bool = False) -> dict[str, Any]:
+             log: Callable[[str], None] | None = None, negative: bool = False,
+             engine: str = "ours") -> dict[str, Any]:
     """Index (unless `rag` is given), ask, score. Returns {"summary", "questions", "index_report"}.
-    `negative`: ask the negative-rejection variant instead (eval/negative.py)."""
+    `negative`: ask the negative-rejection variant instead (eval/negative.py). `engine`: one of `ENGINES`;
+    "llamaindex-default" asks LlamaIndex's default query engine over the same index and LLM instead of
+    our chain (eval/llamaindex_default.py; `top_k` and `generator` do not apply to it)."""
     log = log or (lambda _msg: None)
+    if engine not in ENGINES:
+        raise RagError(f"unknown engine {engine!r}: choose one of {', '.join(ENGINES)}")
     if rag is None and corpus is None and index_dir is None:
         corpus = DEFAULT_CORPUS
     if corpus is not None:
@@ -77,16 +83,22 @@ def run_eval(items: list[GoldItem], *, corpus: str | Path | None = None, index_d
         index_seconds = time.perf_counter() - started
         k = int(top_k or rag.config.top_k)
         gen = generator or rag.config.generator
+        asker = rag
+        if engine == "llamaindex-default":
+            from eval.llamaindex_default import LlamaIndexDefault
+
+            asker = LlamaIndexDefault(rag)
+            k, gen = asker.top_k, asker.name
         rag.embedder.embed(["warm-up"])  # load the model before the first timed question
         asked = negative_variant(items) if negative else [(item, None) for item in items]
-        rows = _ask_all(rag, asked, k, gen, log)
+        rows = _ask_all(asker, asked, k, gen, log)
         ask_seconds = time.perf_counter() - started - index_seconds
         add_similarity(rows, rag.embedder.embed)
         summary = summarize(rows, k)
         add_stream_summary(summary, rows)
         summary["run"] = {
             "corpus": display_path(corpus), "index": None if temp_dir else display_path(index_dir),
-            "generator": gen, "top_k": k, "documents": len(docs), "negative": negative,
+            "generator": gen, "engine": engine, "top_k": k, "documents": len(docs), "negative": negative,
             "chunks": sum(int(d.get("n_chunks", 0)) for d in docs),
             "skipped": [list(s) for s in index_report.skipped] if index_report else [],
             "index_seconds": round(index_seconds, 2), "ask_seconds": round(ask_seconds, 2),

@@ -84,13 +84,21 @@ def as_llama_embedding(embedder: Embedder):
 
 
 def as_llamaindex_llm(config: Config):
-    """A LlamaIndex `CustomLLM` over the same loaded model, for LlamaIndex components that need an LLM."""
+    """A LlamaIndex `CustomLLM` over the same loaded model, for LlamaIndex components that need an LLM.
+    Chat calls (LlamaIndex's chat prompts) go to llama.cpp as chat messages, roles kept."""
+    from llama_index.core.base.llms.types import ChatMessage, ChatResponse, MessageRole
     from llama_index.core.llms import CompletionResponse, CustomLLM, LLMMetadata
-    from llama_index.core.llms.callbacks import llm_completion_callback
+    from llama_index.core.llms.callbacks import llm_chat_callback, llm_completion_callback
 
     from rag.answer.llamacpp import LlamaCppGenerator, stream_chat
 
     gen = LlamaCppGenerator(config)
+
+    def deltas(messages: list[dict[str, str]]):
+        return stream_chat(gen.server, messages, config.llm_max_tokens, config.llm_temperature)
+
+    def as_dicts(messages) -> list[dict[str, str]]:
+        return [{"role": m.role.value, "content": m.content or ""} for m in messages]
 
     class LlamaCppLLM(CustomLLM):
         @property
@@ -100,18 +108,30 @@ def as_llamaindex_llm(config: Config):
 
         @llm_completion_callback()
         def complete(self, prompt: str, formatted: bool = False, **kwargs: Any) -> CompletionResponse:
-            text = "".join(stream_chat(gen.server, [{"role": "user", "content": prompt}],
-                                       config.llm_max_tokens, config.llm_temperature))
-            return CompletionResponse(text=text)
+            return CompletionResponse(text="".join(deltas([{"role": "user", "content": prompt}])))
 
         @llm_completion_callback()
         def stream_complete(self, prompt: str, formatted: bool = False, **kwargs: Any):
             def gen_responses():
                 text = ""
-                for delta in stream_chat(gen.server, [{"role": "user", "content": prompt}],
-                                         config.llm_max_tokens, config.llm_temperature):
+                for delta in deltas([{"role": "user", "content": prompt}]):
                     text += delta
                     yield CompletionResponse(text=text, delta=delta)
+
+            return gen_responses()
+
+        @llm_chat_callback()
+        def chat(self, messages, **kwargs: Any) -> ChatResponse:
+            text = "".join(deltas(as_dicts(messages)))
+            return ChatResponse(message=ChatMessage(role=MessageRole.ASSISTANT, content=text))
+
+        @llm_chat_callback()
+        def stream_chat(self, messages, **kwargs: Any):
+            def gen_responses():
+                text = ""
+                for delta in deltas(as_dicts(messages)):
+                    text += delta
+                    yield ChatResponse(message=ChatMessage(role=MessageRole.ASSISTANT, content=text), delta=delta)
 
             return gen_responses()
 
