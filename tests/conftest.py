@@ -36,6 +36,18 @@ def seeded_rag(tmp_path_factory):
     return rag_
 
 
+def index_articles(tmp_path_factory, articles: dict[str, str], name: str = "news"):
+    """A RAG over a fresh on-disk index of `articles` ({file name: text}), written to a temporary folder."""
+    from rag import RAG
+
+    folder = tmp_path_factory.mktemp(name)
+    for file_name, text in articles.items():
+        (folder / file_name).write_text(text, encoding="utf-8")
+    rag_ = RAG.open(tmp_path_factory.mktemp(f"{name}-index"), chroma_url="")
+    rag_.index([folder], progress=False)
+    return rag_
+
+
 @pytest.fixture
 def corpus(tmp_path) -> Path:
     """A private, writable copy of the seeds for tests that change files."""

@@ -2,6 +2,8 @@
 the others (same bridge, same town, same names) must not be read as the answer."""
 import pytest
 
+from tests.conftest import index_articles
+
 ARTICLES = {
     "bridge_opening.txt": ("Velmora bridge opens to traffic\n2023-05-02\nSource: Coast Herald\n\n"
                            "The new Velmora harbour bridge opened to traffic on Monday after four years of work. "
@@ -22,14 +24,7 @@ QUESTION = "Which engineering firm designed the Velmora harbour bridge?"
 
 @pytest.fixture(scope="module")
 def bridge_rag(tmp_path_factory):
-    from rag import RAG
-
-    folder = tmp_path_factory.mktemp("bridge")
-    for name, text in ARTICLES.items():
-        (folder / name).write_text(text, encoding="utf-8")
-    rag_ = RAG.open(tmp_path_factory.mktemp("bridge-index"), chroma_url="")
-    rag_.index([folder], progress=False)
-    return rag_
+    return index_articles(tmp_path_factory, ARTICLES, "bridge")
 
 
 @pytest.mark.parametrize("generator", ["extractive", "llamacpp"])

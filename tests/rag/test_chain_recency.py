@@ -2,6 +2,8 @@
 about an earlier event of the kind is no answer, even when it is the only one retrieved."""
 import pytest
 
+from tests.conftest import index_articles
+
 OLD = ("Olvana Air grounds its jets after a door panel blows out\n2019-03-12\nSource: Air Daily\n\n"
        "Olvana Air grounded its fleet of twelve jets after a door panel blew out on a flight to Porto. "
        "Regulators said the airline must inspect every door plug before flying again.\n")
@@ -14,20 +16,9 @@ ANSWER = ("Dovetail Airways grounds its jets after a door panel blows out\n2024-
 QUESTION = "Which airline grounded its fleet after a door panel blew out this week?"
 
 
-def _index(tmp_path_factory, articles: dict[str, str]):
-    from rag import RAG
-
-    folder = tmp_path_factory.mktemp("news")
-    for name, text in articles.items():
-        (folder / name).write_text(text, encoding="utf-8")
-    rag_ = RAG.open(tmp_path_factory.mktemp("news-index"), chroma_url="")
-    rag_.index([folder], progress=False)
-    return rag_
-
-
 @pytest.fixture(scope="module")
 def without_answer(tmp_path_factory):
-    return _index(tmp_path_factory, {"old.txt": OLD, "newer.txt": NEWER})
+    return index_articles(tmp_path_factory, {"old.txt": OLD, "newer.txt": NEWER})
 
 
 def test_the_anchor_is_the_index_newest_article(without_answer):
@@ -41,7 +32,7 @@ def test_an_old_article_is_no_answer_this_week(without_answer):
 
 
 def test_this_weeks_article_answers(tmp_path_factory):
-    rag_ = _index(tmp_path_factory, {"old.txt": OLD, "newer.txt": NEWER, "answer.txt": ANSWER})
+    rag_ = index_articles(tmp_path_factory, {"old.txt": OLD, "newer.txt": NEWER, "answer.txt": ANSWER})
     answer = rag_.ask(QUESTION, generator="extractive")
     assert not answer.refused and "Dovetail" in answer.text and "Olvana" not in answer.text
     assert {c.source for c in answer.citations} == {"answer.txt"}
