@@ -18,6 +18,7 @@ from typing import Any
 
 from eval import ENGINES
 from eval.gold import GoldItem, check_sources
+from eval.llamaindex_default import NAME as LLAMAINDEX_DEFAULT
 from eval.metrics import latency_summary
 from eval.negative import Exclude, negative_variant
 from eval.scoring import add_similarity, score_question, summarize
@@ -149,14 +150,15 @@ def _ask(rag: Any, question: str, k: int, generator: str, exclude: Exclude | Non
 
 def add_stream_summary(summary: dict[str, Any], rows: list[dict[str, Any]]) -> None:
     """Time to first text (p50/p95 beside the full-answer latency) and which backend wrote the answers:
-    "llamacpp->extractive" counts the drafts grounding replaced with the extractive answer."""
+    "llamacpp->extractive" counts the drafts grounding replaced with the extractive answer. Backends that
+    draft nothing to replace (the extractive answerer, LlamaIndex's engine) have no fallback rate (None)."""
     summary["ttft_ms"] = latency_summary([r["ttft_ms"] for r in rows if r.get("ttft_ms") is not None])
     backends: dict[str, int] = {}
     for r in rows:
         if not r.get("refused") and not r.get("error"):
             backends[r.get("backend") or "?"] = backends.get(r.get("backend") or "?", 0) + 1
     summary["backends"] = dict(sorted(backends.items()))
-    drafted = {b: n for b, n in backends.items() if not b.startswith("extractive")}
+    drafted = {b: n for b, n in backends.items() if not b.startswith(("extractive", LLAMAINDEX_DEFAULT))}
     fallen = sum(n for b, n in drafted.items() if b.endswith("->extractive"))
     total = sum(drafted.values())
     summary["answer"]["fallback_rate"] = round(fallen / total, 4) if total else None

@@ -56,6 +56,17 @@ def test_malformed_answers_and_fallbacks_are_counted():
     assert summary["answer"]["fallback_rate"] == round(1 / 3, 4)
 
 
+def test_an_engine_that_drafts_nothing_has_no_fallback_rate():
+    from eval.llamaindex_default import NAME
+
+    rows = [score_question(ITEM, _answer("Elena Rybakina won the title [1]."), 5, 1.0) for _ in range(2)]
+    summary = summarize(rows, 5)
+    for row in rows:
+        row["backend"], row["ttft_ms"] = NAME, 1.0
+    add_stream_summary(summary, rows)
+    assert summary["answer"]["fallback_rate"] is None and summary["answer"]["n"]["fallback_rate"] == 0
+
+
 def test_a_gated_negative_run_is_refused_with_one_line(capsys):
     from eval.cli import main
 
