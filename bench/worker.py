@@ -87,7 +87,7 @@ def run_ours(args: argparse.Namespace, questions: list[str]) -> dict[str, Any]:
     from rag.ingest.chunk import count_tokens
 
     rag_ = RAG.open(args.index, embed_model=args.model, chroma_url=args.chroma_url or "")
-    rag_.embedder, rag_.store.vector_store, count_tokens("warm")  # loaded outside the timed indexing
+    rag_.embedder, count_tokens("warm")  # loaded outside the timed indexing
     load_s = time.perf_counter() - t
     t = time.perf_counter()
     report = rag_.index([args.corpus], progress=False)

@@ -8,6 +8,7 @@
 
 Importing this package is light: heavy libraries (torch, chromadb, llama_index) load on first use.
 """
+from rag import memory as _memory  # noqa: F401  (before any thread starts)
 from rag import offline as _offline  # noqa: F401  (must run before any ML library is imported)
 from rag.config import Config
 from rag.errors import EmptyIndexError, InvalidQuestionError, RagError, UnreadableFileError

@@ -9,8 +9,8 @@
   the sentence that scored highest as evidence; the score is the passage's cosine similarity.
 - `as_llama_embedding`: a loaded embedding model as a `BaseEmbedding`.
 - `as_llamaindex_llm`: the local GGUF model as a `CustomLLM`.
-- `node_metadata`: a chunk's metadata as `ChromaVectorStore` writes a TextNode, so LlamaIndex's own
-  retrievers read the store (rag/store/chroma.py writes it this way).
+- The store writes chunks in the layout `ChromaVectorStore` gives a TextNode (rag/store/nodes.py), so
+  LlamaIndex's own retrievers read it.
 
 Importing this module imports LlamaIndex (1.5-2.8 s here); the answer path never does.
 """
@@ -50,17 +50,6 @@ class NewsRetriever(BaseRetriever):
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
         passages = self._rag.retrieve(query_bundle.query_str, top_k=self._top_k, filters=self._filters)
         return [to_node(p) for p in passages]
-
-
-def node_metadata(chunk_id: str, text: str, doc_id: str, meta: dict[str, Any], start: int, end: int) -> dict:
-    """The metadata Chroma stores for a chunk written as a LlamaIndex TextNode (flat, text removed)."""
-    from llama_index.core.vector_stores.utils import node_to_metadata_dict
-
-    node = TextNode(id_=chunk_id, text=text, metadata=meta, start_char_idx=start, end_char_idx=end,
-                    excluded_embed_metadata_keys=list(meta), excluded_llm_metadata_keys=list(meta),
-                    relationships={NodeRelationship.SOURCE: RelatedNodeInfo(node_id=doc_id)})
-    stored = node_to_metadata_dict(node, remove_text=True, flat_metadata=True)
-    return {k: ("" if v is None else v) for k, v in stored.items()}
 
 
 def as_llama_embedding(embedder: Embedder):

@@ -30,6 +30,7 @@ from rag.store.durable import DurableWrites, ReadOnlyIndexError, read_only_copy,
 from rag.store.filters import to_where
 from rag.store.generation import GenerationMarker
 from rag.store.integrity import check_at_open
+from rag.store.nodes import textnode_metadata
 from rag.store.schema import DATE_KEY, DOC_KEY, SENTENCES_SUFFIX, date_number, sentence_id
 from rag.types import Chunk, Document
 
@@ -337,8 +338,6 @@ class ChromaStore:
     def _chunk_rows(doc: Document, chunks: list[Chunk], embeddings: np.ndarray):
         """(id, text, vector, metadata) per chunk, the metadata as LlamaIndex's ChromaVectorStore writes a
         TextNode (so its retrievers read our chunks back)."""
-        from rag.integrations.llamaindex import node_metadata
-
         base = {k: v for k, v in doc.metadata().items() if k != "doc_id"}
         for chunk, vector in zip(chunks, embeddings):
             meta = {**base, DOC_KEY: doc.doc_id, "chunk": chunk.index, "start": chunk.start, "end": chunk.end,
@@ -346,7 +345,7 @@ class ChromaStore:
             if chunk.index == 0:
                 meta["n_chunks"] = len(chunks)
             yield chunk.chunk_id, chunk.text, np.asarray(vector, dtype=np.float32), \
-                node_metadata(chunk.chunk_id, chunk.text, doc.doc_id, meta, chunk.start, chunk.end)
+                textnode_metadata(chunk.chunk_id, doc.doc_id, meta, chunk.start, chunk.end)
 
     def set_stamp(self, doc_id: str, stamp: str) -> None:
         """Record the file stamp of an indexed document (on its catalogue entry, the first chunk)."""
