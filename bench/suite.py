@@ -102,6 +102,9 @@ def summarise(runs: list[dict[str, Any]]) -> dict[str, Any]:
            "vectors_per_s": med(lambda r: r["vectors"] / r["index_s"]),
            "mb_per_s": round(median(r["input_mb"] / r["index_s"] for r in ok), 6),
            "peak_rss_mb": med(lambda r: r["peak_rss_mb"]),
+           # Up to the end of indexing: what `rag index` itself holds (the measure), before the
+           # questions fill the query caches.
+           "index_peak_rss_mb": med(lambda r: r.get("rss_after_index_mb", r["peak_rss_mb"])),
            "retrieve_p50_ms": med(lambda r: r["retrieve"]["p50_ms"]),
            "retrieve_p95_ms": med(lambda r: r["retrieve"]["p95_ms"]),
            "torch_imported": ok[0]["torch_imported"], "embedded_share": ok[0].get("embedded_share")}
@@ -119,7 +122,8 @@ def summarise(runs: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def ratios(ours: dict[str, Any], plain: dict[str, Any]) -> dict[str, float]:
-    keys = ("chunks_per_s", "mb_per_s", "peak_rss_mb", "retrieve_p50_ms", "retrieve_p95_ms", "load_s")
+    keys = ("chunks_per_s", "mb_per_s", "index_peak_rss_mb", "peak_rss_mb", "retrieve_p50_ms", "retrieve_p95_ms",
+            "load_s")
     return {k: round(ours[k] / plain[k], 2) for k in keys if k in ours and k in plain and plain[k]}
 
 
@@ -264,8 +268,10 @@ def goals(result: dict[str, Any]) -> dict[str, Any]:
     summary, ratio = result.get("summary", {}), result.get("ratios", {}).get(f"{impl}/plain", {})
     if "mb_per_s" in ratio:
         out["indexing_mb_per_s_ratio"] = _goal(ratio["mb_per_s"], GOALS["indexing_mb_per_s_ratio"], ">=", impl)
-    if "peak_rss_mb" in ratio:
-        out["peak_memory_ratio"] = _goal(ratio["peak_rss_mb"], GOALS["peak_memory_ratio"], "<=", impl)
+    if "index_peak_rss_mb" in ratio:
+        out["peak_memory_ratio"] = _goal(ratio["index_peak_rss_mb"], GOALS["peak_memory_ratio"], "<=",
+                                         f"{impl}, while indexing; with the questions after it "
+                                         f"{ratio.get('peak_rss_mb')}x")
     hit = summary.get(impl, {}).get("quality", {}).get("hit@5")
     if hit is not None and summary[impl]["quality"]["n"]:  # a subset may hold no question's sources
         out["hit_at_5"] = _goal(hit, GOALS["hit_at_5"], ">=", f"{impl}, {summary[impl]['quality']['n']} questions")
@@ -293,18 +299,21 @@ def _goal(measured: float, target: float, op: str, note: str = "") -> dict[str, 
 
 
 def table(result: dict[str, Any]) -> str:
-    rows = [("pipeline", "chunks/s", "MB/s", "peak MB", "load s", "retr p50", "retr p95", "answer p50")]
+    rows = [("pipeline", "chunks/s", "MB/s", "index peak MB", "peak MB", "load s", "retr p50", "retr p95",
+             "answer p50")]
     for impl, s in result.get("summary", {}).items():
         if "error" in s:
-            rows.append((impl, "error: " + s["error"].splitlines()[-1][:60], "", "", "", "", "", ""))
+            rows.append((impl, "error: " + s["error"].splitlines()[-1][:60], "", "", "", "", "", "", ""))
             continue
         ans = "; ".join(f"{b} {a['p50_ms']:.0f}" if "p50_ms" in a else f"{b} n/a"
                         for b, a in s.get("answer", {}).items()) or "—"
-        rows.append((impl, f"{s['chunks_per_s']:.1f}", f"{s['mb_per_s']:.5f}", f"{s['peak_rss_mb']:.0f}",
+        rows.append((impl, f"{s['chunks_per_s']:.1f}", f"{s['mb_per_s']:.5f}",
+                     f"{s.get('index_peak_rss_mb', s['peak_rss_mb']):.0f}", f"{s['peak_rss_mb']:.0f}",
                      f"{s['load_s']:.1f}", f"{s['retrieve_p50_ms']:.1f}", f"{s['retrieve_p95_ms']:.1f}", ans))
     for name, r in result.get("ratios", {}).items():
         rows.append((name, *(f"{r.get(k, float('nan')):.2f}x" for k in
-                             ("chunks_per_s", "mb_per_s", "peak_rss_mb", "load_s", "retrieve_p50_ms",
+                             ("chunks_per_s", "mb_per_s", "index_peak_rss_mb", "peak_rss_mb", "load_s",
+                              "retrieve_p50_ms",
                               "retrieve_p95_ms")), ""))
     widths = [max(len(str(r[i])) for r in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(str(c).ljust(w) for c, w in zip(r, widths)) for r in rows]

@@ -82,6 +82,29 @@ def test_late_spans_pool_the_tokens_of_one_pass(seed_texts):
     assert counts.sum() == len(whole) - 2  # every word piece but [CLS] and [SEP], each span once
 
 
+def test_batches_run_side_by_side_give_the_vectors_of_one_at_a_time(seed_texts):
+    """Several runs at once (one thread each), and several callers at once: the same bits as one by one."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from rag.embed.onnx import OnnxEmbedder
+
+    int8 = load_embedder("minilm-int8")
+    texts = seed_texts * 3  # enough for many batches
+    one = OnnxEmbedder(int8.model_path, threads=1, model_id=int8.model_id)
+    four = OnnxEmbedder(int8.model_path, threads=4, model_id=int8.model_id)
+    assert one.parallel_runs == 1 and four.parallel_runs == 4
+    assert len(four._batches(np.arange(len(texts)), np.full(len(texts), 40))) > 4
+    reference = one.embed(texts)
+    spans = [[(0, 12)]] * len(texts)
+    vectors, sums, counts = four.embed_spans(texts, spans)
+    _, one_sums, one_counts = one.embed_spans(texts, spans)
+    assert np.array_equal(vectors, reference) and counts.sum() > 0
+    assert np.array_equal(sums, one_sums) and np.array_equal(counts, one_counts)
+    with ThreadPoolExecutor(3) as callers:
+        for got in callers.map(four.embed, [texts, texts[::-1], texts]):
+            assert np.array_equal(got, reference) or np.array_equal(got, reference[::-1])
+
+
 def test_batching_by_length_does_not_change_vectors_or_order(onnx, seed_texts):
     together = onnx.embed(seed_texts)
     alone = np.stack([onnx.embed_query(t) for t in seed_texts[::7]])

@@ -112,3 +112,14 @@ def test_unknown_chunk_vectors_option_is_refused(tmp_path):
     rag = RAG.open(tmp_path / "idx", chunk_vectors="median")
     with pytest.raises(ConfigError, match="chunk_vectors"):
         rag.index([ARTICLE], progress=False)
+
+
+def test_a_text_repeated_in_a_batch_is_embedded_once_with_the_same_vector(tmp_path):
+    from rag.embed.vectors import embed_unique
+
+    rag = RAG.open(tmp_path / "i")
+    counting = CountingEmbedder(rag.embedder)
+    texts = ["– A Byline", "The council met on Tuesday.", "– A Byline", "Facebook page", "The council met on Tuesday."]
+    vectors = embed_unique(texts, counting)
+    assert counting.texts == 3 and vectors.shape == (5, 384)
+    assert np.array_equal(vectors, rag.embedder.embed(texts))
