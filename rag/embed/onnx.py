@@ -25,10 +25,11 @@ from rag.embed.registry import model_id as model_id_of
 from rag.errors import RagError
 
 MAX_TOKENS = 256  # all-MiniLM-L6-v2's max_seq_length (sentence_bert_config.json)
-# Padded tokens per ONNX run. Measured embedding 301 realtimeqa chunks with minilm-int8: peak memory 447 MB at
-# 2048, 338 MB at 1024, 265 MB at 512 (ONNX Runtime's arena keeps the largest run's buffers), CPU time within
-# noise; below ~512 a 256-token chunk would run alone.
-TOKENS_PER_BATCH = 512
+# Padded tokens per ONNX run. One run at a time on two threads, embedding 301 realtimeqa chunks: peak memory
+# 447 MB at 2048, 338 MB at 1024, 265 MB at 512 (ONNX Runtime's arena keeps the largest run's buffers), CPU
+# time within noise. With runs side by side, 2,535 texts of 25 articles: 256 gave a median 9.4 s wall and
+# 310 MB against 512's 10.2 s and 342 MB (five runs each, bit-identical vectors); a 256-token chunk runs alone.
+TOKENS_PER_BATCH = 256
 
 
 def onnx_model_file() -> Path:
