@@ -39,6 +39,7 @@ _WRITE_LOCK = threading.RLock()
 CACHED_DOCS = 256
 CACHED_CHUNKS = 4096
 UPSERT_ROWS = 4000  # rows per Chroma upsert (also bounded by the client's own maximum)
+PAGE_ROWS = 4000  # rows per Chroma read of vectors
 # Nothing searches the sentence collection by vector (sentences are read by document), so its HNSW graph,
 # which Chroma builds on every write, is made as cheap as Chroma allows: 16,965 sentence rows of realtimeqa
 # week 1 upserted in 3.3-3.5 CPU-s instead of 10.8-11.7. A collection created earlier keeps its graph.
@@ -294,7 +295,7 @@ class ChromaStore:
         """doc_id -> [(start, end, vector)] for the given documents (read once per process, then cached)."""
         def fetch(missing: list[str]) -> dict[str, list[tuple[int, int, np.ndarray]]]:
             where = {DOC_KEY: {"$in": missing}} if len(missing) > 1 else {DOC_KEY: missing[0]}
-            got = self.sentences.get(where=where, include=["embeddings", "metadatas"])
+            got = _get_paged(self.sentences, where, ["embeddings", "metadatas"])
             fetched: dict[str, list[tuple[int, int, np.ndarray]]] = {d: [] for d in missing}
             for meta, vector in zip(got["metadatas"] or [], _embeddings(got)):
                 fetched.setdefault(meta[DOC_KEY], []).append(
@@ -388,6 +389,21 @@ class ChromaStore:
             if len(ids) < page:
                 return
             offset += page
+
+
+def _get_paged(collection, where: dict, include: list[str]) -> dict[str, list]:
+    """`collection.get(where=..., include=...)` page by page: Chroma reads the embeddings of all matching rows
+    in one SQL statement, which fails past SQLite's variable limit (seen at 130,583 sentence rows)."""
+    out: dict[str, list] = {"ids": [], **{key: [] for key in include}}
+    offset, page = 0, PAGE_ROWS
+    while True:
+        got = collection.get(where=where, include=include, limit=page, offset=offset)
+        out["ids"].extend(got["ids"])
+        for key in include:
+            out[key].extend(_embeddings(got) if key == "embeddings" else got[key] or [])
+        if len(got["ids"]) < page:
+            return out
+        offset += page
 
 
 def _embeddings(got: dict) -> Any:

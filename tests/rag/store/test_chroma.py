@@ -132,3 +132,23 @@ def test_the_sentence_collection_gets_a_minimal_graph_and_an_earlier_one_keeps_i
     assert earlier.store.sentences.configuration_json["hnsw"]["max_neighbors"] == 16
     assert earlier.store.sentences.count() == rag_.store.sentences.count() > 0
     assert earlier.store.sentence_vectors([d["doc_id"] for d in earlier.documents()])
+
+
+def test_sentence_vectors_are_read_page_by_page_with_the_same_result(tmp_path, seeds_dir, monkeypatch):
+    """Chroma reads all matching rows' embeddings in one SQL statement, which fails past SQLite's variable
+    limit on a large index; pages of a few rows give exactly what one read gives."""
+    import numpy as np
+
+    from rag.store import chroma
+
+    rag_ = RAG.open(tmp_path / "i")
+    rag_.index([next(seeds_dir.glob("004_*")), next(seeds_dir.glob("001_*"))], progress=False)
+    docs = [d["doc_id"] for d in rag_.store.documents()]
+    whole = rag_.store.sentence_vectors(docs)
+    rag_.store.forget_cached()
+    monkeypatch.setattr(chroma, "PAGE_ROWS", 3)
+    paged = rag_.store.sentence_vectors(docs)
+    assert sum(len(v) for v in whole.values()) > 6 and set(paged) == set(whole)
+    for doc in docs:
+        assert [(a, b) for a, b, _ in paged[doc]] == [(a, b) for a, b, _ in whole[doc]]
+        assert all(np.array_equal(x, y) for (_, _, x), (_, _, y) in zip(paged[doc], whole[doc]))
