@@ -29,7 +29,7 @@ class Config:
     embed_model: str = "auto"  # "auto": an index keeps the model that built it, a new one gets "minilm-int8"
     #   (all-MiniLM-L6-v2, ONNX, int8 products); "minilm-onnx" (float products); "minilm" (torch); or a folder
     embed_batch_size: int = 32
-    embed_threads: int = 0  # ONNX Runtime threads per model; 0: the machine's cores (at most 4)
+    embed_threads: int = 0  # embedding runs side by side, one thread each; 0: the machine's cores (at most 4)
     chunk_tokens: int = 180  # cl100k tokens; MiniLM reads at most 256 word pieces
     chunk_overlap_sentences: int = 1
     embed_title: bool = True  # embed "title\n\nchunk" for each chunk (stored and shown text stays the chunk)
