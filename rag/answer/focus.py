@@ -3,8 +3,9 @@
 Passages about the right topic but the wrong entity are the commonest near miss in news: "Who is the
 prime minister of India?" against articles about Pakistan's prime minister; "the 2024 election" against
 other years. The names a question carries (capitalised words, acronyms, years) must appear in the
-evidence sentence or its passage, where an acronym matches its expansion ("BLA" ~ "Balochistan
-Liberation Army") and dotted or common short forms match ("U.S." ~ "US" ~ "United States").
+evidence sentence, its passage or its article's title (as for the constraints), where an acronym matches
+its expansion ("BLA" ~ "Balochistan Liberation Army") and dotted or common short forms match ("U.S." ~
+"US" ~ "United States").
 Sentences are down-weighted by the share of names they miss, before the refusal decision.
 """
 from __future__ import annotations
@@ -129,7 +130,7 @@ def apply(question: str, passages: list[Passage]) -> None:
     if not names and not wants_quantity:
         return
     for p in passages:
-        passage_vocab = vocabulary(p.text)
+        passage_vocab = vocabulary(p.text) | vocabulary(p.title)  # a chunk is about what its article's title names
         for s in p.evidence:
             factor = 1.0
             if names:

@@ -34,3 +34,15 @@ def test_evidence_missing_the_named_entity_or_the_quantity_is_down_weighted():
     with_amount = _passage("China pledged $2 billion for Pakistan's counterterrorism efforts.")
     apply("How much money has China pledged to Pakistan?", [with_amount])
     assert with_amount.evidence[0].score == 0.8
+
+
+def test_a_name_in_the_articles_title_counts_for_every_chunk_of_it():
+    """Later chunks of an article rarely repeat what its title names ("the US–Pakistan article")."""
+    later_chunk = _passage("The focus on emerging technologies is relevant, as terrorist groups use social media.")
+    later_chunk.title = "U.S. and Pakistan Strengthen Ties to Fight Terrorist Groups"
+    other_article = _passage("The focus on emerging technologies is relevant, as terrorist groups use social media.")
+    other_article.title = "China and Pakistan deepen security cooperation"
+    question = "Why do emerging technologies matter for counterterrorism in the US–Pakistan article?"
+    apply(question, [later_chunk, other_article])
+    assert later_chunk.evidence[0].score == 0.8  # every name met, through the title
+    assert other_article.evidence[0].score == 0.6  # "US" met by neither text nor title
