@@ -3,7 +3,8 @@
 glibc gives each thread that allocates concurrently its own arena (up to 8 per core), and freed memory in
 one arena is not reused by another. Indexing runs the reader, the model's threads and the Chroma writer
 at once, so freed text, token and batch buffers pile up in separate arenas. Measured on realtimeqa week 1
-(202 articles, `rag index`): peak RSS 594 MB with glibc's default, 511 MB with two arenas, no slower.
+(202 articles, `rag index`): peak RSS 594 MB with glibc's default, 509-511 MB with two arenas (time within
+this machine's run-to-run noise).
 Set once at import, before any thread starts; `MALLOC_ARENA_MAX` in the environment (read by glibc
 itself) wins. Does nothing off glibc.
 """
