@@ -381,29 +381,30 @@ class ChromaStore:
 
     def chunks(self, where: dict | None = None) -> Iterator[tuple[str, str, dict]]:
         """Every stored chunk as (id, text, metadata), page by page."""
-        offset, page = 0, 1000
-        while True:
-            got = self.collection.get(where=where, include=["documents", "metadatas"], limit=page, offset=offset)
-            ids = got["ids"]
-            yield from zip(ids, got["documents"], got["metadatas"])
-            if len(ids) < page:
-                return
-            offset += page
+        for got in _pages(self.collection, where, ["documents", "metadatas"], 1000):
+            yield from zip(got["ids"], got["documents"], got["metadatas"])
+
+
+def _pages(collection, where: dict | None, include: list[str], page: int) -> Iterator[dict]:
+    """`collection.get(where=..., include=...)` in pages of `page` rows."""
+    offset = 0
+    while True:
+        got = collection.get(where=where, include=include, limit=page, offset=offset)
+        yield got
+        if len(got["ids"]) < page:
+            return
+        offset += page
 
 
 def _get_paged(collection, where: dict, include: list[str]) -> dict[str, list]:
-    """`collection.get(where=..., include=...)` page by page: Chroma reads the embeddings of all matching rows
-    in one SQL statement, which fails past SQLite's variable limit (seen at 130,583 sentence rows)."""
+    """`collection.get(where=..., include=...)` read in pages, joined: Chroma reads the embeddings of all matching
+    rows in one SQL statement, which fails past SQLite's variable limit (seen at 130,583 sentence rows)."""
     out: dict[str, list] = {"ids": [], **{key: [] for key in include}}
-    offset, page = 0, PAGE_ROWS
-    while True:
-        got = collection.get(where=where, include=include, limit=page, offset=offset)
+    for got in _pages(collection, where, include, PAGE_ROWS):
         out["ids"].extend(got["ids"])
         for key in include:
             out[key].extend(_embeddings(got) if key == "embeddings" else got[key] or [])
-        if len(got["ids"]) < page:
-            return out
-        offset += page
+    return out
 
 
 def _embeddings(got: dict) -> Any:
