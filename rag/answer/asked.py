@@ -14,7 +14,7 @@ repeat a question's exact form.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 from rag.retrieve.lexical import STOPWORDS, content_terms, content_tokens, same_word, stem, words
@@ -68,9 +68,49 @@ def asked_words(question: str) -> dict[str, str]:
     return out
 
 
-def asked_terms(question: str) -> frozenset[str]:
+# "Which automaker recalled …", "what arrangement was discussed …": the noun after the question word names
+# the kind of thing the answer is ("Ford", "a joint security company"), which an answer seldom repeats.
+_KIND_OF_ANSWER = re.compile(r"\b(?i:which|what)\s+([a-z][a-z-]+)\b")
+_NOT_A_NOUN = frozenset(STOPWORDS | {"is", "are", "was", "were", "has", "have", "had", "does", "do", "did", "will",
+                                     "would", "can", "could", "should", "may", "might", "must"})
+
+
+def _kind_of_answer(ask: str) -> set[str]:
+    m = _KIND_OF_ANSWER.search(ask)
+    return {stem(m.group(1))} if m and m.group(1) not in _NOT_A_NOUN else set()
+
+
+# "Who co-chaired the dialogue?", "Who met in Islamabad?": the verb after "who" is what the person did, and a
+# sentence naming someone who did something else around the same topic does not answer.
+_WHO_DID = re.compile(r"\b(?i:who)\s+(?:(?:is|are|was|were|has|have|had|will|would|could|can|did|does|do|been|be|"
+                      r"being|also|first|just|recently|reportedly|now|then|later|finally)\s+)*([a-z][a-z-]+)\b")
+
+
+def _what_who_did(ask: str, terms: Iterable[str]) -> set[str]:
+    m = _WHO_DID.search(ask)
+    term = stem(m.group(1)).rstrip("'") if m else ""
+    return {term} if term in terms else set()
+
+
+class AskedTerms(frozenset):
+    """The stems of what a question asks; `optional`: the noun naming the kind of answer ("which automaker"),
+    which counts for a sentence that holds it and is not missed in one that does not ("Ford recalled …");
+    `required`: what a "who" question's person did, which an answering sentence must say."""
+
+    optional: frozenset[str]
+    required: frozenset[str]
+
+    def __new__(cls, terms: Iterable[str], optional: Iterable[str] = (), required: Iterable[str] = ()) -> AskedTerms:
+        self = super().__new__(cls, terms)
+        self.optional = frozenset(optional) & self
+        self.required = frozenset(required) & self
+        return self
+
+
+def asked_terms(question: str) -> AskedTerms:
     """The stems of `asked_words`."""
-    return frozenset(asked_words(question))
+    ask, terms = interrogative(question), asked_words(question)
+    return AskedTerms(terms, _kind_of_answer(ask), _what_who_did(ask, terms))
 
 
 Weight = Callable[[str], float]
@@ -86,10 +126,23 @@ def addressed(terms: frozenset[str], text: str, weight: Weight | None = None) ->
     have = content_terms(text)
     units = _units(terms)
     held = [u for u in units if _holds(u, have)]
+    required: frozenset[str] = getattr(terms, "required", frozenset())
+    if required and not any(u[0] in required for u in held):
+        return False
     if weight is None or not held:
         return bool(held)
-    total = sum(max(weight(t) for t in u) for u in units)
-    return total <= 0 or sum(max(weight(t) for t in u) for u in held) >= MIN_SHARE * total
+    optional: frozenset[str] = getattr(terms, "optional", frozenset())
+    total = sum(_unit_weight(u, weight) for u in units if u in held or u[0] not in optional)
+    return total <= 0 or sum(_unit_weight(u, weight) for u in held) >= MIN_SHARE * total
+
+
+def _unit_weight(unit: tuple[str, ...], weight: Weight) -> float:
+    """A word's rarity; a compound's is that of its commoner spelling, hyphenated or run together, since
+    "counter-terrorism" is rare only where an article writes "counterterrorism"."""
+    head = unit[0]
+    if len(unit) == 1 or "-" not in head:
+        return weight(head)
+    return min(weight(head), weight(head.replace("-", ""))) if weight(head.replace("-", "")) else weight(head)
 
 
 def _units(terms: frozenset[str]) -> list[tuple[str, ...]]:

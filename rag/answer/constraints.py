@@ -68,7 +68,7 @@ class Constraint:
 @dataclass
 class Constraints:
     items: list[Constraint] = field(default_factory=list)
-    answer_type: str = ""  # "name" | "date" | "number" | "" (anything)
+    answer_type: str = ""  # "name" | "date" | "number" | "money" | "" (anything)
     asked_words: frozenset[str] = frozenset()
 
     def __bool__(self) -> bool:

@@ -24,6 +24,7 @@ _ALIASES = {
     "united kingdom": "uk", "britain": "uk", "great britain": "uk",
     "united nations": "un", "european union": "eu",
 }
+_SHORT_FORMS = frozenset(_ALIASES.values())  # "United States" -> "us", a name though "us" is a stopword
 _QUESTION_WORDS = {"what", "which", "who", "whom", "whose", "when", "where", "why", "how", "is", "are", "was",
                    "were", "did", "does", "do", "can", "could", "would", "should", "will", "has", "have", "had",
                    "in", "on", "at", "according", "besides", "between", "during", "since", "after", "before"}
@@ -92,7 +93,7 @@ def question_names(question: str) -> list[Name]:
     def close() -> None:
         if run:
             words = re.findall(r"[a-z0-9]+", _normalise(" ".join(run)))
-            words = [w for w in words if w not in STOPWORDS or w.upper() in run] or words
+            words = [w for w in words if w not in STOPWORDS or w.upper() in run or w in _SHORT_FORMS] or words
             acronym = "".join(w[0] for w in run).lower() if len(run) > 1 else ""
             names.append(Name(words, acronym))
             run.clear()

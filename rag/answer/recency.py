@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 
 from rag.types import Passage
 
@@ -52,3 +52,17 @@ def of_the_past(years: Sequence[int], newest: str) -> bool:
     "won six championships, in 1946, 1963 and 2003" does not say who won this week."""
     n = _day(newest or "")
     return bool(years) and n is not None and max(years) < n.year - 1
+
+
+def date_range(question: str, newest: str) -> tuple[int, int] | None:
+    """The publication dates (YYYYMMDD numbers, inclusive) of the articles that can answer `question` when it
+    names a relative date, read against `newest`; None otherwise. Retrieval fetches candidates from then,
+    since every older passage would fail the question's "recent" constraint anyway."""
+    relative, n = window(question), _day(newest or "")
+    if relative is None or n is None:
+        return None
+    return _number(n - timedelta(days=relative[1])), _number(n)
+
+
+def _number(day: date) -> int:
+    return day.year * 10000 + day.month * 100 + day.day

@@ -45,8 +45,20 @@ _YEAR_OR_DATE = re.compile(r"\b(?:1[89]|20)\d\d\b|\b(?:january|february|march|ap
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b(?:[A-Z][a-zA-Z]+|[A-Z]{2,}[a-z]?)(?:[-\s][A-Z][a-zA-Z]+)*")
 
 
+# A price, fee or fine is an amount of money: "8 million Americans" holds a number, not a price.
+_ASKS_MONEY = re.compile(r"\b(?:(?:what|which)(?: (?:is|was|are|were|will be))?(?: the)?(?: \w+)? (?:price|cost|fee|"
+                         r"fine|salary|wage|fare|budget|bill)s?\b|how much (?:money\b|(?:\w+ ){0,6}?(?:cost|costs|"
+                         r"pay|paid|pays|spend|spent|spends|charge|charged|charges|earn|earned|earns|raise|raised|"
+                         r"worth)\b))")
+_MONEY = re.compile(r"[$€£¥₹]\s?\d|\b\d[\d,.]*\s*(?:(?:thousand|million|billion|trillion|[mbk]n?)\s+)?"
+                    r"(?:dollars?|euros?|pounds?|cents?|rupees?|yuan|yen|francs?|usd|eur|gbp)\b|\bfree of charge\b",
+                    re.I)
+
+
 def answer_type(question: str) -> str:
     q = question.lower()
+    if _ASKS_MONEY.search(q):
+        return "money"
     if re.search(r"\b(how many|how much|(?:what|which)(?: (?:is|was|are|were|will be))?(?: the)?"
                  r"(?: final| new| total)? (?:number|percentage|share|amount|price|cost|fee|fine|rate|score|age|"
                  r"salary|total)|"
@@ -114,6 +126,8 @@ def has_answer_type(kind: str, sentence: str, asked: frozenset[str], context: st
     has_number, has_date, names = _sentence_kinds(sentence)
     if kind == "number":
         return has_number
+    if kind == "money":
+        return bool(_MONEY.search(sentence))
     if kind == "date":
         return has_date
     if kind == "name":

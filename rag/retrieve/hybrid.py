@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from rag.answer import recency
 from rag.config import Config
 from rag.embed.base import Embedder
 from rag.errors import ConfigError
@@ -92,7 +93,7 @@ class HybridRetriever:
         o = options or self.options
         n = max(o.candidates, top_k)
         query_vector = self.embedder.embed_query(query)
-        ranges = query_date_ranges(query) if o.date_bonus and not _has_date_filter(filters) else []
+        ranges = self._date_ranges(query) if o.date_bonus and not _has_date_filter(filters) else []
         dense_lists: list[list[Passage]] = []
         lexical_lists: list[list[Passage]] = []
         for extra in [filters] + [{**(filters or {}), **as_filters(r)} for r in ranges[:2]]:
@@ -143,10 +144,19 @@ class HybridRetriever:
             ranked = _with_evidence(ranked)[0]
         return ranked
 
+    def _date_ranges(self, query: str) -> list[tuple[int, int]]:
+        """The dates the question names, else the weeks its relative date ("this week", "the latest")
+        means in this index's news (read against its newest article): candidates are fetched from then too."""
+        named = query_date_ranges(query)
+        if named or recency.window(query) is None:
+            return named
+        recent = recency.date_range(query, self.newest_date())
+        return [recent] if recent else []
+
     def term_weight(self) -> Callable[[str], float]:
         """How rare a (stemmed) word is among the indexed chunks: BM25's inverse document frequency from
         the lexical index, so a word every article of a topic uses weighs little beside the one that
-        says what a question asks about. 0 for a word no chunk holds."""
+        says what a question asks about; a word no chunk holds weighs most."""
         index = lexical_index(self.store)
         index.ensure_fresh()
         model = index.model
@@ -177,9 +187,8 @@ class HybridRetriever:
 
 def _idf(vocab: dict[str, int], indptr: Any, n_chunks: int, term: str) -> float:
     i = vocab.get(term)
-    if i is None:
-        return 0.0
-    df = int(indptr[i + 1] - indptr[i])  # bm25s keeps each term's chunks as one column of a CSC matrix
+    # bm25s keeps each term's chunks as one column of a CSC matrix; a word no chunk holds is the rarest
+    df = 0 if i is None else int(indptr[i + 1] - indptr[i])
     return math.log((n_chunks - df + 0.5) / (df + 0.5) + 1.0)
 
 

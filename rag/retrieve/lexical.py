@@ -30,11 +30,33 @@ def stem(word: str) -> str:
 PREFIX = 5  # the shorter of two stems, when it opens the longer, makes them one word in another form
 
 
+# Irregular past forms a suffix stripper cannot bring to their verb's stem ("met" ~ "meeting" ~ "meet").
+_IRREGULAR = {p: base for base, forms in {
+    "meet": "met", "win": "won", "lead": "led", "beat": "beaten", "lose": "lost", "sell": "sold", "buy": "bought",
+    "pay": "paid", "send": "sent", "spend": "spent", "begin": "began begun", "fall": "fell fallen",
+    "rise": "rose risen", "strike": "struck", "catch": "caught", "fight": "fought", "run": "ran", "write":
+    "wrote written", "drive": "drove driven", "break": "broke broken", "shoot": "shot", "build": "built",
+    "leave": "left", "choose": "chose chosen", "fly": "flew flown", "grow": "grew grown", "steal": "stole stolen",
+    "seek": "sought", "bring": "brought", "teach": "taught", "sink": "sank sunk", "swim": "swam swum",
+    "sing": "sang sung", "drink": "drank drunk", "eat": "ate eaten", "freeze": "froze frozen",
+    "speak": "spoke spoken", "wear": "wore worn", "tear": "tore torn", "throw": "threw thrown",
+    "draw": "drew drawn", "ride": "rode ridden", "hide": "hid hidden", "bite": "bit bitten", "forbid": "forbade",
+    "forgive": "forgave forgiven", "shake": "shook shaken", "undergo": "underwent undergone", "flee": "fled",
+    "feed": "fed", "bleed": "bled", "breed": "bred", "hang": "hung", "lend": "lent", "bend": "bent",
+    "dig": "dug", "stick": "stuck", "sting": "stung", "swing": "swung", "strive": "strove striven",
+    "arise": "arose arisen", "awake": "awoke awoken", "overtake": "overtook overtaken",
+}.items() for p in forms.split()}
+
+
 def same_word(a: str, b: str) -> bool:
     """One word in two forms: equal, or the shorter (PREFIX letters or more) opens the longer
     ("accuse" ~ "accusations", "pakistan" ~ "pakistani"; not "country" ~ "counter")."""
+    a, b = _IRREGULAR.get(a, a), _IRREGULAR.get(b, b)
     short, long_ = sorted((a, b), key=len)
-    return a == b or (len(short) >= PREFIX and long_.startswith(short))
+    return a == b or (len(short) >= PREFIX and long_.startswith(short)) or (
+        # the suffix took an e ("scored" -> "scor", "score") or doubled a consonant ("winning" -> "winn", "win")
+        (len(short) >= PREFIX - 1 and long_ == short + "e")
+        or (len(short) >= PREFIX - 2 and long_ == short + short[-1]))
 
 
 def words(text: str) -> list[str]:

@@ -91,7 +91,8 @@ def test_names_are_met_in_the_passage_and_the_answer_kind_in_the_sentence():
     cons = parse("Who beat Luke Littler in the final?")
     passage = _passage("Luke Littler lost the final. Luke Humphries beat him 7-4.")
     assert unmet(cons, "Luke Humphries beat him 7-4.", passage) == []
-    assert [c.kind for c in unmet(cons, "Luke Littler lost the final.", passage)] == ["type"]
+    # neither a name but his own nor the deed asked about ("beat": rag/answer/asked.py)
+    assert [c.kind for c in unmet(cons, "Luke Littler lost the final.", passage)] == ["asked", "type"]
     assert [c.kind for c in unmet(cons, "He lost.", _passage("He lost the final to a rival."))] == [
         "name", "asked", "type"]
 

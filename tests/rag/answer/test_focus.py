@@ -46,3 +46,10 @@ def test_a_name_in_the_articles_title_counts_for_every_chunk_of_it():
     apply(question, [later_chunk, other_article])
     assert later_chunk.evidence[0].score == 0.8  # every name met, through the title
     assert other_article.evidence[0].score == 0.6  # "US" met by neither text nor title
+
+
+def test_the_united_states_is_a_name_though_its_short_form_is_a_stopword():
+    from rag.answer.focus import question_names
+
+    (name,) = question_names("Who co-chaired the dialogue between the United States and Pakistan?")
+    assert name.words == {"us", "pakistan"}

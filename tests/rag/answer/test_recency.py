@@ -44,3 +44,10 @@ def test_a_sentence_about_long_past_years_does_not_say_what_happened_this_week()
     assert p.evidence[0].score < 0
     assert not recency.of_the_past([2023], "2024-01-10") and recency.of_the_past([2004, 2019], "2024-01-10")
     assert recency.window("What share of adults got the latest vaccine?")[1] == 60
+
+
+def test_a_relative_date_is_a_range_of_publication_dates_before_the_anchor():
+    assert recency.date_range("Which airline grounded its jets this week?", "2024-01-10") == (20231227, 20240110)
+    assert recency.date_range("Which firm recently cut jobs?", "2024-03-01") == (20240101, 20240301)  # 60 days, a leap February
+    assert recency.date_range("Which firm cut jobs in 2019?", "2024-03-01") is None
+    assert recency.date_range("Which airline grounded its jets this week?", "") is None

@@ -50,11 +50,23 @@ def test_a_sentences_opening_word_is_a_name_when_its_passage_capitalises_it_else
     assert not has_answer_type("name", "In recent talks, officials said it was solved.", asked(q), after_a_line_break)
 
 
-def test_a_price_cost_or_score_asks_for_a_number():
-    assert answer_type("Drug makers are selling the inhaler at what price?") == "number"
+def test_a_price_or_cost_asks_for_money_and_a_score_for_a_number():
+    assert answer_type("Drug makers are selling the inhaler at what price?") == "money"
+    assert answer_type("What cost did the council approve?") == "money"
+    assert answer_type("What is the estimated cost of the harbour bridge?") == "money"
+    assert answer_type("How much did the club pay for the striker?") == "money"
+    assert answer_type("How much rain fell in March?") == "number"
     assert answer_type("What was the final score of the match between the Otters and the Herons?") == "number"
-    assert answer_type("What cost did the council approve?") == "number"
     assert answer_type("Which team won the cup?") == "name"
+
+
+def test_money_is_an_amount_in_a_currency_not_any_number():
+    q = "Drug makers are selling the inhaler at what price?"
+    assert has_answer_type("money", "The inhaler now sells for $35 a month.", asked(q))
+    assert has_answer_type("money", "The bridge cost 200 million euros.", asked(q))
+    assert has_answer_type("money", "Fans paid £12.50 a ticket.", asked(q))
+    assert not has_answer_type("money", "More than 8 million Americans use an inhaler.", asked(q))
+    assert has_answer_type("number", "More than 8 million Americans use an inhaler.", asked(q))
 
 
 def test_a_name_the_question_says_in_another_form_is_still_its_own():

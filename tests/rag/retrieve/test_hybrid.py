@@ -153,3 +153,36 @@ def test_bm25_follows_deletes_and_rebuilds_from_chroma_when_its_copy_is_gone(new
     assert r.retrieve(SAMPLE_QUESTION, top_k=3)
     assert (bm25.index_folder(r.config) / "chunks.json").is_file()
     news.index([next(p for p in (SEEDS.parent / "seeds").glob("000_*"))], progress=False)  # unchanged: no-op
+
+
+def _recall_story(maker: str, when: str, count: str) -> str:
+    return (f"{maker} recalls sedans over brake fault\n\n{when}\n\n{maker} recalled {count} sedans over a brake "
+            f"fault that can let a parked car roll away. Owners of the affected sedans should see a dealer, "
+            f"{maker} said; the brake fault recall covers sedans built over two years.\n\nSource: Gazette\n")
+
+
+def test_this_week_fetches_the_newest_weeks_articles_before_older_same_topic_ones(tmp_path_factory):
+    """ "This week" means the week of the index's newest article: candidates are fetched from then too, so
+    an older same-topic story that matches the words better cannot crowd the week's story out of the pool."""
+    from tests.conftest import index_articles
+
+    articles = {f"recall_{year}.txt": _recall_story(maker, f"March 3, {year}", count)
+                for year, maker, count in [("2017", "Orvel Motors", "40,000"), ("2018", "Dacott", "52,000"),
+                                           ("2019", "Brinmore", "61,000")]}
+    articles["recall_2024.txt"] = ("Velka Auto recalls sedans\n\nJanuary 4, 2024\n\nVelka Auto recalled 112,000 "
+                                   "sedans this week because a brake fault can let them roll away.\n\nSource: Wire\n")
+    articles["harbour_2024.txt"] = ("Harbour reopens\n\nJanuary 5, 2024\n\nThe harbour reopened to ferries on "
+                                    "Friday after repairs.\n\nSource: Gazette\n")
+    r = index_articles(tmp_path_factory, articles, "recalls")
+    retriever = HybridRetriever(r.store, r.embedder, RetrievalOptions(candidates=2))
+    undated = retriever.retrieve("Which carmaker recalled sedans over a brake fault?", 2)
+    assert "recall_2024.txt" not in {p.name for p in undated}, "the older stories match better (else this proves nothing)"
+    top = retriever.retrieve("Which carmaker recalled sedans over a brake fault this week?", 2)
+    assert top[0].name == "recall_2024.txt"
+    answer = r.ask("Which carmaker recalled sedans over a brake fault this week?")
+    assert "Velka" in answer.text and not answer.refused, answer.text
+
+
+def test_a_word_no_chunk_holds_weighs_as_the_rarest(news):
+    weight = HybridRetriever(news.store, news.embedder, RetrievalOptions()).term_weight()
+    assert weight("qwxzyv") > weight("gwadar") > weight("pakistan") > 0  # no chunk's, one seed's, every seed's
