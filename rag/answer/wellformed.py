@@ -42,6 +42,8 @@ def is_headline(sentence: str) -> bool:
     words = [w for w in _WORD.findall(strip_markers(sentence)) if w.lower() not in _TITLE_SMALL]
     if len(words) < MIN_HEADLINE_WORDS:
         return False
+    if any(w in _AUXILIARIES for w in words):
+        return False  # title case capitalises its verbs: "Gregory LoGerfo holds the Acting Coordinator post"
     capitalised = sum(1 for w in words if w[0].isupper())
     return capitalised / len(words) >= HEADLINE_SHARE
 

@@ -35,12 +35,14 @@ def passage_sentences(text: str, offset: int) -> tuple[Sentence, ...]:
 
 _NUMBER = re.compile(r"\b\d[\d,.]*\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|hundred|"
                      r"thousand|million|billion|dozens?|several)\b", re.I)
-_YEAR_OR_DATE = re.compile(r"\b(?:1[89]|20)\d\d\b|\b(?:january|february|march|april|may|june|july|august|"
+_YEAR_OR_DATE = re.compile(r"\b(?:1[89]|20)\d\d\b|\b(?:january|february|march|april|june|july|august|"
                            r"september|october|november|december|monday|tuesday|wednesday|thursday|"
                            r"friday|saturday|sunday|yesterday|today|tomorrow)\b|"
                            r"\b(?:days?|weeks?|months?|years?|hours?)\s+(?:before|after|prior|earlier|later|ago)\b|"
                            r"\b(?:last|next|this|earlier this|later this)\s+"
-                           r"(?:week|month|year|spring|summer|autumn|fall|winter)\b",
+                           r"(?:week|month|year|spring|summer|autumn|fall|winter)\b|"
+                           r"\b(?:(?:in|of|since|until|by|from|early|late|mid)[\s-]+may|may\s+\d{1,2})\b|"  # not the verb
+                           r"\b\d{1,2}(?::\d\d)?\s*(?:a\.?m\.?|p\.?m\.?)(?!\w)|\b(?:noon|midnight)\b",  # a time of day
                            re.I)
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b(?:[A-Z][a-zA-Z]+|[A-Z]{2,}[a-z]?)(?:[-\s][A-Z][a-zA-Z]+)*")
 
@@ -64,7 +66,7 @@ def answer_type(question: str) -> str:
                  r"salary|total)|"
                  r"how (?:long|far|old))\b", q):
         return "number"
-    if re.search(r"\b(when|what (?:year|date|day|month)|which (?:year|date|day|month))\b", q):
+    if re.search(r"\b(when|what (?:year|date|day|month|time)|which (?:year|date|day|month))\b", q):
         return "date"
     if re.search(r"\b(?:which|what) (?:kinds?|types?|sorts?|ways?|forms?|areas?|aspects?|steps?|measures?) of\b", q):
         return ""  # asks for a description, not a name
@@ -137,6 +139,16 @@ def has_answer_type(kind: str, sentence: str, asked: frozenset[str], context: st
     return False
 
 
+def _bare(text: str) -> str:
+    return " ".join(re.findall(r"[\w'’-]+", text.lower()))
+
+
+def is_title(sentence: str, title: str) -> bool:
+    """The article's own title where it opens the text: a headline, never evidence, in whatever case it is
+    written ("Indianapolis woman, others sue Lizzo; accuse pop star of …"); the constraints read it as context."""
+    return bool(title) and _bare(sentence) == _bare(title)
+
+
 def score_sentences(question: str, passages: list[Passage], embedder: Embedder,
                     query_vector: np.ndarray | None = None, stored: dict | None = None) -> None:
     """Fill `passage.evidence` (best first) for each passage."""
@@ -153,7 +165,8 @@ def score_sentences(question: str, passages: list[Passage], embedder: Embedder,
         known = by_span.get(p.doc_id)
         if known is None:
             known = by_span[p.doc_id] = {(a, b): v for a, b, v in stored.get(p.doc_id, [])}
-        usable = evidence_candidates(passage_sentences(p.text, p.start), p.text, p.start, links)
+        usable = [s for s in evidence_candidates(passage_sentences(p.text, p.start), p.text, p.start, links)
+                  if not is_title(s.text, p.title)]
         rows = [(s, known.get((s.start, s.end))) for s in usable]  # text addressed to a model is never evidence
         missing += [s for s, v in rows if v is None]
         per_passage.append(rows)

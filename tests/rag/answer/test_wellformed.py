@@ -6,6 +6,9 @@ def test_headlines_are_recognised_by_title_case():
     assert is_headline("China's Commitment: Strengthening Pakistan's Counterterrorism Framework [1]")
     assert is_headline("U.S. and Pakistan Strengthen Ties to Fight Terrorist Groups.")
     assert not is_headline("Luke Humphries beat Luke Littler 7-4 in the final of the PDC World Championship.")
+    # names fill it, but a lower-case verb is a sentence's (title case capitalises "Holds")
+    assert not is_headline("Gregory D. LoGerfo holds the Acting Coordinator for Counterterrorism at the U.S. Department of State.")
+    assert is_headline("Gregory D. LoGerfo Holds the Acting Coordinator Post at the U.S. Department of State")
 
 
 def test_a_sentence_ending_in_a_preposition_or_article_before_its_marker_is_cut():

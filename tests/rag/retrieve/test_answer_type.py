@@ -73,3 +73,20 @@ def test_a_name_the_question_says_in_another_form_is_still_its_own():
     q = "Where will Pakistani police be trained?"
     assert not has_answer_type("name", "Police in Pakistan will be trained soon.", asked(q))
     assert has_answer_type("name", "The police will be trained at the Xinjiang Police Academy.", asked(q))
+
+
+def test_a_time_of_day_is_a_date_and_the_verb_may_is_not():
+    assert answer_type("What time can restaurants start serving alcohol under the new law?") == "date"
+    assert has_answer_type("date", "Bars may serve alcohol from 9 a.m. on Sundays.", frozenset())
+    assert has_answer_type("date", "Polls close at 8pm.", frozenset())
+    assert has_answer_type("date", "The dialogue was held on May 10.", frozenset())
+    assert not has_answer_type("date", "Bars may serve alcohol with takeout.", frozenset())
+
+
+def test_an_articles_own_title_is_never_evidence():
+    from rag.retrieve.evidence import is_title
+
+    title = "Indianapolis woman, others sue Lizzo; accuse pop star of weight ..."
+    assert is_title("Indianapolis woman, others sue Lizzo; accuse pop star of weight …", title)
+    assert not is_title("The singer was sued on Monday.", title)
+    assert not is_title("Anything at all.", "")
