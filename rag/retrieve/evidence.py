@@ -41,7 +41,7 @@ _YEAR_OR_DATE = re.compile(r"\b(?:1[89]|20)\d\d\b|\b(?:january|february|march|ap
                            r"\b(?:days?|weeks?|months?|years?|hours?)\s+(?:before|after|prior|earlier|later|ago)\b|"
                            r"\b(?:last|next|this|earlier this|later this)\s+"
                            r"(?:week|month|year|spring|summer|autumn|fall|winter)\b|"
-                           r"\b(?:(?:in|of|since|until|by|from|early|late|mid)[\s-]+may|may\s+\d{1,2})\b|"  # not the verb
+                           r"\b(?:(?:in|of|since|until|by|from|early|late|mid)[\s-]+may|may\s+\d{1,2})\b|"  # not "may"
                            r"\b\d{1,2}(?::\d\d)?\s*(?:a\.?m\.?|p\.?m\.?)(?!\w)|\b(?:noon|midnight)\b",  # a time of day
                            re.I)
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b(?:[A-Z][a-zA-Z]+|[A-Z]{2,}[a-z]?)(?:[-\s][A-Z][a-zA-Z]+)*")
