@@ -51,3 +51,8 @@ def test_a_relative_date_is_a_range_of_publication_dates_before_the_anchor():
     assert recency.date_range("Which firm recently cut jobs?", "2024-03-01") == (20240101, 20240301)  # 60 days, a leap February
     assert recency.date_range("Which firm cut jobs in 2019?", "2024-03-01") is None
     assert recency.date_range("Which airline grounded its jets this week?", "") is None
+
+
+def test_a_plan_for_next_week_or_month_was_reported_lately():
+    assert recency.window("Which comedian announced he will return to late-night TV next month?") == ("next month", 60)
+    assert recency.window("Who will chair next week's summit?")[1] == 14
