@@ -80,22 +80,35 @@ def _kind_of_answer(ask: str) -> set[str]:
     return {stem(m.group(1))} if m and m.group(1) not in _NOT_A_NOUN else set()
 
 
-# "Who co-chaired the dialogue?", "Who met in Islamabad?": the verb after "who" is what the person did, and a
-# sentence naming someone who did something else around the same topic does not answer.
-_WHO_DID = re.compile(r"\b(?i:who)\s+(?:(?:is|are|was|were|has|have|had|will|would|could|can|did|does|do|been|be|"
-                      r"being|also|first|just|recently|reportedly|now|then|later|finally)\s+)*([a-z][a-z-]+)\b")
+# "Who co-chaired the dialogue?", "Which pop star is being sued …?": the verb after "who", or the participle
+# after the asked-for noun, is what the answer did or had done to it, and a sentence naming someone who did
+# something else around the same topic does not answer. (An active "which X published …" is left out: its
+# answer says it in other words too often, "a report by X".)
+_AUX_OR_ADVERB = (r"(?:(?:is|are|was|were|has|have|had|will|would|could|can|did|does|do|been|be|being|also|first|"
+                  r"just|recently|reportedly|now|then|later|finally)\s+)")
+_PARTICIPLE = r"([a-z]+(?:ed|en)|won|beat|led|met|lost|sold|built|paid|sent|hit|shot|struck|caught|fought|bought)"
+# a word of the asked-for noun: "(which) pop star", "(what energy) agreements"
+_NOUN_WORD = r"(?:(?!(?:is|are|was|were|the|a|an|and|or|of|on|in)\b)[a-z][\w'’-]*\s+)"
+_DEED = [re.compile(r"\b(?i:who)\s+" + _AUX_OR_ADVERB + r"*([a-z][a-z-]+)\b"),
+         re.compile(r"\b(?i:which|what)\s+" + _NOUN_WORD + r"{1,2}?" + _AUX_OR_ADVERB + r"+" + _PARTICIPLE + r"\b")]
+_QUESTION_WORD = re.compile(r"\b(?:who|whom|what|which|when|where|why|how)\b", re.I)
 
 
-def _what_who_did(ask: str, terms: Iterable[str]) -> set[str]:
-    m = _WHO_DID.search(ask)
-    term = stem(m.group(1)).rstrip("'") if m else ""
-    return {term} if term in terms else set()
+def _deed(ask: str, terms: Iterable[str]) -> set[str]:
+    if len(_QUESTION_WORD.findall(ask)) > 1:
+        return set()  # two questions in one ("which attack …, and which group escalated …"): each its own deed
+    for pattern in _DEED:
+        m = pattern.search(ask)
+        term = stem(m.group(1)).rstrip("'") if m else ""
+        if term in terms:
+            return {term}
+    return set()
 
 
 class AskedTerms(frozenset):
     """The stems of what a question asks; `optional`: the noun naming the kind of answer ("which automaker"),
     which counts for a sentence that holds it and is not missed in one that does not ("Ford recalled …");
-    `required`: what a "who" question's person did, which an answering sentence must say."""
+    `required`: what the asked-for person or thing did, which an answering sentence must say."""
 
     optional: frozenset[str]
     required: frozenset[str]
@@ -110,7 +123,7 @@ class AskedTerms(frozenset):
 def asked_terms(question: str) -> AskedTerms:
     """The stems of `asked_words`."""
     ask, terms = interrogative(question), asked_words(question)
-    return AskedTerms(terms, _kind_of_answer(ask), _what_who_did(ask, terms))
+    return AskedTerms(terms, _kind_of_answer(ask), _deed(ask, terms))
 
 
 Weight = Callable[[str], float]

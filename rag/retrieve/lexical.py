@@ -45,6 +45,8 @@ _IRREGULAR = {p: base for base, forms in {
     "feed": "fed", "bleed": "bled", "breed": "bred", "hang": "hung", "lend": "lent", "bend": "bent",
     "dig": "dug", "stick": "stuck", "sting": "stung", "swing": "swung", "strive": "strove striven",
     "arise": "arose arisen", "awake": "awoke awoken", "overtake": "overtook overtaken",
+    # verbs too short for the suffix stripper ("sued", "suing" keep their suffix)
+    "sue": "sued suing", "die": "died dying", "tie": "tied tying", "lie": "lied lying", "see": "seen seeing saw",
 }.items() for p in forms.split()}
 
 

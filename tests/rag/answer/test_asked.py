@@ -123,3 +123,14 @@ def test_a_who_question_is_answered_only_by_a_sentence_saying_what_the_person_di
 def test_irregular_past_forms_are_their_verbs():
     assert addressed(asked_terms("Who met in Islamabad to discuss the talks?"), "Their meeting in Islamabad was brief.")
     assert addressed(asked_terms("Which club won the cup?"), "The club is winning again.")
+
+
+def test_a_passive_which_question_needs_what_was_done_to_the_thing():
+    assert asked_terms("Which pop star is being sued for starting her concerts late?").required == {"sued"}
+    assert asked_terms("What energy agreements were signed at the expo?").required == {"sign"}
+    assert asked_terms("Which think tank published the report?").required == frozenset()  # active: "a report by …"
+    assert asked_terms("What is the estimated cost of the bridge?").required == frozenset()
+    assert asked_terms("Which attack is mentioned, and which group escalated attacks?").required == frozenset()
+    sued = asked_terms("Which pop star is being sued for starting her concerts late?")
+    assert addressed(sued, "Two fans are suing the singer after her concert started late.")
+    assert not addressed(sued, "Another pop star played a late concert for young fans.")
