@@ -55,7 +55,8 @@ _APPROX = 0.25  # "about N" is met by a number within 25% of N
 
 @dataclass(frozen=True)
 class Constraint:
-    kind: str  # "year" | "month" | "quarter" | "gender" | "ordinal" | "name" | "quantity" | "asked" | "recent"
+    kind: str  # "year" | "month" | "quarter" | "gender" | "ordinal" | "name" | "quantity" | "asked" | "recent" |
+    #            "between" (two parties, both in the sentence)
     #            (and, from `unmet` only: "type", the asked kind of thing missing; "statement", a sentence
     #            stating nothing: rag/answer/wellformed.py)
     label: str  # as the question says it
@@ -107,6 +108,9 @@ def parse(question: str) -> Constraints:
         if all(w in years or w in _CALENDAR for w in name.words):
             continue  # a year (above) or a weekday / month: "last Friday" is a relative date
         items.append(Constraint("name", " ".join(sorted(name.words)), name))
+    sides = _between(question)
+    if sides:
+        items.append(Constraint("between", " / ".join(" ".join(sorted(n.words)) for side in sides for n in side), sides))
     relative = recency.window(question)
     if relative:
         items.append(Constraint("recent", relative[0], (relative[1], "")))
@@ -118,6 +122,20 @@ def parse(question: str) -> Constraints:
         items.append(Constraint("asked", "+".join(c.label for c in items if c.kind == "name"), tuple(names)))
     words = frozenset(w.lower() for w in re.findall(r"[A-Za-z]+", question))
     return Constraints(items, answer_type(question), words)
+
+
+_BETWEEN = re.compile(r"\bbetween\s+(?:the\s+)?(.+?)\s+and\s+(?:the\s+)?(.+?)(?=\s+(?:in|on|at|over|during|after|"
+                      r"before|this|last|since|for|to)\b|[?,.;]|$)")
+
+
+def _between(question: str) -> tuple[tuple[Name, ...], tuple[Name, ...]] | None:
+    """The two named parties of "the game between the Otters and the Herons": a result between them is
+    stated with both, so a sentence naming one of them (against a third) does not answer."""
+    m = _BETWEEN.search(question)
+    if not m:
+        return None
+    sides = tuple(tuple(question_names(f"of {part}")) for part in (m.group(1), m.group(2)))
+    return (sides[0], sides[1]) if all(sides) else None
 
 
 def _reported_year(sentence: str, passage: Passage) -> list[str]:
@@ -214,6 +232,11 @@ def met(c: Constraint, sentence: str, passage: Passage, weight: asked.Weight | N
         return all(n.found_in(vocabulary(local)) for n in c.value)
     if c.kind == "asked":
         return asked.addressed(cast(frozenset[str], c.value), sentence, weight)
+    if c.kind == "between":
+        sides = cast(tuple[tuple[Name, ...], ...], c.value)
+        vocab = vocabulary(local)  # a team is named by any word of its name: "Princeton" for "Princeton Tigers"
+        return all(any(n.found_in(vocab) or any(len(w) > 3 and w in vocab for w in n.words) for n in side)
+                   for side in sides)
     if c.kind == "name":
         assert isinstance(c.value, Name)
         return c.value.found_in(vocabulary(wide))
@@ -315,7 +338,7 @@ def apply(question: str, passages: list[Passage], weight: asked.Weight | None = 
 
 # Misses that make a sentence no answer but leave it true context: a model may read it beside the answer
 # (the sentence naming the programme may not repeat the question's words); the refusal is already decided.
-CONTEXT = frozenset({"asked"})
+CONTEXT = frozenset({"asked", "between"})
 
 
 def as_context(question: str, passages: list[Passage], weight: asked.Weight | None = None,

@@ -158,3 +158,12 @@ def test_a_sentence_naming_whom_a_slot_question_asks_about_gains_its_bonus():
     other.evidence = [ScoredSentence(other.text, 0, len(other.text), 0.35)]
     constraints.apply("What position does Ada Lind hold?", [other])
     assert other.evidence[0].score < 0
+
+
+def test_a_result_between_two_parties_is_stated_with_both():
+    cons = parse("What was the final score of the game between the Otters and the Harbor Herons?")
+    assert [c.kind for c in cons.items if c.kind == "between"] == ["between"]
+    passage = _passage("The Otters beat the Herons 84-82. The Herons lost 11-3 to the Gulls on Friday.")
+    assert "between" not in [c.kind for c in unmet(cons, "The Otters beat the Herons 84-82.", passage)]
+    assert "between" in [c.kind for c in unmet(cons, "The Herons lost 11-3 to the Gulls on Friday.", passage)]
+    assert not [c for c in parse("What is the difference between a loan and a grant?").items if c.kind == "between"]
