@@ -110,7 +110,8 @@ def parse(question: str) -> Constraints:
         items.append(Constraint("name", " ".join(sorted(name.words)), name))
     sides = _between(question)
     if sides:
-        items.append(Constraint("between", " / ".join(" ".join(sorted(n.words)) for side in sides for n in side), sides))
+        label = " / ".join(" ".join(sorted(n.words)) for side in sides for n in side)
+        items.append(Constraint("between", label, sides))
     relative = recency.window(question)
     if relative:
         items.append(Constraint("recent", relative[0], (relative[1], "")))
