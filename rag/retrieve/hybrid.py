@@ -49,7 +49,7 @@ class RetrievalOptions:
     date_bonus: float = 0.1  # added to passages dated when the question says; 0 turns date preference off
     dedup: float = 0.6  # shingle containment above which passages are near-duplicates; 0 keeps all
     lead_weight: float = 0.0  # the cosine of the passage's document's title-and-lead vector, blended in
-    repeat_penalty: float = 0.0  # taken off a passage's key per better-ranked passage of its document
+    repeat_penalty: float = 0.08  # taken off a passage's key per better-ranked passage of its document
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:
@@ -124,7 +124,10 @@ class HybridRetriever:
         else:
             keys = list(fusion) if o.rerank == "fused" else [-i for i in range(len(pool))]
         keys = [k + (o.date_bonus if d else 0.0) for k, d in zip(keys, dated)]
-        order = spread_documents(keys, [p.doc_id for p in pool], o.repeat_penalty)
+        docs = [p.doc_id for p in pool]
+        # Spread over articles only when the pool holds more of them than there are places: with a few
+        # articles (a small collection), an article's later passages are where its answers are.
+        order = spread_documents(keys, docs, o.repeat_penalty if len(set(docs)) > top_k else 0.0)
         ranked = [pool[i] for i in order]
         if o.dedup:
             # Copies collapse when published about the same time; the same story from another time than

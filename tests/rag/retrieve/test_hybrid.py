@@ -135,6 +135,22 @@ def test_one_article_does_not_fill_the_top_k_with_a_repeat_penalty(news):
     assert top[0].chunk_id == unlimited[0].chunk_id, "the best passage stays first"
 
 
+def test_articles_spread_only_when_the_pool_holds_more_of_them_than_places(news):
+    """The default repeat penalty spreads the top k over articles when there are more articles than places;
+    with fewer (the question's pool is one small collection), an article keeps its later passages."""
+    spread = HybridRetriever(news.store, news.embedder, RetrievalOptions())
+    kept = HybridRetriever(news.store, news.embedder, RetrievalOptions(repeat_penalty=0.0))
+    assert RetrievalOptions().repeat_penalty > 0
+    for top_k in (3, 5):
+        pool = kept.retrieve(SAMPLE_QUESTION, 20)
+        assert len({p.doc_id for p in pool}) > top_k, "more articles than places (else this proves nothing)"
+        plain, top = kept.retrieve(SAMPLE_QUESTION, top_k), spread.retrieve(SAMPLE_QUESTION, top_k)
+        assert len({p.doc_id for p in top}) > len({p.doc_id for p in plain})
+        assert top[0].chunk_id == plain[0].chunk_id, "the best passage stays first"
+    # A pool of 20 passages from 8 articles has fewer articles than places: the ranking is the plain one.
+    assert [p.chunk_id for p in spread.retrieve(SAMPLE_QUESTION, 20)] == [p.chunk_id for p in pool]
+
+
 def test_a_documents_lead_vector_is_its_first_chunks(news):
     docs = news.documents()[:3]
     leads = news.store.lead_vectors([d["doc_id"] for d in docs] + ["no-such-document"])
