@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 
 from rag.answer import entities, markers, wellformed
 from rag.ingest.sentences import split_sentences
+from rag.retrieve.evidence import answer_type, has_answer_type
 from rag.retrieve.lexical import content_terms
 from rag.types import Citation, Passage, ScoredSentence
 
@@ -142,6 +143,7 @@ def ground(draft: str, evidence: list[Passage], question: str | None = None) -> 
     floor = None if top is None else top - OFF_TOPIC_MARGIN
     anchored = top is None
     kept: list[str] = []
+    contexts: list[str] = []  # the passage each kept claim rests on
     for claim, numbers in claims(draft):
         cited: list[int] = []
         for i in numbers:
@@ -170,6 +172,7 @@ def ground(draft: str, evidence: list[Passage], question: str | None = None) -> 
             if sentence is not None and not wellformed.problems(sentence.text):
                 claim = _LEADING_BULLET.sub("", " ".join(sentence.text.split()))
         kept.append(claim)
+        contexts.append(evidence[supported[0] - 1].text)
         refs = []
         for i in supported:
             if i not in order:
@@ -177,11 +180,23 @@ def ground(draft: str, evidence: list[Passage], question: str | None = None) -> 
                 supporting[i] = _best_sentence(claim, evidence[i - 1])
             refs.append(order[i])
         out_sentences.append(claim + " " + markers.cite(*refs))
-    if not anchored:  # nothing rests on the best evidence: the answer missed the point
+    if not anchored or (question and not _names_the_asked_kind(question, kept, contexts)):
+        # nothing rests on the best evidence, or nothing names what is asked ("Which groups …?" answered
+        # with "The dialogue lays a foundation for cooperation."): the answer missed the point
         off_topic.extend(kept)
         out_sentences, order = [], {}
     citations = [citation_for(n, evidence[i - 1], supporting[i]) for i, n in sorted(order.items(), key=lambda x: x[1])]
     return Grounded(" ".join(out_sentences), citations, unsupported, dropped, off_topic, malformed)
+
+
+def _names_the_asked_kind(question: str, kept: list[str], contexts: list[str]) -> bool:
+    """Whether some kept claim holds the kind of thing the question asks for (a name, a number, a date, an
+    amount of money), not one of the question's own names; True when the question asks for no kind."""
+    kind = answer_type(question)
+    if not kind or not kept:
+        return True
+    asked = frozenset(w.lower() for w in re.findall(r"[A-Za-z]+", question))
+    return any(has_answer_type(kind, claim, asked, context) for claim, context in zip(kept, contexts))
 
 
 def citation_for(n: int, p: Passage, sentence: ScoredSentence | None) -> Citation:

@@ -95,7 +95,7 @@ def _sentence_kinds(sentence: str) -> tuple[bool, bool, tuple[tuple[str, ...], .
 # Who/where answered by an institution rather than a proper name ("funded by the regional government").
 _INSTITUTION = re.compile(r"\b(?:government|ministry|council|department|agency|authority|commission|committee|"
                           r"company|police|court|board|bank|university|army|parliament|administration|"
-                          r"municipality|county|province|union|association|foundation)s?\b", re.I)
+                          r"municipality|county|province|union|association)s?\b", re.I)  # not "a solid foundation"
 
 
 def _asked_name(name: tuple[str, ...], asked: frozenset[str]) -> bool:

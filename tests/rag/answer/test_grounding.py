@@ -95,3 +95,14 @@ def test_headlines_and_cut_sentences_are_left_out():
     g = ground("Rybakina Wins Wimbledon Women's Singles Title [2]. Elena Rybakina won the title in 2022 with [2].",
                _two_years())
     assert not g.citations and len(g.malformed) == 2
+
+
+def test_an_answer_naming_nothing_of_the_asked_kind_missed_the_point():
+    """ "How much will it cost?" answered with the council's vote: supported, and beside the point."""
+    draft = "The city council approved a new tram line on Tuesday [1]."
+    missed = ground(draft, _evidence(), question="How much will the tram line cost?")
+    assert not missed.citations and missed.off_topic == ["The city council approved a new tram line on Tuesday"]
+    costed = ground(draft + " Construction is expected to cost 120 million euros [1].", _evidence(),
+                    question="How much will the tram line cost?")
+    assert "120 million euros" in costed.text and costed.citations
+    assert ground(draft, _evidence(), question="What did the council approve?").citations  # no kind asked
