@@ -199,6 +199,9 @@ def met(c: Constraint, sentence: str, passage: Passage, weight: asked.Weight | N
     local = f"{passage.title}\n{sentence}"
     wide = f"{passage.title}\n{passage.text}"
     if c.kind == "year":
+        said = set(_YEAR.findall(sentence))
+        if said and str(c.value) not in said:
+            return False  # "won a dunk contest in 2018", whatever year the title names, is not 2023's
         if re.search(rf"(?<!\d){c.value}(?!\d)", local):
             return True
         if passage.date[:4].isdigit():

@@ -167,3 +167,12 @@ def test_a_result_between_two_parties_is_stated_with_both():
     assert "between" not in [c.kind for c in unmet(cons, "The Otters beat the Herons 84-82.", passage)]
     assert "between" in [c.kind for c in unmet(cons, "The Herons lost 11-3 to the Gulls on Friday.", passage)]
     assert not [c for c in parse("What is the difference between a loan and a grant?").items if c.kind == "between"]
+
+
+def test_a_sentence_naming_another_year_contradicts_whatever_its_title_says():
+    cons = parse("Which team did Ada Lind play for when she won the 2023 dunk contest?")
+    p = _passage("Ada Lind won a high-school dunk contest in 2018. She won the 2023 contest for the Otters.",
+                 title="Ada Lind wins the 2023 dunk contest", date="2023-02-20")
+    assert "year" in [c.kind for c in unmet(cons, "Ada Lind won a high-school dunk contest in 2018.", p)]
+    assert "year" not in [c.kind for c in unmet(cons, "She won the 2023 contest for the Otters.", p)]
+    assert "year" not in [c.kind for c in unmet(cons, "She plays for the Otters.", p)]  # no year: the title's
