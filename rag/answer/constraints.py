@@ -25,7 +25,7 @@ from typing import cast
 
 from rag.answer import asked, recency, wellformed
 from rag.answer.focus import Name, question_names, vocabulary
-from rag.retrieve.evidence import answer_type, has_answer_type
+from rag.retrieve.evidence import answer_type, has_answer_type, question_words
 from rag.types import Passage, ScoredSentence
 
 UNMET_PENALTY = 1.5  # subtracted from a sentence's evidence score: below every threshold, out of every prompt
@@ -121,7 +121,7 @@ def parse(question: str) -> Constraints:
         items.append(Constraint("asked", " ".join(sorted(terms)), terms))
     elif names:  # the question is all names and slots ("Who was named Director of the Year at the Awards?")
         items.append(Constraint("asked", "+".join(c.label for c in items if c.kind == "name"), tuple(names)))
-    words = frozenset(w.lower() for w in re.findall(r"[A-Za-z]+", question))
+    words = question_words(question)
     return Constraints(items, answer_type(question), words)
 
 

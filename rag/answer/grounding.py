@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 from rag.answer import entities, markers, wellformed
 from rag.ingest.sentences import split_sentences
-from rag.retrieve.evidence import answer_type, has_answer_type
+from rag.retrieve.evidence import answer_type, has_answer_type, question_words
 from rag.retrieve.lexical import content_terms
 from rag.types import Citation, Passage, ScoredSentence
 
@@ -195,7 +195,7 @@ def _names_the_asked_kind(question: str, kept: list[str], contexts: list[str]) -
     kind = answer_type(question)
     if not kind or not kept:
         return True
-    asked = frozenset(w.lower() for w in re.findall(r"[A-Za-z]+", question))
+    asked = question_words(question)
     return any(has_answer_type(kind, claim, asked, context) for claim, context in zip(kept, contexts))
 
 

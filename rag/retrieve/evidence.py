@@ -126,8 +126,8 @@ def has_answer_type(kind: str, sentence: str, asked: frozenset[str], context: st
     """`asked`: the question's words, lower-cased; a name the question itself uses is not an answer.
     `context`: the sentence's passage, where a sentence's opening word shows whether it is a name."""
     has_number, has_date, names = _sentence_kinds(sentence)
-    if kind == "number":
-        return has_number
+    if kind == "number":  # a number of the question's own ("How many 737 jets …") is no answer
+        return has_number and any(m.group(0).lower().rstrip(".,") not in asked for m in _NUMBER.finditer(sentence))
     if kind == "money":
         return bool(_MONEY.search(sentence))
     if kind == "date":
@@ -137,6 +137,21 @@ def has_answer_type(kind: str, sentence: str, asked: frozenset[str], context: st
         return any(not _asked_name(n, asked) for n in (*names, *([opening] if opening else []))) or any(
             m.group(0).lower() not in asked for m in _INSTITUTION.finditer(sentence))
     return False
+
+
+def question_words(question: str) -> frozenset[str]:
+    """The question's words and numbers, lower-cased: what an answer must hold besides them (a name the
+    question says is not the answer, nor is the "737" of "How many 737 jets …")."""
+    return frozenset(w.lower().rstrip(".,") for w in re.findall(r"[A-Za-z]+|\d[\d,.]*", question))
+
+
+# Site chrome that survives cleaning inside an article's text: a newsletter or alerts sign-up line.
+_SIGN_UP = re.compile(r"\b(?:sign up|subscribe)\b.{0,80}\b(?:newsletters?|inbox|alerts?)\b|"
+                      r"\bnewsletters?\b.{0,60}\b(?:sign up|subscribe)\b", re.I)
+
+
+def is_sign_up(sentence: str) -> bool:
+    return bool(_SIGN_UP.search(sentence))
 
 
 def _bare(text: str) -> str:
@@ -154,7 +169,7 @@ def score_sentences(question: str, passages: list[Passage], embedder: Embedder,
     """Fill `passage.evidence` (best first) for each passage."""
     query_terms = content_terms(question)
     kind = answer_type(question)
-    asked = frozenset(w.lower() for w in re.findall(r"[A-Za-z]+", question))
+    asked = question_words(question)
     links = asks_for_link(question)
     q = query_vector if query_vector is not None else embedder.embed_query(question)
     stored = stored or {}
@@ -166,7 +181,7 @@ def score_sentences(question: str, passages: list[Passage], embedder: Embedder,
         if known is None:
             known = by_span[p.doc_id] = {(a, b): v for a, b, v in stored.get(p.doc_id, [])}
         usable = [s for s in evidence_candidates(passage_sentences(p.text, p.start), p.text, p.start, links)
-                  if not is_title(s.text, p.title)]
+                  if not is_title(s.text, p.title) and not is_sign_up(s.text)]
         rows = [(s, known.get((s.start, s.end))) for s in usable]  # text addressed to a model is never evidence
         missing += [s for s, v in rows if v is None]
         per_passage.append(rows)

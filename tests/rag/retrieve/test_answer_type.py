@@ -90,3 +90,19 @@ def test_an_articles_own_title_is_never_evidence():
     assert is_title("Indianapolis woman, others sue Lizzo; accuse pop star of weight …", title)
     assert not is_title("The singer was sued on Monday.", title)
     assert not is_title("Anything at all.", "")
+
+
+def test_a_number_the_question_says_is_no_count():
+    from rag.retrieve.evidence import question_words
+
+    q = "How many Boeing 737 Max 9 jets were grounded?"
+    assert not has_answer_type("number", "The FAA grounded all Max 9 planes after a Boeing 737 lost a door plug.",
+                               question_words(q))
+    assert has_answer_type("number", "The FAA grounded 171 Boeing 737 Max 9 jets.", question_words(q))
+
+
+def test_a_newsletter_sign_up_line_is_never_evidence():
+    from rag.retrieve.evidence import is_sign_up
+
+    assert is_sign_up("To get updates on the royal family sent to your inbox, sign up for the Royal News newsletter.")
+    assert not is_sign_up("Prince Harry signed a new podcast deal with a streaming service.")
