@@ -42,15 +42,10 @@ class Chain:
             self._generators[name] = get_generator(name, self.config)
         return self._generators[name]
 
-    def retrieve(self, query: str, top_k: int, filters: dict | None = None) -> list[Passage]:
+    def retrieve(self, query: str, top_k: int, filters: dict | None = None,
+                 exclude: Callable[[Passage], bool] | None = None) -> list[Passage]:
         """Hybrid dense + BM25 candidates, re-ranked by sentence evidence (rag/retrieve/hybrid.py)."""
-        return self.retriever.retrieve(query, top_k, filters)
-
-    def _candidates(self, query: str, k: int, filters: dict | None, exclude: Callable[[Passage], bool] | None):
-        if exclude is None:
-            return self.retrieve(query, k, filters)
-        pool = self.retrieve(query, max(k, self.config.candidates), filters)
-        return [p for p in pool if not exclude(p)][:k]
+        return self.retriever.retrieve(query, top_k, filters, exclude=exclude)
 
     def stream(self, question: str, *, history: list[tuple[str, str]] | None = None, top_k: int | None = None,
                generator: str | None = None, filters: dict | None = None,
@@ -65,7 +60,7 @@ class Chain:
                                   "(or upload them in the UI).")
         query = standalone_question(question, history)
         k = top_k or self.config.top_k
-        passages = self._candidates(query, k, filters, exclude)
+        passages = self.retrieve(query, k, filters, exclude)
         focus.apply(query, passages)
         weight, newest = self.retriever.term_weight(), self.retriever.newest_date()
         near = constraints.apply(query, passages, weight, newest)

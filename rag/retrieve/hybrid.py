@@ -89,7 +89,10 @@ class HybridRetriever:
         self.dense = dense or DenseRetriever(store, embedder)
 
     def retrieve(self, query: str, top_k: int, filters: dict[str, Any] | None = None,
-                 options: RetrievalOptions | None = None) -> list[Passage]:
+                 options: RetrievalOptions | None = None,
+                 exclude: Callable[[Passage], bool] | None = None) -> list[Passage]:
+        """`exclude`: passages left out of the candidates before ranking (the eval's negative runs), so the
+        rest is ranked, spread and cut to `top_k` as in any other question."""
         o = options or self.options
         n = max(o.candidates, top_k)
         query_vector = self.embedder.embed_query(query)
@@ -106,7 +109,8 @@ class HybridRetriever:
         # Dense lists first: the fused pool keeps the first list's object, whose score must be a cosine
         # (a chunk BM25 found unrestricted and dense only within a date would otherwise carry its BM25 score).
         weights = [1.0] * len(dense_lists) + [o.lexical_weight] * len(lexical_lists)
-        fused = reciprocal_rank_fusion(dense_lists + lexical_lists, weights, k=o.rrf_k)[:max(o.rerank_depth, top_k)]
+        fused = reciprocal_rank_fusion(dense_lists + lexical_lists, weights, k=o.rrf_k)
+        fused = [(p, s) for p, s in fused if exclude is None or not exclude(p)][:max(o.rerank_depth, top_k)]
         if not fused:
             return []
         pool = [p for p, _ in fused]

@@ -205,3 +205,12 @@ def test_this_week_fetches_the_newest_weeks_articles_before_older_same_topic_one
 def test_a_word_no_chunk_holds_weighs_as_the_rarest(news):
     weight = HybridRetriever(news.store, news.embedder, RetrievalOptions()).term_weight()
     assert weight("qwxzyv") > weight("gwadar") > weight("pakistan") > 0  # no chunk's, one seed's, every seed's
+
+
+def test_left_out_passages_leave_the_pool_before_ranking_so_the_top_k_is_full(news):
+    """The negative runs' exclusion: the rest of the corpus is ranked as for any question, not a cut list."""
+    retriever = HybridRetriever(news.store, news.embedder, RetrievalOptions())
+    first = retriever.retrieve(SAMPLE_QUESTION, 5)
+    gone = {first[0].name, first[1].name}
+    top = retriever.retrieve(SAMPLE_QUESTION, 5, exclude=lambda p: p.name in gone)
+    assert len(top) == 5 and not {p.name for p in top} & gone
