@@ -98,10 +98,15 @@ _INSTITUTION = re.compile(r"\b(?:government|ministry|council|department|agency|a
                           r"municipality|county|province|union|association)s?\b", re.I)  # not "a solid foundation"
 
 
+def _demonym(a: str, b: str) -> bool:
+    """A place and its people's adjective: "China" / "Chinese", "Norway" / "Norwegian" (as rag/answer/focus.py)."""
+    return len(a) >= 5 and len(b) >= 5 and a[:4] == b[:4]
+
+
 def _asked_name(name: tuple[str, ...], asked: frozenset[str]) -> bool:
     """The question's own name: all its words are the question's, in some form ("Pakistan" for "Pakistani",
-    "World Championship" for "world champion"), or its initials are ("BLA")."""
-    return all(w in asked or any(same_word(w, a) for a in asked) for w in name) or (
+    "China" for "Chinese", "World Championship" for "world champion"), or its initials are ("BLA")."""
+    return all(w in asked or any(same_word(w, a) or _demonym(w, a) for a in asked) for w in name) or (
         len(name) > 1 and "".join(w[0] for w in name) in asked)
 
 

@@ -106,3 +106,11 @@ def test_a_newsletter_sign_up_line_is_never_evidence():
 
     assert is_sign_up("To get updates on the royal family sent to your inbox, sign up for the Royal News newsletter.")
     assert not is_sign_up("Prince Harry signed a new podcast deal with a streaming service.")
+
+
+def test_a_country_is_the_questions_own_when_the_question_says_its_people():
+    from rag.retrieve.evidence import question_words
+
+    q = question_words("Which militant group in Pakistan is behind attacks on Chinese workers?")
+    assert not has_answer_type("name", "Attacks targeting Chinese nationals in Pakistan worry China.", q)
+    assert has_answer_type("name", "The Balochistan Liberation Army claimed the attacks on Chinese workers.", q)
