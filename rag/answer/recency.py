@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 from datetime import date, timedelta
 
+from rag.store.schema import date_number
 from rag.types import Passage
 
 # (pattern, days an answering article may be older than the newest retrieved one)
@@ -64,8 +65,4 @@ def date_range(question: str, newest: str) -> tuple[int, int] | None:
     relative, n = window(question), _day(newest or "")
     if relative is None or n is None:
         return None
-    return _number(n - timedelta(days=relative[1])), _number(n)
-
-
-def _number(day: date) -> int:
-    return day.year * 10000 + day.month * 100 + day.day
+    return date_number((n - timedelta(days=relative[1])).isoformat()), date_number(n.isoformat())
