@@ -155,7 +155,8 @@ def _unit_weight(unit: tuple[str, ...], weight: Weight) -> float:
     head = unit[0]
     if len(unit) == 1 or "-" not in head:
         return weight(head)
-    return min(weight(head), weight(head.replace("-", ""))) if weight(head.replace("-", "")) else weight(head)
+    hyphenated, run_together = weight(head), weight(head.replace("-", ""))
+    return min(hyphenated, run_together) if run_together else hyphenated
 
 
 def _units(terms: frozenset[str]) -> list[tuple[str, ...]]:

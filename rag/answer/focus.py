@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from rag.retrieve.lexical import STOPWORDS, stem
+from rag.retrieve.lexical import STOPWORDS, same_place, stem
 from rag.types import Passage
 
 NAME_WEIGHT = 0.5  # a sentence missing every name keeps half its score
@@ -78,7 +78,7 @@ class Name:
         if len(self.words) == 1:
             (word,) = self.words
             # "Chinese" ~ "China", "Pakistani" ~ "Pakistan": a demonym shares its country's opening letters
-            return word in vocab or (len(word) >= 5 and any(v[:4] == word[:4] and len(v) >= 4 for v in vocab))
+            return word in vocab or any(same_place(word, v) for v in vocab)
         return len(self.words & vocab) * 2 > len(self.words)
 
     def __repr__(self) -> str:

@@ -14,7 +14,7 @@ import numpy as np
 from rag.embed.base import Embedder
 from rag.ingest.sentences import Sentence, split_sentences
 from rag.retrieve.instructions import asks_for_link, evidence_candidates
-from rag.retrieve.lexical import STOPWORDS, content_terms, coverage, same_word
+from rag.retrieve.lexical import STOPWORDS, content_terms, coverage, same_place, same_word
 from rag.types import Passage, ScoredSentence
 
 SEMANTIC_WEIGHT = 0.65  # the rest is term coverage
@@ -98,15 +98,10 @@ _INSTITUTION = re.compile(r"\b(?:government|ministry|council|department|agency|a
                           r"municipality|county|province|union|association)s?\b", re.I)  # not "a solid foundation"
 
 
-def _demonym(a: str, b: str) -> bool:
-    """A place and its people's adjective: "China" / "Chinese", "Norway" / "Norwegian" (as rag/answer/focus.py)."""
-    return len(a) >= 5 and len(b) >= 5 and a[:4] == b[:4]
-
-
 def _asked_name(name: tuple[str, ...], asked: frozenset[str]) -> bool:
     """The question's own name: all its words are the question's, in some form ("Pakistan" for "Pakistani",
     "China" for "Chinese", "World Championship" for "world champion"), or its initials are ("BLA")."""
-    return all(w in asked or any(same_word(w, a) or _demonym(w, a) for a in asked) for w in name) or (
+    return all(w in asked or any(same_word(w, a) or same_place(w, a, 5) for a in asked) for w in name) or (
         len(name) > 1 and "".join(w[0] for w in name) in asked)
 
 

@@ -61,6 +61,12 @@ def same_word(a: str, b: str) -> bool:
         or (len(short) >= PREFIX - 2 and long_ == short + short[-1]))
 
 
+def same_place(word: str, other: str, shortest: int = 4) -> bool:
+    """A place and its people's adjective share their opening letters: "China" / "Chinese", "Pakistan" /
+    "Pakistani" (`word` of 5 letters or more, `other` of `shortest` or more)."""
+    return len(word) >= 5 and len(other) >= shortest and word[:4] == other[:4]
+
+
 def words(text: str) -> list[str]:
     return _WORD.findall(text.lower().replace("’", "'"))
 
