@@ -69,7 +69,7 @@ class Constraint:
 @dataclass
 class Constraints:
     items: list[Constraint] = field(default_factory=list)
-    answer_type: str = ""  # "name" | "date" | "number" | "money" | "" (anything)
+    answer_type: str = ""  # rag/retrieve/evidence.answer_type: "name", "date", "number", … or "" (anything)
     asked_words: frozenset[str] = frozenset()
 
     def __bool__(self) -> bool:

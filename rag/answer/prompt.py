@@ -121,7 +121,7 @@ def _candidates(question: str, evidence: list[Passage]) -> list[_Candidate]:
 
 
 def select_excerpts(question: str, evidence: list[Passage], budget: int,
-                    margin: float = RELEVANCE_MARGIN, max_sentences: int = MAX_SENTENCES) -> list[Excerpt]:
+                    margin: float | None = None, max_sentences: int | None = None) -> list[Excerpt]:
     """The sentences of `evidence` that best answer `question`, within `budget` tokens.
 
     Sentences are taken best first while they fit, score within `margin` of the best one (at least
@@ -131,6 +131,8 @@ def select_excerpts(question: str, evidence: list[Passage], budget: int,
     out; passages come best first. Passages with nothing chosen are left out of the prompt (their
     numbers are simply not used).
     """
+    margin = RELEVANCE_MARGIN if margin is None else margin
+    max_sentences = MAX_SENTENCES if max_sentences is None else max_sentences
     chosen: dict[int, list[_Candidate]] = {}
     used = taken = 0
     candidates = _candidates(question, evidence)

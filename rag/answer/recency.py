@@ -16,7 +16,8 @@ from rag.types import Passage
 
 # (pattern, days an answering article may be older than the newest retrieved one)
 _WINDOWS = [
-    (re.compile(r"\b(?:this|last|past|previous|next) week(?:end)?(?:['’]s)?\b|\bthis weekend\b|\bthese days\b",
+    (re.compile(r"\b(?:this|last|past|previous|next) week(?:end)?(?:['’]s)?\b|\bthis weekend\b|\bthese days\b|"
+                r"\blast (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|night)\b|\byesterday\b",
                 re.I), 14),
     # "… will return next month" was said lately: a plan reported months before is another plan
     (re.compile(r"\b(?:recently|(?:this|last|next) month|in recent (?:days|weeks)|the latest)\b|\brecent\b", re.I),

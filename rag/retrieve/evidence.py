@@ -15,6 +15,7 @@ from rag.embed.base import Embedder
 from rag.ingest.sentences import Sentence, split_sentences
 from rag.retrieve.instructions import asks_for_link, evidence_candidates
 from rag.retrieve.lexical import STOPWORDS, content_terms, coverage, same_place, same_word
+from rag.retrieve.places import asks_for_place, names_a_place
 from rag.types import Passage, ScoredSentence
 
 SEMANTIC_WEIGHT = 0.65  # the rest is term coverage
@@ -44,6 +45,15 @@ _YEAR_OR_DATE = re.compile(r"\b(?:1[89]|20)\d\d\b|\b(?:january|february|march|ap
                            r"\b(?:(?:in|of|since|until|by|from|early|late|mid)[\s-]+may|may\s+\d{1,2})\b|"  # not "may"
                            r"\b\d{1,2}(?::\d\d)?\s*(?:a\.?m\.?|p\.?m\.?)(?!\w)|\b(?:noon|midnight)\b",  # a time of day
                            re.I)
+# What "what time", "which month" and "which year" ask for ("Monday" names no month, "Jan. 11" no time of day).
+_DATE_PARTS = {
+    "time": re.compile(r"\b\d{1,2}(?::\d\d)?\s*(?:a\.?m\.?|p\.?m\.?)(?!\w)|\b\d{1,2}:\d\d\b|"
+                       r"\b(?:noon|midnight|o['’]clock)\b", re.I),
+    "month": re.compile(r"\b(?:January|February|March|April|June|July|August|September|October|November|December|"
+                        r"May(?=\s+\d)|(?<=in )May)\b|\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.|"
+                        r"\b(?:last|next|this|earlier this|later this) month\b"),
+    "year": re.compile(r"\b(?:1[89]|20)\d\d\b|\b(?:last|next|this|earlier this|later this) year\b", re.I),
+}
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b(?:[A-Z][a-zA-Z]+|[A-Z]{2,}[a-z]?)(?:[-\s][A-Z][a-zA-Z]+)*")
 
 
@@ -66,10 +76,18 @@ def answer_type(question: str) -> str:
                  r"salary|total)|"
                  r"how (?:long|far|old))\b", q):
         return "number"
-    if re.search(r"\b(when|what (?:year|date|day|month|time)|which (?:year|date|day|month))\b", q):
+    if re.search(r"\bwhat time\b(?! of (?:the )?year)", q):
+        return "time"
+    part = re.search(r"\b(?:what|which) (month|year)\b", q)
+    if part:
+        return part.group(1)
+    if re.search(r"\b(when|what (?:date|day|time)|which (?:date|day))\b", q):
         return "date"
     if re.search(r"\b(?:which|what) (?:kinds?|types?|sorts?|ways?|forms?|areas?|aspects?|steps?|measures?) of\b", q):
         return ""  # asks for a description, not a name
+    place = asks_for_place(question)
+    if place:
+        return place  # "state" or "country"
     if re.search(r"\b(who|whom|where|which|what (?:group|organi[sz]ation|country|countries|compan|name|person|"
                  r"people|city|cities|region|agency|agencies|party|parties))\b", q):
         return "name"
@@ -132,6 +150,10 @@ def has_answer_type(kind: str, sentence: str, asked: frozenset[str], context: st
         return bool(_MONEY.search(sentence))
     if kind == "date":
         return has_date
+    if kind in _DATE_PARTS:  # a time of day, a month, a year: not any date
+        return any(m.group(0).lower() not in asked for m in _DATE_PARTS[kind].finditer(sentence))
+    if kind in ("state", "country"):
+        return names_a_place(kind, sentence, asked)
     if kind == "name":
         opening = _opening_name(sentence, context)
         return any(not _asked_name(n, asked) for n in (*names, *([opening] if opening else []))) or any(

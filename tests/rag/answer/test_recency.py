@@ -14,6 +14,8 @@ def test_a_relative_week_or_recently_sets_a_window_and_other_questions_none():
     assert recency.window("Who won last week's vote?")[1] == 14
     assert recency.window("Which firm recently cut jobs?")[1] == 60
     assert recency.window("Who won the vote in 2019?") is None
+    assert recency.window("Which firm overtook its rival last Friday?") == ("last Friday", 14)
+    assert recency.window("Who won yesterday's vote?")[1] == 14
 
 
 def test_the_window_counts_back_from_the_newest_dated_passage():

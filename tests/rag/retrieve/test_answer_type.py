@@ -76,7 +76,7 @@ def test_a_name_the_question_says_in_another_form_is_still_its_own():
 
 
 def test_a_time_of_day_is_a_date_and_the_verb_may_is_not():
-    assert answer_type("What time can restaurants start serving alcohol under the new law?") == "date"
+    assert answer_type("What time can restaurants start serving alcohol under the new law?") == "time"
     assert has_answer_type("date", "Bars may serve alcohol from 9 a.m. on Sundays.", frozenset())
     assert has_answer_type("date", "Polls close at 8pm.", frozenset())
     assert has_answer_type("date", "The dialogue was held on May 10.", frozenset())
@@ -114,3 +114,40 @@ def test_a_country_is_the_questions_own_when_the_question_says_its_people():
     q = question_words("Which militant group in Pakistan is behind attacks on Chinese workers?")
     assert not has_answer_type("name", "Attacks targeting Chinese nationals in Pakistan worry China.", q)
     assert has_answer_type("name", "The Balochistan Liberation Army claimed the attacks on Chinese workers.", q)
+
+
+def test_what_time_which_month_and_which_year_ask_for_that_part_of_a_date():
+    from rag.retrieve.evidence import question_words
+
+    q = "What time can bars in the county start serving drinks under the new law?"
+    assert answer_type(q) == "time"
+    assert not has_answer_type("time", "The governor said Wednesday that bars can serve drinks.", question_words(q))
+    assert has_answer_type("time", "Bars may now start serving at 8 a.m., an hour earlier.", question_words(q))
+    q = "In which month is the filing deadline?"
+    assert answer_type(q) == "month"
+    assert not has_answer_type("month", "The final deadline to file is Monday.", question_words(q))
+    assert has_answer_type("month", "The deadline is April 15.", question_words(q))
+    assert has_answer_type("month", "Filing closes Jan. 31 for most people.", question_words(q))
+    q = "In which year was the group designated a terrorist organisation?"
+    assert answer_type(q) == "year"
+    assert has_answer_type("year", "The State Department designated the group in 2019.", question_words(q))
+    assert not has_answer_type("year", "The group was designated on a Friday.", question_words(q))
+    assert answer_type("What time of year is best to book a beach rental?") == "date"
+
+
+def test_which_state_or_country_asks_for_one_other_than_the_questions_own():
+    from rag.retrieve.evidence import question_words
+
+    q = "Which state held a Republican primary this week?"
+    assert answer_type(q) == "state"
+    assert not has_answer_type("state", "The state ran a primary Tuesday, but the state's Republican Party "
+                                        "staged its own caucuses.", question_words(q))
+    assert has_answer_type("state", "New Hampshire voters went to the polls on Tuesday.", question_words(q))
+    assert has_answer_type("state", "Voters in the Granite State cast their ballots.", question_words(q))
+    assert not has_answer_type("state", "The joint bid beat Morocco's bid in 2018.", question_words(q))
+    q = "Which country is the largest exporter of goods to the US?"
+    assert answer_type(q) == "country"
+    assert not has_answer_type("country", "Americans consume more foreign goods than the country ships overseas.",
+                               question_words(q))
+    assert has_answer_type("country", "Mexico overtook China as the top source of U.S. imports.", question_words(q))
+    assert answer_type("Which two countries has Pakistan been deepening cooperation with?") == "country"
