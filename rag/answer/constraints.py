@@ -25,6 +25,7 @@ from typing import cast
 
 from rag.answer import asked, recency, wellformed
 from rag.answer.focus import Name, question_names, vocabulary
+from rag.retrieve.dates import CALENDAR_WORDS, MONTH_NAMES
 from rag.retrieve.evidence import answer_type, has_answer_type, question_words
 from rag.types import Passage, ScoredSentence
 
@@ -35,10 +36,7 @@ UNMET_PENALTY = 1.5  # subtracted from a sentence's evidence score: below every 
 NAMED_BONUS = 0.1
 
 _YEAR = re.compile(r"(?<![\d.,$-])((?:19|20)\d\d)(?!\d|,\d)")  # "In 2024, …" is a year; "2,024" is not
-_MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-           "november", "december"]
-_MONTH = re.compile(r"\b(" + "|".join(m.capitalize() for m in _MONTHS) + r")\b")
-_CALENDAR = frozenset(_MONTHS) | {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+_MONTH = re.compile(r"\b(" + "|".join(m.capitalize() for m in MONTH_NAMES) + r")\b")
 _QUARTER_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
 _QUARTER = re.compile(r"\b(?:q([1-4])|(first|second|third|fourth|1st|2nd|3rd|4th)[\s-]+quarter)\b", re.I)
 _GENDER = {"women": re.compile(r"\b(?:women['’]s|womens|women|woman|female|ladies|girls?)(?!\w)", re.I),
@@ -87,7 +85,7 @@ def parse(question: str) -> Constraints:
     for m in _MONTH.finditer(question):
         if m.group(1) == "May" and not re.search(r"\bMay\s+\d|\bin\s+May\b", question):
             continue  # the modal verb
-        items.append(Constraint("month", m.group(1), _MONTHS.index(m.group(1).lower()) + 1))
+        items.append(Constraint("month", m.group(1), MONTH_NAMES.index(m.group(1).lower()) + 1))
     for m in _QUARTER.finditer(question):
         q = int(m.group(1)) if m.group(1) else _QUARTER_WORDS[m.group(2).lower()]
         items.append(Constraint("quarter", m.group(0), q))
@@ -105,7 +103,7 @@ def parse(question: str) -> Constraints:
         label = f"{m.group(0).strip()} {m.group(4)}"
         items.append(Constraint("quantity", label, _range(m.group(1), m.group(2), m.group(3))))
     for name in question_names(question):
-        if all(w in years or w in _CALENDAR for w in name.words):
+        if all(w in years or w in CALENDAR_WORDS for w in name.words):
             continue  # a year (above) or a weekday / month: "last Friday" is a relative date
         items.append(Constraint("name", " ".join(sorted(name.words)), name))
     sides = _between(question)
@@ -209,7 +207,7 @@ def met(c: Constraint, sentence: str, passage: Passage, weight: asked.Weight | N
         # an undated passage whose sentence and title name no year cannot contradict the question
         return not passage.date and not _YEAR.search(local)
     if c.kind == "month":
-        name = _MONTHS[int(c.value) - 1]  # type: ignore[call-overload]
+        name = MONTH_NAMES[int(c.value) - 1]  # type: ignore[call-overload]
         if re.search(rf"\b{name[:3]}(?:{name[3:]}|\.)?\b", local, re.I):
             return True
         return len(passage.date) >= 7 and passage.date[5:7] == f"{int(c.value):02d}"  # type: ignore[call-overload]
@@ -374,5 +372,5 @@ def covered(near: NearMiss, passage: Passage) -> str:
         elif c.kind == "gender":
             out.append("men's" if c.value == "women" else "women's")
         elif c.kind == "month" and len(passage.date) >= 7:
-            out.append(_MONTHS[int(passage.date[5:7]) - 1].capitalize())
+            out.append(MONTH_NAMES[int(passage.date[5:7]) - 1].capitalize())
     return ", ".join(out)

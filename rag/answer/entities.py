@@ -12,13 +12,11 @@ import re
 
 from rag.answer import markers
 from rag.answer.focus import Name, question_names, vocabulary
+from rag.retrieve.dates import CALENDAR_WORDS, MONTH_NAMES
 from rag.types import Passage
 
 _NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?(?![\w])")
-_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-           "november", "december")
-_CALENDAR = frozenset(_MONTHS) | {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
-_MONTH = re.compile(r"\b(" + "|".join(m.capitalize() for m in _MONTHS) + r")\b")
+_MONTH = re.compile(r"\b(" + "|".join(m.capitalize() for m in MONTH_NAMES) + r")\b")
 
 
 def _norm_number(token: str) -> str:
@@ -62,7 +60,7 @@ def _is_modal_may(text: str, m: re.Match) -> bool:
 
 def names(text: str) -> list[Name]:
     """Capitalised runs and acronyms (not the first word), as `rag.answer.focus` reads a question."""
-    return [n for n in question_names(text) if not all(w.isdigit() or w in _CALENDAR for w in n.words)]
+    return [n for n in question_names(text) if not all(w.isdigit() or w in CALENDAR_WORDS for w in n.words)]
 
 
 def _date_parts(date: str) -> tuple[set[str], set[str]]:
@@ -71,7 +69,7 @@ def _date_parts(date: str) -> tuple[set[str], set[str]]:
     if not m:
         return set(), set()
     nums = {m.group(1)} | ({str(int(m.group(3)))} if m.group(3) else set())
-    return nums, {_MONTHS[int(m.group(2)) - 1]} if 1 <= int(m.group(2)) <= 12 else set()
+    return nums, {MONTH_NAMES[int(m.group(2)) - 1]} if 1 <= int(m.group(2)) <= 12 else set()
 
 
 def missing(claim: str, evidence: list[Passage], question: str | None = None) -> list[str]:

@@ -10,6 +10,9 @@ import re
 
 from rag.store.schema import date_number
 
+MONTH_NAMES = tuple(m.lower() for m in calendar.month_name if m)
+WEEKDAYS = tuple(d.lower() for d in calendar.day_name)
+CALENDAR_WORDS = frozenset(MONTH_NAMES) | frozenset(WEEKDAYS)  # "last Friday", "in March": dates, not names
 _MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_abbr) if m}
 _MONTH = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|" \
          r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"

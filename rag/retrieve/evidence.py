@@ -13,6 +13,7 @@ import numpy as np
 
 from rag.embed.base import Embedder
 from rag.ingest.sentences import Sentence, split_sentences
+from rag.retrieve.dates import CALENDAR_WORDS, MONTH_NAMES
 from rag.retrieve.instructions import asks_for_link, evidence_candidates
 from rag.retrieve.lexical import STOPWORDS, content_terms, coverage, same_place, same_word
 from rag.retrieve.places import asks_for_place, names_a_place
@@ -45,6 +46,7 @@ _YEAR_OR_DATE = re.compile(r"\b(?:1[89]|20)\d\d\b|\b(?:january|february|march|ap
                            r"\b(?:(?:in|of|since|until|by|from|early|late|mid)[\s-]+may|may\s+\d{1,2})\b|"  # not "may"
                            r"\b\d{1,2}(?::\d\d)?\s*(?:a\.?m\.?|p\.?m\.?)(?!\w)|\b(?:noon|midnight)\b",  # a time of day
                            re.I)
+_SCORE = re.compile(r"(?<![\d-])\d{1,3}\s?[-–]\s?\d{1,3}(?![\d-])|\b\d{1,3} to \d{1,3}\b")
 # What "what time", "which month" and "which year" ask for ("Monday" names no month, "Jan. 11" no time of day).
 _DATE_PARTS = {
     "time": re.compile(r"\b\d{1,2}(?::\d\d)?\s*(?:a\.?m\.?|p\.?m\.?)(?!\w)|\b\d{1,2}:\d\d\b|"
@@ -54,6 +56,9 @@ _DATE_PARTS = {
                         r"\b(?:last|next|this|earlier this|later this) month\b"),
     "year": re.compile(r"\b(?:1[89]|20)\d\d\b|\b(?:last|next|this|earlier this|later this) year\b", re.I),
 }
+# Capitalised, but a date or a time zone ("Jan. 10 at 9 p.m. ET"), not a name
+_NOT_NAMES = frozenset(m[:3] for m in MONTH_NAMES) | {"sept", "et", "pt", "ct", "mt", "est", "edt", "pst", "pdt",
+                                                       "cst", "cdt", "gmt", "utc", "bst", "cet"}
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b(?:[A-Z][a-zA-Z]+|[A-Z]{2,}[a-z]?)(?:[-\s][A-Z][a-zA-Z]+)*")
 
 
@@ -71,6 +76,8 @@ def answer_type(question: str) -> str:
     q = question.lower()
     if _ASKS_MONEY.search(q):
         return "money"
+    if re.search(r"\b(?:what|which)(?: (?:is|was|were))?(?: the)?(?: final| half-?time)? score\b", q):
+        return "score"
     if re.search(r"\b(how many|how much|(?:what|which)(?: (?:is|was|are|were|will be))?(?: the)?"
                  r"(?: final| new| total)? (?:number|percentage|share|amount|price|cost|fee|fine|rate|score|age|"
                  r"salary|total)|"
@@ -105,8 +112,9 @@ def _sentence_kinds(sentence: str) -> tuple[bool, bool, tuple[tuple[str, ...], .
     words = sentence.split()
     capitalised = sum(1 for w in words if w[:1].isupper())
     headline = bool(words) and capitalised / len(words) > 0.6  # title case: not a sentence naming things
-    names = () if headline else tuple(dict.fromkeys(tuple(re.split(r"[-\s]+", m.group(0).lower()))
-                                                    for m in _NAME.finditer(sentence)))
+    found = (tuple(re.split(r"[-\s]+", m.group(0).lower())) for m in _NAME.finditer(sentence))
+    names = () if headline else tuple(dict.fromkeys(
+        n for n in found if not all(w in CALENDAR_WORDS or w in _NOT_NAMES for w in n)))
     return bool(_NUMBER.search(sentence)), bool(_YEAR_OR_DATE.search(sentence)), names
 
 
@@ -150,6 +158,8 @@ def has_answer_type(kind: str, sentence: str, asked: frozenset[str], context: st
         return bool(_MONEY.search(sentence))
     if kind == "date":
         return has_date
+    if kind == "score":  # "84-82", "7 to 4": a number alone ("scored 28 points") is not a game's score
+        return bool(_SCORE.search(sentence))
     if kind in _DATE_PARTS:  # a time of day, a month, a year: not any date
         return any(m.group(0).lower() not in asked for m in _DATE_PARTS[kind].finditer(sentence))
     if kind in ("state", "country"):

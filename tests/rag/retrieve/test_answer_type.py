@@ -50,13 +50,13 @@ def test_a_sentences_opening_word_is_a_name_when_its_passage_capitalises_it_else
     assert not has_answer_type("name", "In recent talks, officials said it was solved.", asked(q), after_a_line_break)
 
 
-def test_a_price_or_cost_asks_for_money_and_a_score_for_a_number():
+def test_a_price_or_cost_asks_for_money_and_a_score_for_a_score():
     assert answer_type("Drug makers are selling the inhaler at what price?") == "money"
     assert answer_type("What cost did the council approve?") == "money"
     assert answer_type("What is the estimated cost of the harbour bridge?") == "money"
     assert answer_type("How much did the club pay for the striker?") == "money"
     assert answer_type("How much rain fell in March?") == "number"
-    assert answer_type("What was the final score of the match between the Otters and the Herons?") == "number"
+    assert answer_type("What was the final score of the match between the Otters and the Herons?") == "score"
     assert answer_type("Which team won the cup?") == "name"
 
 
@@ -151,3 +151,18 @@ def test_which_state_or_country_asks_for_one_other_than_the_questions_own():
                                question_words(q))
     assert has_answer_type("country", "Mexico overtook China as the top source of U.S. imports.", question_words(q))
     assert answer_type("Which two countries has Pakistan been deepening cooperation with?") == "country"
+
+
+def test_a_games_final_score_is_two_numbers_not_one():
+    q = "What was the final score of the game between the Tigers and the Blue Hens?"
+    assert answer_type(q) == "score"
+    assert not has_answer_type("score", "Davis scored 28 points in the overtime loss.", frozenset())
+    assert has_answer_type("score", "The Tigers beat the Blue Hens 84-82 on Saturday.", frozenset())
+    assert not has_answer_type("score", "The 2023-24 season opened in May.", frozenset())
+
+
+def test_a_month_a_weekday_or_a_time_zone_is_not_a_name():
+    q = asked("Where did the network's debate take place this week?")
+    assert not has_answer_type("name", "The debate will air live on Jan. 10 at 9 p.m. ET / 6 p.m. PT.", q)
+    assert not has_answer_type("name", "It was held on Wednesday, as planned in December.", q)
+    assert has_answer_type("name", "The debate was held at Drake University in Des Moines.", q)
