@@ -128,8 +128,8 @@ def select_excerpts(question: str, evidence: list[Passage], budget: int,
     `MIN_SENTENCES` of them regardless) and number at most `max_sentences`: a small model copies from
     whatever it is shown, so weak sentences are distractors, and every prompt token costs time.
     Each passage keeps its chosen sentences in document order, joined by " … " where text was left
-    out; passages come best first. Passages with nothing chosen are left out of the prompt (their
-    numbers are simply not used).
+    out; passages come best first (the prompt shows them best last: `user_message`). Passages with nothing
+    chosen are left out of the prompt (their numbers are simply not used).
     """
     margin = RELEVANCE_MARGIN if margin is None else margin
     max_sentences = MAX_SENTENCES if max_sentences is None else max_sentences
@@ -183,7 +183,9 @@ def format_passages(excerpts: list[Excerpt]) -> str:
 
 
 def user_message(question: str, excerpts: list[Excerpt]) -> str:
-    return f"Passages:\n{format_passages(excerpts)}\n\nQuestion: {question.strip()}\n\n{ANSWER_INSTRUCTION}"
+    """The passages best last, nearest the question: a small model copies from the line nearest it (the 0.5B
+    model's drafts that ground went from 65% to 88% of the seeds' answers when the best line moved there)."""
+    return f"Passages:\n{format_passages(excerpts[::-1])}\n\nQuestion: {question.strip()}\n\n{ANSWER_INSTRUCTION}"
 
 
 def trail_markers(pieces: Iterable[str]) -> Iterator[str]:
