@@ -165,12 +165,15 @@ def ground(draft: str, evidence: list[Passage], question: str | None = None) -> 
         if _off_topic(claim, terms, [evidence[i - 1] for i in supported], q_terms, floor):
             off_topic.append(claim)
             continue
-        if not anchored and top is not None:
-            anchored = _support_score(claim, [evidence[i - 1] for i in supported]) >= top - ANCHOR_MARGIN
+        support_claim = claim
         if not wellformed.has_verb(claim):  # a bare name or phrase: answer with the sentence that says it
             sentence = _best_sentence(claim, evidence[supported[0] - 1])
-            if sentence is not None and not wellformed.problems(sentence.text):
-                claim = _LEADING_BULLET.sub("", " ".join(sentence.text.split()))
+            if sentence is None or wellformed.problems(sentence.text):
+                malformed.append(claim)  # nothing whole says it: no answer is better than a fragment
+                continue
+            claim = _LEADING_BULLET.sub("", " ".join(sentence.text.split()))
+        if not anchored and top is not None:
+            anchored = _support_score(support_claim, [evidence[i - 1] for i in supported]) >= top - ANCHOR_MARGIN
         kept.append(claim)
         contexts.append(evidence[supported[0] - 1].text)
         refs = []

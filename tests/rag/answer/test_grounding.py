@@ -106,3 +106,11 @@ def test_an_answer_naming_nothing_of_the_asked_kind_missed_the_point():
                     question="How much will the tram line cost?")
     assert "120 million euros" in costed.text and costed.citations
     assert ground(draft, _evidence(), question="What did the council approve?").citations  # no kind asked
+
+
+def test_a_fragment_whose_only_source_is_a_headline_is_left_out():
+    text = "U.S. and Pakistan Agree to Deepen Cooperation on Counterterrorism"
+    p = Passage("d:0", "d", "a.txt", "Talks", text, 0, len(text), 0.8)
+    claim = "U.S. and Pakistan agree to deepen cooperation on counterterrorism."
+    g = ground(claim + " [1]", [p], question="Which countries agreed to deepen cooperation?")
+    assert not g.citations and g.malformed == [claim]
