@@ -50,6 +50,7 @@ EXAMPLE_WHO = (
     "Regional governor Marta Kovac opened the bridge on Saturday [1].",
 )
 EXAMPLE_UNANSWERED = (EXAMPLE_PASSAGES, "When will the tram line be finished?", REFUSAL)
+EXAMPLES = ((EXAMPLE_PASSAGES, EXAMPLE_QUESTION, EXAMPLE_ANSWER), EXAMPLE_WHO, EXAMPLE_UNANSWERED)
 
 ANSWER_INSTRUCTION = "Answer briefly, with the passage numbers."
 STOP = ["\n\n"]  # the answer is one short paragraph: a blank line starts something else
@@ -242,8 +243,7 @@ def trail_markers(pieces: Iterable[str]) -> Iterator[str]:
 def prefix_messages() -> list[dict[str, str]]:
     """The constant start of every conversation: system prompt and the worked example (cached)."""
     messages = [{"role": "system", "content": SYSTEM_PROMPT}]
-    for passages, question, answer in ((EXAMPLE_PASSAGES, EXAMPLE_QUESTION, EXAMPLE_ANSWER), EXAMPLE_WHO,
-                                       EXAMPLE_UNANSWERED):
+    for passages, question, answer in EXAMPLES:
         messages += [{"role": "user", "content": f"Passages:\n{passages}\n\nQuestion: {question}\n\n"
                                                  f"{ANSWER_INSTRUCTION}"},
                      {"role": "assistant", "content": answer}]
