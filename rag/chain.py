@@ -17,6 +17,7 @@ from typing import Any
 from rag.answer import constraints, focus
 from rag.answer.base import get_generator
 from rag.answer.grounding import citation_for, ground
+from rag.answer.prompt import best_sentence_only
 from rag.answer.refusal import declines, partial_text, refusal_text, without_declining_sentences
 from rag.answer.rewrite import standalone_question
 from rag.config import Config
@@ -95,10 +96,15 @@ class Chain:
             if not grounded.citations and declines(draft) and best_evidence(passages) < self.config.decline_trust:
                 pass  # the model read the evidence and found no answer: a second answerability check
             elif not grounded.citations and name != "extractive":
-                # nothing of the draft is supported; the evidence check passed, so the extractive answer
-                # exists: use it rather than refuse, over what the model was shown
-                answer.backend = f"{name}->extractive"
-                grounded = ground("".join(self.generator("extractive").stream(query, shown)), shown)
+                # nothing of the draft is supported: ask once more with the best sentence alone (a small model
+                # declines or copies another line when shown several); failing that, the evidence check
+                # passed, so the extractive answer exists: use it rather than refuse
+                again = "".join(p for p in self.generator(name).stream(query, best_sentence_only(shown))
+                                if isinstance(p, str))
+                grounded = ground(without_declining_sentences(again), shown, question=query)
+                if not grounded.citations:
+                    answer.backend = f"{name}->extractive"
+                    grounded = ground("".join(self.generator("extractive").stream(query, shown)), shown)
             if not grounded.citations:
                 answer.text, answer.refused = refusal_text(question), True
             else:

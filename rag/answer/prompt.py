@@ -170,6 +170,19 @@ def select_excerpts(question: str, evidence: list[Passage], budget: int,
     return out
 
 
+def best_sentence_only(evidence: list[Passage]) -> list[Passage]:
+    """`evidence` with everything but its best sentence emptied, numbers kept: what a model is shown when it
+    missed the answer among several lines (it declined, or copied another line)."""
+    from dataclasses import replace
+
+    scored = [(p.evidence[0].score, i) for i, p in enumerate(evidence) if p.evidence]
+    if not scored:
+        return evidence
+    best = max(scored)[1]
+    return [replace(p, evidence=[p.evidence[0]]) if i == best else replace(p, text="", evidence=[])
+            for i, p in enumerate(evidence)]
+
+
 def _header(n: int, date: str) -> str:
     return f"{markers.cite(n)} ({date}) " if date else f"{markers.cite(n)} "
 

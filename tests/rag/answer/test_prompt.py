@@ -5,6 +5,7 @@ from rag.answer.prompt import (
     MAX_SENTENCES,
     REFUSAL,
     SYSTEM_PROMPT,
+    best_sentence_only,
     build_messages,
     prefix_messages,
     prompt_tokens,
@@ -123,3 +124,16 @@ def test_markers_written_at_line_start_move_to_the_line_end_while_streaming():
 def test_user_message_shows_the_citation_form_and_asks_for_it():
     user = build_messages("When?", [_passage(1, "It opened in May.")])[-1]["content"]
     assert "It opened in May. [1]" in user and user.endswith(ANSWER_INSTRUCTION)
+
+
+def test_the_second_attempt_shows_the_best_sentence_alone_under_its_own_number():
+    a = "Officials met in the capital on Monday to review the plan."
+    b = "The dialogue was held on May 10 in Washington."
+    evidence = [_passage(1, a), _passage(2, a + " " + b)]
+    evidence[0].evidence = [ScoredSentence(a, 0, len(a), 0.55)]
+    evidence[1].evidence = [ScoredSentence(b, len(a) + 1, len(a) + 1 + len(b), 0.71), ScoredSentence(a, 0, len(a), 0.5)]
+    narrowed = best_sentence_only(evidence)
+    assert len(narrowed) == 2 and narrowed[0].text == "" and narrowed[1].evidence == [evidence[1].evidence[0]]
+    user = build_messages("When was the dialogue held?", narrowed)[-1]["content"]
+    assert "The dialogue was held on May 10 in Washington. [2]" in user and "Officials met" not in user
+    assert len(evidence[1].evidence) == 2, "the passages the answer is grounded on are left as they were"
