@@ -212,9 +212,9 @@ def _where(doc_ids: list[str]) -> dict:
 
 
 def _legacy(client, name: str):
-    """An old index's per-sentence collection, when it exists and holds anything (else None: never created)."""
+    """An old index's per-sentence collection when it exists (else None: it is never created). Not read here:
+    any read of a collection, even count(), makes Chroma load its vector segment (+255 MB on realtimeqa)."""
     try:
-        collection = client.get_collection(name, embedding_function=None)
+        return client.get_collection(name, embedding_function=None)
     except Exception:  # noqa: BLE001 - Chroma raises NotFoundError (embedded) or a server error: absent
         return None
-    return collection if collection.count() else None
