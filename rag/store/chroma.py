@@ -31,7 +31,10 @@ from rag.store.filters import to_where
 from rag.store.generation import GenerationMarker
 from rag.store.integrity import check_at_open
 from rag.store.nodes import textnode_metadata
-from rag.store.schema import DATE_KEY, DOC_KEY, SENTENCES_SUFFIX, date_number, sentence_id
+from rag.store.paging import embeddings as _embeddings
+from rag.store.paging import pages
+from rag.store.schema import DATE_KEY, DOC_KEY, date_number
+from rag.store.sentences import SentenceVectors
 from rag.types import Chunk, Document
 
 _WRITE_LOCK = threading.RLock()
@@ -39,11 +42,6 @@ _WRITE_LOCK = threading.RLock()
 CACHED_DOCS = 256
 CACHED_CHUNKS = 4096
 UPSERT_ROWS = 4000  # rows per Chroma upsert (also bounded by the client's own maximum)
-PAGE_ROWS = 4000  # rows per Chroma read of vectors
-# Nothing searches the sentence collection by vector (sentences are read by document), so its HNSW graph,
-# which Chroma builds on every write, is made as cheap as Chroma allows: 16,965 sentence rows of realtimeqa
-# week 1 upserted in 3.3-3.5 CPU-s instead of 10.8-11.7. A collection created earlier keeps its graph.
-SENTENCE_HNSW = {"hnsw:M": 2, "hnsw:construction_ef": 4}
 
 
 # The model every index was built with before indexes recorded theirs; likewise the chunk-vector options.
@@ -79,7 +77,7 @@ class ChromaStore:
         if self._durable:
             check_at_open(config)  # a half-done write settled, a lost database named
         self._open(self._generation())
-        for collection in (self.collection, self.sentences):
+        for collection in (self.collection, *self.sentences.collections()):
             self._check_model(collection)
         self._check_build_options()
 
@@ -93,9 +91,10 @@ class ChromaStore:
         except Exception as err:  # noqa: BLE001
             raise StoreError(f"cannot open collection {config.collection!r} in "
                              f"{config.chroma_url or config.index_dir}: {err}") from err
-        try:
-            self.sentences = client.get_or_create_collection(
-                config.collection + SENTENCES_SUFFIX, embedding_function=None, metadata={**meta, **SENTENCE_HNSW})
+        try:  # sentence vectors: rag/store/sentences.py
+            self.sentences = SentenceVectors(client, config.collection, meta)
+        except StoreError:
+            raise
         except Exception as err:  # noqa: BLE001
             raise StoreError(f"cannot open the sentence collection in "
                              f"{config.chroma_url or config.index_dir}: {err}") from err
@@ -267,15 +266,7 @@ class ChromaStore:
         once everything of it is stored, so a run killed part-way leaves no listed half-document."""
         self.forget_cached()
         self._dirty = True
-        ids, vectors, metas = [], [], []
-        for doc, _chunks, _vectors, sentences, sentence_vectors in items:
-            for i, (a, b) in enumerate(sentences):
-                ids.append(sentence_id(doc.doc_id, i))
-                metas.append({DOC_KEY: doc.doc_id, "start": a, "end": b})
-            if len(sentences):
-                vectors.append(np.asarray(sentence_vectors, dtype=np.float32))
-        if ids:
-            self._upsert(self.sentences, ids, np.concatenate(vectors), metas)
+        self.sentences.write((doc.doc_id, spans, vectors) for doc, _c, _v, spans, vectors in items)
         rows = [row for doc, chunks, embeddings, _s, _v in items for row in self._chunk_rows(doc, chunks, embeddings)]
         for first in (False, True):
             part = [r for r in rows if r[3]["chunk"] == 0] if first else [r for r in rows if r[3]["chunk"] != 0]
@@ -293,16 +284,7 @@ class ChromaStore:
 
     def sentence_vectors(self, doc_ids: list[str]) -> dict[str, list[tuple[int, int, np.ndarray]]]:
         """doc_id -> [(start, end, vector)] for the given documents (read once per process, then cached)."""
-        def fetch(missing: list[str]) -> dict[str, list[tuple[int, int, np.ndarray]]]:
-            where = {DOC_KEY: {"$in": missing}} if len(missing) > 1 else {DOC_KEY: missing[0]}
-            got = _get_paged(self.sentences, where, ["embeddings", "metadatas"])
-            fetched: dict[str, list[tuple[int, int, np.ndarray]]] = {d: [] for d in missing}
-            for meta, vector in zip(got["metadatas"] or [], _embeddings(got)):
-                fetched.setdefault(meta[DOC_KEY], []).append(
-                    (int(meta["start"]), int(meta["end"]), np.asarray(vector, dtype=np.float32)))
-            return fetched
-
-        return self._cached(self._sentence_cache, sorted(set(doc_ids)), fetch)
+        return self._cached(self._sentence_cache, sorted(set(doc_ids)), self.sentences.read)
 
     def chunk_records(self, chunk_ids: list[str]) -> dict[str, tuple[str, dict[str, Any]]]:
         """chunk id -> (text, metadata), cached: a nearest-neighbour query then needs only ids and
@@ -364,7 +346,7 @@ class ChromaStore:
         ids = self.collection.get(where={DOC_KEY: doc_id}, include=[])["ids"]
         if ids:
             self.collection.delete(ids=ids)
-        self.sentences.delete(where={DOC_KEY: doc_id})
+        self.sentences.delete(doc_id)
         return len(ids)
 
     def nearest(self, vector: np.ndarray, k: int, filters: dict[str, Any] | None = None) -> list[tuple[str, float]]:
@@ -381,35 +363,8 @@ class ChromaStore:
 
     def chunks(self, where: dict | None = None) -> Iterator[tuple[str, str, dict]]:
         """Every stored chunk as (id, text, metadata), page by page."""
-        for got in _pages(self.collection, where, ["documents", "metadatas"], 1000):
+        for got in pages(self.collection, where, ["documents", "metadatas"], 1000):
             yield from zip(got["ids"], got["documents"], got["metadatas"])
-
-
-def _pages(collection, where: dict | None, include: list[str], page: int) -> Iterator[dict]:
-    """`collection.get(where=..., include=...)` in pages of `page` rows."""
-    offset = 0
-    while True:
-        got = collection.get(where=where, include=include, limit=page, offset=offset)
-        yield got
-        if len(got["ids"]) < page:
-            return
-        offset += page
-
-
-def _get_paged(collection, where: dict, include: list[str]) -> dict[str, list]:
-    """`collection.get(where=..., include=...)` read in pages, joined: Chroma reads the embeddings of all matching
-    rows in one SQL statement, which fails past SQLite's variable limit (seen at 130,583 sentence rows)."""
-    out: dict[str, list] = {"ids": [], **{key: [] for key in include}}
-    for got in _pages(collection, where, include, PAGE_ROWS):
-        out["ids"].extend(got["ids"])
-        for key in include:
-            out[key].extend(_embeddings(got) if key == "embeddings" else got[key] or [])
-    return out
-
-
-def _embeddings(got: dict) -> Any:
-    """Chroma returns embeddings as an array, or None when there are none (its truth value is ambiguous)."""
-    return got["embeddings"] if got["embeddings"] is not None else []
 
 
 def default_index_exists(path: str | os.PathLike) -> bool:

@@ -117,7 +117,8 @@ class DurableWrites:
     def before_change(self) -> None:
         if self.copied:
             return
-        require_room(self.index_dir, rollback.parts_bytes(self.index_dir), self.growth, self.what)
+        copy = rollback.parts_bytes(self.index_dir) + rollback.RESERVE_BYTES
+        require_room(self.index_dir, copy, self.growth, self.what)
         try:
             rollback.take(self.index_dir)
         except OSError as err:

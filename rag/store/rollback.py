@@ -19,6 +19,11 @@ from pathlib import Path
 SNAPSHOT = ".rag-rollback"
 MANIFEST = "MANIFEST.json"
 TRASH = ".rag-rollback-trash"
+# Room kept inside the copy and freed when it is put back: on a full disk, Chroma needs a little to open the
+# restored folder, and the failed write's database is still held open by the old client (its bytes are not
+# freed by deleting it). Before, the room came by chance from segment files the write had grown.
+RESERVE = "reserve"
+RESERVE_BYTES = 1 << 20
 
 
 def parts(index_dir: Path) -> list[Path]:
@@ -49,6 +54,7 @@ def take(index_dir: Path) -> None:
         for p in parts(index_dir):
             (shutil.copytree if p.is_dir() else shutil.copy2)(p, snap / p.name)
             names.append(p.name)
+        (snap / RESERVE).write_bytes(b"\0" * RESERVE_BYTES)
         tmp = snap / (MANIFEST + ".tmp")
         tmp.write_text(json.dumps({"parts": names, "taken": time.time()}))
         os.replace(tmp, snap / MANIFEST)

@@ -7,7 +7,11 @@ DOC_KEY = "article_id"
 # The date as a number, for range filters (Chroma compares numbers, not strings).
 DATE_KEY = "date_num"
 # Sentence vectors, computed at index time so that scoring a passage's sentences at query time is a
-# lookup and a dot product rather than a model run; they live in a second collection of this suffix.
+# lookup and a dot product rather than a model run. They live in a collection of this suffix, packed a few
+# rows per document (rag/store/sentences.py, which also names the rows)...
+PACKED_SUFFIX = "__sentences_packed"
+# ...or, in indexes built before, one row per sentence (id "<doc_id[:32]>:s<00000>") in a collection of this
+# suffix, still read for the documents it holds.
 SENTENCES_SUFFIX = "__sentences"
 
 
@@ -16,6 +20,3 @@ def date_number(iso: str) -> int:
     digits = iso.replace("-", "")[:8]
     return int(digits) if len(digits) == 8 and digits.isdigit() else 0
 
-
-def sentence_id(doc_id: str, i: int) -> str:
-    return f"{doc_id[:32]}:s{i:05d}"

@@ -41,10 +41,8 @@ def assert_complete(index, corpus):
     for meta in got:
         per_doc[meta[DOC_KEY]] = per_doc.get(meta[DOC_KEY], 0) + 1
     assert per_doc == {d["doc_id"]: d["n_chunks"] for d in docs}  # no stray rows, no missing chunk
-    sentences: dict[str, int] = {}
-    for meta in rag.store.sentences.get(include=["metadatas"])["metadatas"]:
-        sentences[meta[DOC_KEY]] = sentences.get(meta[DOC_KEY], 0) + 1
-    expected = {d["doc_id"]: len(evidence_sentences(load_document(corpus / d["name"]).text)) for d in docs}
+    sentences = dict(rag.store.sentences.per_document())  # by doc_id[:32] (rag/store/sentences.py)
+    expected = {d["doc_id"][:32]: len(evidence_sentences(load_document(corpus / d["name"]).text)) for d in docs}
     assert sentences == expected
 
 

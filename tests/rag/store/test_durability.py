@@ -149,7 +149,7 @@ def test_kill_9_at_random_points_loses_nothing(built, tmp_path):
     assert landed_mid_write >= 3
 
 
-SENTENCES = "articles__sentences"
+SENTENCES = "articles__sentences_packed"  # its vector segment holds placeholders
 
 
 def _segment(index: Path, collection: str) -> Path:
@@ -163,11 +163,21 @@ def _truncate(path: Path, share: float) -> None:
         fh.truncate(int(path.stat().st_size * share))
 
 
+def _cut_used(path: Path) -> None:
+    """Cut an HNSW file to half the bytes its header says are in use (Chroma allocates room ahead)."""
+    from rag.store.integrity import HNSW_HEADER
+
+    count, per_element = HNSW_HEADER.unpack((path.parent / "header.bin").read_bytes())[3:5]
+    used = count * (per_element if path.name == "data_level0.bin" else 4)
+    with open(path, "r+b") as fh:
+        fh.truncate(used // 2)
+
+
 DAMAGE = {
     "sentence segment removed": (lambda ix: shutil.rmtree(_segment(ix, SENTENCES)), "vector segment"),
     "header.bin truncated": (lambda ix: _truncate(_segment(ix, SENTENCES) / "header.bin", 0.5), "header.bin"),
-    "length.bin truncated": (lambda ix: _truncate(_segment(ix, SENTENCES) / "length.bin", 0.5), "length.bin"),
-    "data_level0.bin truncated": (lambda ix: _truncate(_segment(ix, SENTENCES) / "data_level0.bin", 0.5),
+    "length.bin truncated": (lambda ix: _cut_used(_segment(ix, SENTENCES) / "length.bin"), "length.bin"),
+    "data_level0.bin truncated": (lambda ix: _cut_used(_segment(ix, SENTENCES) / "data_level0.bin"),
                                   "data_level0.bin"),
     "index_metadata.pickle truncated": (lambda ix: _truncate(_segment(ix, SENTENCES) / "index_metadata.pickle", 0.5),
                                         "vector segment"),
@@ -212,7 +222,7 @@ def test_doctor_on_the_command_line_names_the_part_and_the_command(built, tmp_pa
     assert len(err.strip().splitlines()) == 1
     doctor = _rag_cli("doctor", "--index", str(index))
     out, _ = doctor.communicate(timeout=300)
-    assert doctor.returncode == 1 and "damaged: vector segment of 'articles__sentences'" in out
+    assert doctor.returncode == 1 and "damaged: vector segment of 'articles__sentences_packed'" in out
     fixed = _rag_cli("doctor", "--repair", "--index", str(index))
     out, _ = fixed.communicate(timeout=600)
     assert fixed.returncode == 0 and f"{OLD} documents rebuilt from the stored text" in out
