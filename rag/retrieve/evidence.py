@@ -127,8 +127,9 @@ _INSTITUTION = re.compile(r"\b(?:government|ministry|council|department|agency|a
 def _asked_name(name: tuple[str, ...], asked: frozenset[str]) -> bool:
     """The question's own name: all its words are the question's, in some form ("Pakistan" for "Pakistani",
     "China" for "Chinese", "World Championship" for "world champion"), or its initials are ("BLA")."""
+    initials = "".join(w[0] for w in name)  # "of" in the question is not Oren Falwick's initials
     return all(w in asked or any(same_word(w, a) or same_place(w, a, 5) for a in asked) for w in name) or (
-        len(name) > 1 and "".join(w[0] for w in name) in asked)
+        len(name) > 1 and initials in asked and initials not in STOPWORDS)
 
 
 _FIRST_WORD = re.compile(r"^[\s\"'“‘(]*([A-Z][a-zA-Z]+)\b")

@@ -166,3 +166,9 @@ def test_a_month_a_weekday_or_a_time_zone_is_not_a_name():
     assert not has_answer_type("name", "The debate will air live on Jan. 10 at 9 p.m. ET / 6 p.m. PT.", q)
     assert not has_answer_type("name", "It was held on Wednesday, as planned in December.", q)
     assert has_answer_type("name", "The debate was held at Drake University in Des Moines.", q)
+
+
+def test_a_two_word_name_is_not_the_questions_own_because_its_initials_spell_a_small_word():
+    q = asked("Who is the mayor of Zengaltash?")
+    assert has_answer_type("name", "Voters in Zengaltash elected Oren Falwick as their mayor on Sunday.", q)
+    assert not has_answer_type("name", "The Pakistan Democratic Movement said so.", asked("What did the PDM say?"))
