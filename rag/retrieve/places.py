@@ -56,6 +56,7 @@ US_STATES = (
     "oklahoma", "oregon", "pennsylvania", "rhode island", "south carolina", "south dakota", "tennessee", "texas",
     "utah", "vermont", "virginia", "washington", "west virginia", "wisconsin", "wyoming",
 )
+_STATES = frozenset(US_STATES)
 
 # "Which state …", "what country", "which two countries", "which nation"
 _ASKS = re.compile(r"\b(?:which|what)\s+(?:(?:\w+\s+){0,2})?(countr(?:y|ies)|nations?|states?)\b", re.I)
@@ -99,11 +100,12 @@ def places(text: str) -> set[str]:
     return found
 
 
-def named_by(words: frozenset[str]) -> set[str]:
+@lru_cache(maxsize=256)
+def named_by(words: frozenset[str]) -> frozenset[str]:
     """The countries and states a question names, from its lower-cased words ("us" and "americans" both
     name the United States)."""
-    return {place for alias, place in _alias_map().items()
-            if all(w in words or w + "s" in words for w in alias.split())}
+    return frozenset(place for alias, place in _alias_map().items()
+                     if all(w in words or w + "s" in words for w in alias.split()))
 
 
 def names_a_place(kind: str, sentence: str, asked: frozenset[str]) -> bool:
@@ -111,5 +113,5 @@ def names_a_place(kind: str, sentence: str, asked: frozenset[str]) -> bool:
     (`kind` "country") other than those of the question's words `asked`."""
     named = places(sentence) - named_by(asked)
     if kind == "state":
-        return bool(named & set(US_STATES)) or bool(_STATE_NAMED.search(sentence))
-    return bool(named & set(COUNTRIES))
+        return bool(named & _STATES) or bool(_STATE_NAMED.search(sentence))
+    return bool(named & COUNTRIES.keys())
