@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from rag.answer import markers, wellformed
@@ -122,7 +122,7 @@ def _candidates(question: str, evidence: list[Passage]) -> list[_Candidate]:
 
 
 def select_excerpts(question: str, evidence: list[Passage], budget: int,
-                    margin: float | None = None, max_sentences: int | None = None) -> list[Excerpt]:
+                    margin: float = RELEVANCE_MARGIN, max_sentences: int = MAX_SENTENCES) -> list[Excerpt]:
     """The sentences of `evidence` that best answer `question`, within `budget` tokens.
 
     Sentences are taken best first while they fit, score within `margin` of the best one (at least
@@ -132,8 +132,6 @@ def select_excerpts(question: str, evidence: list[Passage], budget: int,
     out; passages come best first (the prompt shows them best last: `user_message`). Passages with nothing
     chosen are left out of the prompt (their numbers are simply not used).
     """
-    margin = RELEVANCE_MARGIN if margin is None else margin
-    max_sentences = MAX_SENTENCES if max_sentences is None else max_sentences
     chosen: dict[int, list[_Candidate]] = {}
     used = taken = 0
     candidates = _candidates(question, evidence)
@@ -173,8 +171,6 @@ def select_excerpts(question: str, evidence: list[Passage], budget: int,
 def best_sentence_only(evidence: list[Passage]) -> list[Passage]:
     """`evidence` with everything but its best sentence emptied, numbers kept: what a model is shown when it
     missed the answer among several lines (it declined, or copied another line)."""
-    from dataclasses import replace
-
     scored = [(p.evidence[0].score, i) for i, p in enumerate(evidence) if p.evidence]
     if not scored:
         return evidence
