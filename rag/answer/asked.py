@@ -92,6 +92,7 @@ _NOUN_WORD = r"(?:(?!(?:is|are|was|were|the|a|an|and|or|of|on|in)\b)[a-z][\w'’
 _DEED = [re.compile(r"\b(?i:who)\s+" + _AUX_OR_ADVERB + r"*([a-z][a-z-]+)\b"),
          re.compile(r"\b(?i:which|what)\s+" + _NOUN_WORD + r"{1,2}?" + _AUX_OR_ADVERB + r"+" + _PARTICIPLE + r"\b")]
 _QUESTION_WORD = re.compile(r"\b(?:who|whom|what|which|when|where|why|how)\b", re.I)
+_POLAR = re.compile(r"\s*(?:is|are|was|were|do|does|did|has|have|had|will|would|can|could|should|may|might)\b", re.I)
 
 
 def _deed(ask: str, terms: Iterable[str]) -> set[str]:
@@ -108,22 +109,26 @@ def _deed(ask: str, terms: Iterable[str]) -> set[str]:
 class AskedTerms(frozenset):
     """The stems of what a question asks; `optional`: the noun naming the kind of answer ("which automaker"),
     which counts for a sentence that holds it and is not missed in one that does not ("Ford recalled …");
-    `required`: what the asked-for person or thing did, which an answering sentence must say."""
+    `required`: what the asked-for person or thing did, which an answering sentence must say; `polar`: a
+    yes/no question, which a sentence saying the opposite answers ("Did the council approve it?" "It rejected it.")."""
 
     optional: frozenset[str]
     required: frozenset[str]
+    polar: bool
 
-    def __new__(cls, terms: Iterable[str], optional: Iterable[str] = (), required: Iterable[str] = ()) -> AskedTerms:
+    def __new__(cls, terms: Iterable[str], optional: Iterable[str] = (), required: Iterable[str] = (),
+                polar: bool = False) -> AskedTerms:
         self = super().__new__(cls, terms)
         self.optional = frozenset(optional) & self
         self.required = frozenset(required) & self
+        self.polar = polar
         return self
 
 
 def asked_terms(question: str) -> AskedTerms:
     """The stems of `asked_words`."""
     ask, terms = interrogative(question), asked_words(question)
-    return AskedTerms(terms, _kind_of_answer(ask), _deed(ask, terms))
+    return AskedTerms(terms, _kind_of_answer(ask), _deed(ask, terms), bool(_POLAR.match(ask)))
 
 
 Weight = Callable[[str], float]
@@ -137,6 +142,8 @@ def addressed(terms: frozenset[str], text: str, weight: Weight | None = None) ->
     if not terms:
         return True
     have = content_terms(text)
+    if not getattr(terms, "polar", False) and says_the_opposite(terms, have):
+        return False
     units = _units(terms)
     held = [u for u in units if _holds(u, have)]
     required: frozenset[str] = getattr(terms, "required", frozenset())
@@ -147,6 +154,27 @@ def addressed(terms: frozenset[str], text: str, weight: Weight | None = None) ->
     optional: frozenset[str] = getattr(terms, "optional", frozenset())
     total = sum(_unit_weight(u, weight) for u in units if u in held or u[0] not in optional)
     return total <= 0 or sum(_unit_weight(u, weight) for u in held) >= MIN_SHARE * total
+
+
+# Verbs of opposite sense: "bars may stop serving alcohol at 8 p.m." says nothing of when they may start.
+# Each side lists words with no other common sense ("end" and "close" are left out: "by the end of", "a close race").
+_OPPOSITES = [({"start", "begin", "began", "begun", "resume", "reopen", "launch"},
+               {"stop", "halt", "cease", "suspend"}),
+              ({"raise", "increase", "hike", "boost"}, {"cut", "lower", "reduce", "decrease", "slash"}),
+              ({"allow", "permit", "legalize", "legalise", "approve"},
+               {"ban", "prohibit", "forbid", "outlaw", "reject"})]
+_OPPOSITE_STEMS = [(frozenset(stem(w) for w in a), frozenset(stem(w) for w in b)) for a, b in _OPPOSITES]
+
+
+def says_the_opposite(terms: frozenset[str], have: frozenset[str]) -> bool:
+    """Whether a sentence holding the stems `have` names only the opposite of a verb the question asks about."""
+    def holds(group: frozenset[str], stems: frozenset[str]) -> bool:
+        return any(same_word(g, h) for g in group for h in stems)
+
+    for side, other in _OPPOSITE_STEMS + [(b, a) for a, b in _OPPOSITE_STEMS]:
+        if holds(side, terms) and not holds(side, have) and holds(other, have):
+            return True
+    return False
 
 
 def _unit_weight(unit: tuple[str, ...], weight: Weight) -> float:

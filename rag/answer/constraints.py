@@ -54,7 +54,7 @@ _APPROX = 0.25  # "about N" is met by a number within 25% of N
 @dataclass(frozen=True)
 class Constraint:
     kind: str  # "year" | "month" | "quarter" | "gender" | "ordinal" | "name" | "quantity" | "asked" | "recent" |
-    #            "between" (two parties, both in the sentence)
+    #            "now" (not a later event: recency.asks_about_now) | "between" (two parties, both in the sentence)
     #            (and, from `unmet` only: "type", the asked kind of thing missing; "statement", a sentence
     #            stating nothing: rag/answer/wellformed.py)
     label: str  # as the question says it
@@ -113,6 +113,8 @@ def parse(question: str) -> Constraints:
     relative = recency.window(question)
     if relative:
         items.append(Constraint("recent", relative[0], (relative[1], "")))
+    if recency.asks_about_now(question):
+        items.append(Constraint("now", relative[0] if relative else ""))
     terms = asked.asked_terms(question)
     names = [c.value for c in items if c.kind == "name"]
     if terms:
@@ -230,6 +232,8 @@ def met(c: Constraint, sentence: str, passage: Passage, weight: asked.Weight | N
         days, newest = cast(tuple[int, str], c.value)
         return recency.in_window(passage.date, newest, days) and not recency.of_the_past(
             [int(y) for y in _YEAR.findall(sentence)], newest)
+    if c.kind == "now":
+        return not recency.speaks_of_later(sentence)
     if c.kind == "asked" and isinstance(c.value, tuple):  # every name in the sentence (or its title)
         return all(n.found_in(vocabulary(local)) for n in c.value)
     if c.kind == "asked":

@@ -25,6 +25,24 @@ _WINDOWS = [
 ]
 
 
+# A sentence placing its event a month or more ahead ("… will lose Nevada's primary next month") does not
+# report what happened this week, unless the question itself looks ahead ("What will … next month?").
+_LATER = re.compile(r"\bnext (?:month|year|spring|summer|fall|autumn|winter|season)\b|\blater this year\b|"
+                    r"\b(?:months|years) from now\b", re.I)
+_LOOKS_AHEAD = re.compile(r"\b(?:will|next|upcoming|going to|plans?|planned|scheduled|expected|later)\b", re.I)
+
+
+def asks_about_now(question: str) -> bool:
+    """Whether `question` asks what happened this fortnight ("this week", "yesterday"), not what is to come."""
+    relative = window(question)
+    return relative is not None and relative[1] <= 14 and not _LOOKS_AHEAD.search(question)
+
+
+def speaks_of_later(sentence: str) -> bool:
+    """Whether `sentence` places its event a month or more ahead of its writing."""
+    return bool(_LATER.search(sentence))
+
+
 def window(question: str) -> tuple[str, int] | None:
     """The relative date `question` names and how many days before the anchor it admits, or None."""
     for pattern, days in _WINDOWS:

@@ -95,6 +95,8 @@ def answer_type(question: str) -> str:
     place = asks_for_place(question)
     if place:
         return place  # "state" or "country"
+    if re.search(r"(?:^|[.!?]\s+)where\b", q.strip()):  # opening the question, perhaps after a premise
+        return "place"
     if re.search(r"\b(who|whom|where|which|what (?:group|organi[sz]ation|country|countries|compan|name|person|"
                  r"people|city|cities|region|agency|agencies|party|parties))\b", q):
         return "name"
@@ -149,6 +151,25 @@ def _opening_name(sentence: str, context: str) -> tuple[str, ...] | None:
     return (word.lower(),) if re.search(rf"[a-z0-9,;][ \t]+{word}\b", context) else None
 
 
+# "Where …?" is answered by a name in a phrase of place ("at Xinjiang's police facilities", "in Des Moines",
+# "Gwadar, where the port is"): "the US has trained police in Pakistan" names the US as the trainer, not a place.
+_LOCATIVE_BEFORE = re.compile(r"\b(?:[Ii]n|[Aa]t|[Nn]ear|[Ii]nside|[Oo]utside|[Aa]cross|[Tt]hroughout|[Ii]nto|[Tt]o|"
+                              r"[Ff]rom|[Tt]oward|[Tt]owards|[Aa]round|[Ww]ithin|[Oo]ff|[Oo]n|[Oo]ver|[Aa]long)\s+"
+                              r"(?:(?:the|a|an|its|their|his|her)\s+)?(?:[a-z][\w'’-]*\s+){0,3}$")
+_LOCATIVE_AFTER = re.compile(r"^(?:['’]s)?,?\s+where\b")
+
+
+def _names_a_location(sentence: str, asked: frozenset[str]) -> bool:
+    text = _LABEL.sub("", sentence)
+    for m in _NAME.finditer(text):
+        name = tuple(re.split(r"[-\s]+", m.group(0).lower()))
+        if all(w in CALENDAR_WORDS or w in _NOT_NAMES for w in name) or _asked_name(name, asked):
+            continue
+        if _LOCATIVE_BEFORE.search(text, 0, m.start()) or _LOCATIVE_AFTER.match(text[m.end():]):
+            return True
+    return False
+
+
 def has_answer_type(kind: str, sentence: str, asked: frozenset[str], context: str = "") -> bool:
     """`asked`: the question's words, lower-cased; a name the question itself uses is not an answer.
     `context`: the sentence's passage, where a sentence's opening word shows whether it is a name."""
@@ -165,6 +186,8 @@ def has_answer_type(kind: str, sentence: str, asked: frozenset[str], context: st
         return any(m.group(0).lower() not in asked for m in _DATE_PARTS[kind].finditer(sentence))
     if kind in ("state", "country"):
         return names_a_place(kind, sentence, asked)
+    if kind == "place":
+        return _names_a_location(sentence, asked)
     if kind == "name":
         opening = _opening_name(sentence, context)
         return any(not _asked_name(n, asked) for n in (*names, *([opening] if opening else []))) or any(

@@ -134,3 +134,12 @@ def test_a_passive_which_question_needs_what_was_done_to_the_thing():
     sued = asked_terms("Which pop star is being sued for starting her concerts late?")
     assert addressed(sued, "Two fans are suing the singer after her concert started late.")
     assert not addressed(sued, "Another pop star played a late concert for young fans.")
+
+
+def test_a_sentence_naming_only_the_opposite_verb_does_not_address_the_ask():
+    terms = asked_terms("What time can Veldran bars start serving alcohol under the new law?")
+    assert not addressed(terms, "All bars were ordered to stop serving alcohol at 8 p.m.")
+    assert addressed(terms, "Bars may begin serving alcohol at 9 a.m. and must stop at 1 a.m.")
+    assert not addressed(asked_terms("Which council approved the harbour plan?"), "The council rejected the plan.")
+    # a yes/no question is answered by the opposite
+    assert addressed(asked_terms("Did the council approve the harbour plan?"), "The council rejected the harbour plan.")

@@ -58,3 +58,15 @@ def test_a_relative_date_is_a_range_of_publication_dates_before_the_anchor():
 def test_a_plan_for_next_week_or_month_was_reported_lately():
     assert recency.window("Which comedian announced he will return to late-night TV next month?") == ("next month", 60)
     assert recency.window("Who will chair next week's summit?")[1] == 14
+
+
+def test_a_later_event_does_not_say_what_happened_this_week():
+    q = "Which state held a Republican primary this week?"
+    assert recency.asks_about_now(q)
+    assert not recency.asks_about_now("Which state will hold a primary next week?")  # looks ahead
+    assert not recency.asks_about_now("Which state held a primary?")  # no relative date
+    later = _passage("Nevada will hold its Republican primary next month.", "2024-01-20")
+    held = _passage("Voters in Vermont cast ballots in Tuesday's Republican primary.", "2024-01-20")
+    cons = constraints.parse(q)
+    assert any(c.kind == "now" for c in constraints.unmet(cons, later.text, later))
+    assert not any(c.kind == "now" for c in constraints.unmet(cons, held.text, held))

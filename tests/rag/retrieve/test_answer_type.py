@@ -172,3 +172,17 @@ def test_a_two_word_name_is_not_the_questions_own_because_its_initials_spell_a_s
     q = asked("Who is the mayor of Zengaltash?")
     assert has_answer_type("name", "Voters in Zengaltash elected Oren Falwick as their mayor on Sunday.", q)
     assert not has_answer_type("name", "The Pakistan Democratic Movement said so.", asked("What did the PDM say?"))
+
+
+def test_where_asks_for_a_name_in_a_phrase_of_place():
+    q = "Where will Veldran police be trained?"
+    assert answer_type(q) == "place"
+    assert answer_type("The Hawks will meet the Owls in the final. Where will the game be played?") == "place"
+    assert answer_type("Who lives where the river ends?") == "name"
+    assert has_answer_type("place", "The officers will be trained at Ostmark's police academy.", asked(q))
+    assert has_answer_type("place", "The game will be played in Port Alder on Feb. 11.", asked(q))
+    assert has_answer_type("place", "Talks covered Lindholm, where the new port is.", asked(q))
+    # the trainer is named, not where; the only place is the question's own; a weekday is not a place
+    assert not has_answer_type("place", "Since March, the Ostmark Guard has trained 300 police in Veldran.", asked(q))
+    assert not has_answer_type("place", "The officers will be trained on Monday.", asked(q))
+    assert not has_answer_type("place", "- Training Courses: drills at the academy.", asked(q))
