@@ -17,6 +17,7 @@ from rag.retrieve.dates import CALENDAR_WORDS, MONTH_NAMES
 from rag.retrieve.instructions import asks_for_link, evidence_candidates
 from rag.retrieve.lexical import STOPWORDS, content_terms, coverage, same_place, same_word
 from rag.retrieve.places import asks_for_place, names_a_place
+from rag.retrieve.references import reference_entries
 from rag.types import Passage, ScoredSentence
 
 SEMANTIC_WEIGHT = 0.65  # the rest is term coverage
@@ -236,8 +237,10 @@ def score_sentences(question: str, passages: list[Passage], embedder: Embedder,
         known = by_span.get(p.doc_id)
         if known is None:
             known = by_span[p.doc_id] = {(a, b): v for a, b, v in stored.get(p.doc_id, [])}
-        usable = [s for s in evidence_candidates(passage_sentences(p.text, p.start), p.text, p.start, links)
-                  if not is_title(s.text, p.title) and not is_sign_up(s.text)]
+        sentences = passage_sentences(p.text, p.start)
+        entries = {sentences[i] for i in reference_entries([s.text for s in sentences])}
+        usable = [s for s in evidence_candidates(sentences, p.text, p.start, links)
+                  if not is_title(s.text, p.title) and not is_sign_up(s.text) and s not in entries]
         rows = [(s, known.get((s.start, s.end))) for s in usable]  # text addressed to a model is never evidence
         missing += [s for s, v in rows if v is None]
         per_passage.append(rows)
