@@ -321,7 +321,8 @@ def table(result: dict[str, Any]) -> str:
         if "quality" in s or s.get("embedded_share") is not None:
             q = s.get("quality", {})
             lines.append(f"{impl}: share of the text reaching the vectors {s.get('embedded_share')}"
-                         + (f"; retrieval on {q['n']} questions: hit@5 {q['hit@5']}, MRR {q['mrr']}" if q else ""))
+                         + (f"; retrieval on {q['n']} questions: hit@5 {q['hit@5']}, MRR {q['mrr']}" if q else "")
+                         + (f", a gold fact in the top 5 {q['answer@5']}" if q.get("answer@5") is not None else ""))
     settings = result.get("settings", {})
     limit = f", first {settings['limit']} by name" if settings.get("limit") else ""
     lines.append(f"corpus: {settings.get('corpus')} ({settings.get('files')} files{limit})")

@@ -20,6 +20,7 @@ from statistics import median
 from typing import Any
 
 import rag  # noqa: F401  (offline settings before any ML library)
+from eval.metrics import fact_present
 
 
 def corpus_files(corpus: str) -> list[Path]:
@@ -51,21 +52,32 @@ def latency(fn: Callable[[str], Any], questions: list[str], warmup: int = 1) -> 
     return {"p50_ms": round(median(times), 2), "p95_ms": round(percentile(times, 0.95), 2), "n": len(times)}
 
 
-def quality(search: Callable[[str], list[str]], gold: str, corpus: str, k: int = 5) -> dict[str, Any]:
+def quality(search: Callable[[str], list[Any]], gold: str, corpus: str, k: int = 5) -> dict[str, Any]:
     """hit@k and MRR@k of a search (question -> file names, best first) on the gold questions whose
-    sources are all in the corpus (a subset run keeps the questions it can answer)."""
+    sources are all in the corpus (a subset run keeps the questions it can answer). When the search gives
+    (file name, passage text) pairs, also answer@k: the share of those questions with a gold fact written in
+    one of the k passages, which counts an answering article the gold `sources` do not list (and a passage
+    that only mentions the answer's words)."""
     names = {p.name for p in corpus_files(corpus)}
     items = [json.loads(line) for line in Path(gold).read_text(encoding="utf-8").splitlines() if line.strip()]
     items = [i for i in items if i.get("answerable", True) and i.get("sources") and set(i["sources"]) <= names]
-    ranks = []
+    ranks, answered = [], []
     for item in items:
         got = search(item["question"])[:k]
-        ranks.append(next((r for r, name in enumerate(got, 1) if name in item["sources"]), None))
+        files = [g[0] if isinstance(g, tuple) else g for g in got]
+        ranks.append(next((r for r, name in enumerate(files, 1) if name in item["sources"]), None))
+        texts = [g[1] for g in got if isinstance(g, tuple)]
+        facts = [f for alternatives in item.get("facts") or [] for f in alternatives]
+        if texts and facts:
+            answered.append(any(fact_present(t, facts) for t in texts))
     if not ranks:
         return {"n": 0, f"hit@{k}": None, "mrr": None}
     n = len(ranks)
-    return {"n": n, f"hit@{k}": round(sum(r is not None for r in ranks) / n, 4),
-            "mrr": round(sum(1 / r for r in ranks if r) / n, 4)}
+    out = {"n": n, f"hit@{k}": round(sum(r is not None for r in ranks) / n, 4),
+           "mrr": round(sum(1 / r for r in ranks if r) / n, 4)}
+    if answered:
+        out[f"answer@{k}"] = round(sum(answered) / len(answered), 4)
+    return out
 
 
 def embedded_share(spans_by_doc: dict[str, list[tuple[int, int]]], lengths: dict[str, int]) -> float:
@@ -97,7 +109,8 @@ def run_ours(args: argparse.Namespace, questions: list[str]) -> dict[str, Any]:
                            "rss_after_index_mb": round(peak_rss_mb(), 1)}
     out["retrieve"] = latency(lambda q: rag_.retrieve(q), questions)
     if args.gold:
-        out["quality"] = quality(lambda q: [p.name for p in rag_.retrieve(q, top_k=5)], args.gold, args.corpus)
+        out["quality"] = quality(lambda q: [(p.name, p.text) for p in rag_.retrieve(q, top_k=5)], args.gold,
+                                 args.corpus)
     spans: dict[str, list[tuple[int, int]]] = {}
     lengths: dict[str, int] = {}
     for _, _text, meta in rag_.store.chunks():  # each chunk fits the model whole (chunking checks it)
@@ -144,8 +157,8 @@ def run_plain(args: argparse.Namespace, questions: list[str]) -> dict[str, Any]:
     retriever = index.as_retriever(similarity_top_k=5)
     out["retrieve"] = latency(retriever.retrieve, questions)
     if args.gold:
-        out["quality"] = quality(lambda q: [h.node.metadata.get("file_name", "") for h in retriever.retrieve(q)],
-                                 args.gold, args.corpus)
+        out["quality"] = quality(lambda q: [(h.node.metadata.get("file_name", ""), h.node.get_content())
+                                            for h in retriever.retrieve(q)], args.gold, args.corpus)
     out["embedded_share"] = plain_embedded_share(nodes, docs, embed_model)
     return out
 

@@ -154,9 +154,10 @@ def _opening_name(sentence: str, context: str) -> tuple[str, ...] | None:
 
 # "Where …?" is answered by a name in a phrase of place ("at Xinjiang's police facilities", "in Des Moines",
 # "Gwadar, where the port is"): "the US has trained police in Pakistan" names the US as the trainer, not a place.
-_LOCATIVE_BEFORE = re.compile(r"\b(?:[Ii]n|[Aa]t|[Nn]ear|[Ii]nside|[Oo]utside|[Aa]cross|[Tt]hroughout|[Ii]nto|[Tt]o|"
-                              r"[Ff]rom|[Tt]oward|[Tt]owards|[Aa]round|[Ww]ithin|[Oo]ff|[Oo]n|[Oo]ver|[Aa]long)\s+"
-                              r"(?:(?:the|a|an|its|their|his|her)\s+)?(?:[a-z][\w'’-]*\s+){0,3}$")
+# ("to", "from", "on" and "over" are left out: "lost to the Ravens", "a call from Biden", "take on the Chiefs")
+_LOCATIVE_BEFORE = re.compile(r"\b(?:[Ii]n|[Aa]t|[Nn]ear|[Ii]nside|[Oo]utside|[Aa]cross|[Tt]hroughout|[Ii]nto|"
+                              r"[Tt]oward|[Tt]owards|[Aa]round|[Ww]ithin|[Oo]ff|[Aa]long)\s+"
+                              r"(?:(?:the|a|an)\s+)?(?:[a-z][\w'’-]*\s+|(?:[a-z][\w'’-]*\s+){0,2}of\s+)?$")
 _LOCATIVE_AFTER = re.compile(r"^(?:['’]s)?,?\s+where\b")
 
 

@@ -87,6 +87,11 @@ def test_quality_keeps_the_questions_a_subset_can_answer(tmp_path):
     ranked = {"q1": ["a.txt", "b.txt"], "q2": ["a.txt", "a.txt", "b.txt"]}
     got = quality(lambda q: ranked[q], str(gold), str(corpus))
     assert got == {"n": 2, "hit@5": 1.0, "mrr": round((1 + 1 / 3) / 2, 4)}
+    # with passage texts: a gold fact written in a passage counts, whichever article it is in
+    rows[0]["facts"], rows[1]["facts"] = [["Ada Lind"]], [["Ostmark", "the harbour"]]
+    gold.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    passages = {"q1": [("b.txt", "Ada Lind won.")], "q2": [("a.txt", "The port grew."), ("b.txt", "It rained.")]}
+    assert quality(lambda q: passages[q], str(gold), str(corpus))["answer@5"] == 0.5
     assert embedded_share({"d": [(0, 40), (20, 60)], "e": [(0, 10)]}, {"d": 100, "e": 10}) == round(70 / 110, 4)
 
 

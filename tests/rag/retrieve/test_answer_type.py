@@ -182,7 +182,10 @@ def test_where_asks_for_a_name_in_a_phrase_of_place():
     assert has_answer_type("place", "The officers will be trained at Ostmark's police academy.", asked(q))
     assert has_answer_type("place", "The game will be played in Port Alder on Feb. 11.", asked(q))
     assert has_answer_type("place", "Talks covered Lindholm, where the new port is.", asked(q))
+    assert has_answer_type("place", "Drills begin in the northern province of Asterby.", asked(q))
     # the trainer is named, not where; the only place is the question's own; a weekday is not a place
     assert not has_answer_type("place", "Since March, the Ostmark Guard has trained 300 police in Veldran.", asked(q))
     assert not has_answer_type("place", "The officers will be trained on Monday.", asked(q))
+    assert not has_answer_type("place", "The Hawks will take on the Baltimore Owls, who lost to Port Alder.", asked(q))
+    assert not has_answer_type("place", "The Hawks are heading into their sixth straight Cup final.", asked(q))
     assert not has_answer_type("place", "- Training Courses: drills at the academy.", asked(q))
