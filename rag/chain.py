@@ -104,7 +104,8 @@ class Chain:
                 grounded = ground(without_declining_sentences(again), shown, question=query)
                 if not grounded.citations:
                     answer.backend = f"{name}->extractive"
-                    grounded = ground("".join(self.generator("extractive").stream(query, shown)), shown)
+                    # from the evidence alone: a sentence shown to the model only as context is no answer
+                    grounded = ground("".join(self.generator("extractive").stream(query, passages)), passages)
             if not grounded.citations:
                 answer.text, answer.refused = refusal_text(question), True
             else:

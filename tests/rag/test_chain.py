@@ -102,3 +102,13 @@ def test_markers_belong_to_the_sentence_they_follow():
     assert claims("Headline without stop [1] The BLA was listed. [2] Uncited. Last one [3, 4] tail.") == [
         ("Headline without stop", [1]), ("The BLA was listed.", [2]), ("Uncited.", []),
         ("Last one", [3, 4]), ("tail.", [])]
+
+
+def test_a_draft_that_grounds_nothing_falls_back_to_the_evidence_not_to_context(seeded_rag):
+    """With the passages naming the answer left out, the model is shown same-topic sentences as context; when
+    its draft grounds nothing, the extractive answer stands in from the evidence alone, which has none here."""
+    question = "Which kinds of infrastructure could development aid build to curb extremism in Pakistan?"
+    answering = ("roads", "schools", "hospitals")
+    answer = seeded_rag.ask(question, generator="llamacpp", exclude=lambda p: any(w in p.text.lower() for w in answering)
+                            or p.name.startswith("000"))
+    assert answer.passages and answer.refused and not answer.citations, answer.text
