@@ -114,7 +114,7 @@ def parse(question: str) -> Constraints:
     if relative:
         items.append(Constraint("recent", relative[0], (relative[1], "")))
     if recency.asks_about_now(question):
-        items.append(Constraint("now", relative[0] if relative else ""))
+        items.append(Constraint("now", relative[0] if relative else "", question))
     terms = asked.asked_terms(question)
     names = [c.value for c in items if c.kind == "name"]
     if terms:
@@ -232,8 +232,8 @@ def met(c: Constraint, sentence: str, passage: Passage, weight: asked.Weight | N
         days, newest = cast(tuple[int, str], c.value)
         return recency.in_window(passage.date, newest, days) and not recency.of_the_past(
             [int(y) for y in _YEAR.findall(sentence)], newest)
-    if c.kind == "now":
-        return not recency.speaks_of_later(sentence)
+    if c.kind == "now":  # value: the question
+        return not recency.speaks_of_later(sentence, str(c.value))
     if c.kind == "asked" and isinstance(c.value, tuple):  # every name in the sentence (or its title)
         return all(n.found_in(vocabulary(local)) for n in c.value)
     if c.kind == "asked":

@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 from datetime import date, timedelta
 
+from rag.retrieve.lexical import PAST_FORMS
 from rag.store.schema import date_number
 from rag.types import Passage
 
@@ -32,15 +33,32 @@ _LATER = re.compile(r"\bnext (?:month|year|spring|summer|fall|autumn|winter|seas
 _LOOKS_AHEAD = re.compile(r"\b(?:will|next|upcoming|going to|plans?|planned|scheduled|expected|later)\b", re.I)
 
 
+# What is yet to happen: "will lose", "is set to vote", "will be held" (the verb after the marker is its own)
+_FUTURE = re.compile(r"\b(?:will|won['’]t|shall|(?:is|are) (?:going|set|expected|scheduled|due|poised|slated) to)\s+"
+                     r"(?:not\s+)?(?:likely\s+)?(?:be\s+|have\s+)?[a-z]+", re.I)
+_NOT_PAST = frozenset("need speed indeed hundred seed breed feed bed red shed united bleed proceed exceed".split())
+# past forms beside lexical.PAST_FORMS: those spelt as the present, and common ones it does not map
+_PAST_WORDS = frozenset("""beat hit cut put set let quit cast shut spread read bid hurt cost did was were had held made
+took gave got went came became said told found kept knew heard stood felt thought sat meant""".split())
+
+
+def _past_verbs(text: str) -> list[str]:
+    return [w for w in re.findall(r"\b[a-z]+\b", text) if w in PAST_FORMS or w in _PAST_WORDS
+            or (len(w) > 4 and w.endswith("ed") and w not in _NOT_PAST)]
+
+
 def asks_about_now(question: str) -> bool:
     """Whether `question` asks what happened this fortnight ("this week", "yesterday"), not what is to come."""
     relative = window(question)
     return relative is not None and relative[1] <= 14 and not _LOOKS_AHEAD.search(question)
 
 
-def speaks_of_later(sentence: str) -> bool:
-    """Whether `sentence` places its event a month or more ahead of its writing."""
-    return bool(_LATER.search(sentence))
+def speaks_of_later(sentence: str, question: str = "") -> bool:
+    """Whether `sentence` only foretells: it places its event a month or more ahead ("… next month"), or, for a
+    `question` in the past tense ("Which state held …?"), in the future ("Nevada will hold …"); and it says
+    nothing that happened ("Humphries, who will defend his title next season, beat Littler" did happen)."""
+    later = bool(_LATER.search(sentence)) or bool(question and _past_verbs(question) and _FUTURE.search(sentence))
+    return later and not _past_verbs(_FUTURE.sub(" ", sentence))
 
 
 def window(question: str) -> tuple[str, int] | None:

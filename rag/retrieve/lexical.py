@@ -48,6 +48,7 @@ _IRREGULAR = {p: base for base, forms in {
     # verbs too short for the suffix stripper ("sued", "suing" keep their suffix)
     "sue": "sued suing", "die": "died dying", "tie": "tied tying", "lie": "lied lying", "see": "seen seeing saw",
 }.items() for p in forms.split()}
+PAST_FORMS = frozenset(p for p in _IRREGULAR if not p.endswith("ing"))
 
 
 def same_word(a: str, b: str) -> bool:

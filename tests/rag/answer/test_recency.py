@@ -70,3 +70,14 @@ def test_a_later_event_does_not_say_what_happened_this_week():
     cons = constraints.parse(q)
     assert any(c.kind == "now" for c in constraints.unmet(cons, later.text, later))
     assert not any(c.kind == "now" for c in constraints.unmet(cons, held.text, held))
+
+
+def test_a_question_about_what_happened_is_not_answered_by_a_forecast():
+    past = "Which state held a Republican primary this week?"
+    assert recency.speaks_of_later("Nevada will hold its primary on Tuesday.", past)
+    assert recency.speaks_of_later("Voters are set to cast ballots in Vermont.", past)
+    assert not recency.speaks_of_later("Vermont held its primary, and Nevada will hold its own on Tuesday.", past)
+    assert not recency.speaks_of_later("Ada Lind, who will defend her title next season, beat Rook 7-4.", past)
+    # a question in the present tense is answered by what is under way or announced
+    assert not recency.speaks_of_later("Vermont will be under flood alerts until Friday.",
+                                       "Which state is under flood alerts this week?")
