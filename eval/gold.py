@@ -3,7 +3,9 @@
 JSONL, one object a line:
     {"id", "question", "answer", "facts": [["alt1", "alt2"], ...], "sources": ["001_x.txt", ...], "answerable": true}
 Each inner list of `facts` is one required fact; any one alternative counts. A bare string is a fact with
-one alternative. `sources` are document file names or prefixes of them.
+one alternative. `sources` are document file names or prefixes of them. An optional "until": "YYYY-MM-DD"
+asks the question as of that day (the `until` filter: later articles are left out, and "this week" is the
+week up to it), for questions phrased for the day they were asked.
 
 LabelledRagDataset (`rag_dataset.json`, or a folder holding it): {"examples": [{"query", "reference_answer",
 "reference_contexts": [...]}, ...]}. Those examples have no sources; retrieval and citations are scored
@@ -15,6 +17,7 @@ instead of a traceback.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +41,7 @@ class GoldItem:
     sources: list[str] = field(default_factory=list)
     answerable: bool = True
     contexts: list[str] = field(default_factory=list)  # reference contexts (llama-datasets)
+    until: str = ""  # asked as of this day (YYYY-MM-DD): the `until` filter, what "this week" is read against
     where: str = ""  # "file:line" for messages
 
     @property
@@ -120,8 +124,17 @@ def _item_from_row(row: Any, where: str, default_id: str) -> GoldItem:
         sources=_strings(row.get("sources", []), "sources", where),
         answerable=answerable,
         contexts=_strings(row.get("contexts", []), "contexts", where),
+        until=_day(row.get("until"), where),
         where=where,
     )
+
+
+def _day(value: Any, where: str) -> str:
+    if value in (None, ""):
+        return ""
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d\d-\d\d", value.strip()):
+        raise GoldError(f"{where}: 'until' must be a date written YYYY-MM-DD")
+    return value.strip()
 
 
 def _facts(value: Any, where: str) -> list[list[str]]:

@@ -119,7 +119,7 @@ def _ask_all(rag: Any, items: list[tuple[GoldItem, Exclude | None]], k: int, gen
         t0 = time.perf_counter()
         answer, error, first = None, "", None
         try:
-            answer, first = _ask(rag, item.question, k, generator, exclude)
+            answer, first = _ask(rag, item.question, k, generator, exclude, item.until)
         except RagError as exc:  # a question the chain rejects counts as a failed answer
             error = str(exc)
         end = time.perf_counter()
@@ -132,9 +132,13 @@ def _ask_all(rag: Any, items: list[tuple[GoldItem, Exclude | None]], k: int, gen
     return rows
 
 
-def _ask(rag: Any, question: str, k: int, generator: str, exclude: Exclude | None = None) -> tuple[Any, float | None]:
-    """The final answer and the moment its first piece of text arrived (None: not streamed)."""
-    extra = {"exclude": exclude} if exclude is not None else {}
+def _ask(rag: Any, question: str, k: int, generator: str, exclude: Exclude | None = None,
+         until: str = "") -> tuple[Any, float | None]:
+    """The final answer and the moment its first piece of text arrived (None: not streamed). `until`: the
+    question's asked-as-of day (gold "until"), passed as the `until` filter."""
+    extra: dict[str, Any] = {"exclude": exclude} if exclude is not None else {}
+    if until:
+        extra["filters"] = {"until": until}
     stream = getattr(rag, "ask_stream", None)
     if not callable(stream):
         return rag.ask(question, top_k=k, generator=generator, **extra), None

@@ -63,7 +63,8 @@ class Chain:
         k = top_k or self.config.top_k
         passages = self.retrieve(query, k, filters, exclude)
         focus.apply(query, passages)
-        weight, newest = self.retriever.term_weight(), self.retriever.newest_date()
+        weight = self.retriever.term_weight()
+        newest = self.retriever.newest_date(str((filters or {}).get("until") or ""))  # asked as of then
         near = constraints.apply(query, passages, weight, newest)
         timings["retrieve_ms"] = (time.perf_counter() - t0) * 1000
         name = generator or self.config.generator

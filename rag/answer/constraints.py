@@ -13,8 +13,9 @@ Where each constraint is checked (the strictness is per kind, because news refer
   undated passage whose sentence and title name no year neither meets nor contradicts a year: it passes;
 - names, quantities and ordinals: the passage (a chunk of one article) and its title, since the sentence
   itself often says "she" or "the company";
-Relative dates ("last year", "last Friday") are not checked against a calendar; "this week", "last
-week" and "recently" are read against the newest retrieved passage's date (rag/answer/recency.py).
+Relative dates ("last year") are not checked against a calendar; "this week", "last Friday" and "recently"
+are read against the corpus's newest article, up to the day the question is asked as of (the `until`
+filter), or the newest retrieved passage's date when that is later (rag/answer/recency.py).
 """
 from __future__ import annotations
 

@@ -29,6 +29,7 @@ from rag.retrieve.dense import DenseRetriever
 from rag.retrieve.evidence import score_sentences
 from rag.retrieve.fusion import normalised, reciprocal_rank_fusion
 from rag.store.base import Store
+from rag.store.schema import date_number
 from rag.types import Passage
 
 MODES = ("dense", "bm25", "hybrid")
@@ -76,8 +77,12 @@ class RetrievalOptions:
         return replace(self, **changes)
 
 
-def _has_date_filter(filters: dict[str, Any] | None) -> bool:
-    return bool(filters) and any((filters or {}).get(k) for k in ("since", "until"))
+def _within(ranges: list[tuple[int, int]], filters: dict[str, Any] | None) -> list[tuple[int, int]]:
+    """`ranges` cut to the filters' `since` / `until` window (those outside it dropped): a question asked as
+    of a day ("until") still prefers the year it names, but never an article from after that day."""
+    lo = date_number(str((filters or {}).get("since") or "")) or 0
+    hi = date_number(str((filters or {}).get("until") or "")) or 99999999
+    return [(max(a, lo), min(b, hi)) for a, b in ranges if max(a, lo) <= min(b, hi)]
 
 
 class HybridRetriever:
@@ -96,7 +101,7 @@ class HybridRetriever:
         o = options or self.options
         n = max(o.candidates, top_k)
         query_vector = self.embedder.embed_query(query)
-        ranges = self._date_ranges(query) if o.date_bonus and not _has_date_filter(filters) else []
+        ranges = _within(self._date_ranges(query, filters), filters) if o.date_bonus else []
         dense_lists: list[list[Passage]] = []
         lexical_lists: list[list[Passage]] = []
         for extra in [filters] + [{**(filters or {}), **as_filters(r)} for r in ranges[:2]]:
@@ -151,13 +156,14 @@ class HybridRetriever:
             ranked = _with_evidence(ranked)[0]
         return ranked
 
-    def _date_ranges(self, query: str) -> list[tuple[int, int]]:
+    def _date_ranges(self, query: str, filters: dict[str, Any] | None = None) -> list[tuple[int, int]]:
         """The dates the question names, else the weeks its relative date ("this week", "the latest")
-        means in this index's news (read against its newest article): candidates are fetched from then too."""
+        means in this index's news (read against its newest article, up to the `until` filter): candidates
+        are fetched from then too."""
         named = query_date_ranges(query)
         if named or recency.window(query) is None:
             return named
-        recent = recency.date_range(query, self.newest_date())
+        recent = recency.date_range(query, self.newest_date(str((filters or {}).get("until") or "")))
         return [recent] if recent else []
 
     def term_weight(self) -> Callable[[str], float]:
@@ -171,10 +177,14 @@ class HybridRetriever:
             return lambda _term: 0.0
         return partial(_idf, model.vocab_dict, model.scores["indptr"], len(index.ids))
 
-    def newest_date(self) -> str:
-        """The newest article date in the index up to today (ISO day, "" when none is dated): what "this
-        week" means in a question about the corpus's news (rag/answer/recency.py)."""
-        return lexical_index(self.store).newest_date(date.today().isoformat())
+    def newest_date(self, until: str = "") -> str:
+        """The newest article date in the index up to today, or up to `until` (the question's `until` filter:
+        asked as of then), as an ISO day ("" when none is dated): what "this week" means in a question
+        about the corpus's news (rag/answer/recency.py)."""
+        bound, n = date.today().isoformat(), date_number(until)
+        if n:
+            bound = min(bound, f"{n // 10000:04d}-{n // 100 % 100:02d}-{n % 100:02d}")
+        return lexical_index(self.store).newest_date(bound)
 
     def _lead_cosines(self, pool: list[Passage], query_vector: np.ndarray) -> list[float]:
         """Each passage's document as a whole against the question: its title-and-lead vector's cosine."""

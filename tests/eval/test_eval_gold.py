@@ -23,6 +23,8 @@ def test_loads_jsonl(tmp_path):
     assert [i.id for i in items] == ["q1", "line3"]
     assert items[0].facts == [["them", "they"]] and items[0].sources == ["001_"]
     assert items[1].answerable is False and items[1].facts == []
+    assert items[0].until == "" and load_gold(write(tmp_path, [json.dumps({**GOOD, "until": "2024-01-12"})]))[0].until \
+        == "2024-01-12"
 
 
 @pytest.mark.parametrize("bad_line, expected", [
@@ -32,6 +34,7 @@ def test_loads_jsonl(tmp_path):
     (json.dumps({**GOOD, "id": "q2", "answerable": "yes"}), "answerable"),
     (json.dumps(["not", "an", "object"]), "expected a JSON object"),
     (json.dumps(GOOD), "duplicate id 'q1'"),
+    (json.dumps({**GOOD, "id": "q2", "until": "12/01/2024"}), "'until' must be a date written YYYY-MM-DD"),
 ])
 def test_bad_line_is_named(tmp_path, bad_line, expected):
     p = write(tmp_path, [json.dumps(GOOD), bad_line])

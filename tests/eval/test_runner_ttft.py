@@ -40,3 +40,13 @@ def test_without_streaming_first_text_is_the_full_answer(seeded_rag):
     result = run_eval(ITEMS[:1], rag=_AskOnly(seeded_rag), generator="extractive")
     row = result["questions"][0]
     assert row["ttft_ms"] >= row["latency_ms"] - 0.2
+
+
+def test_a_gold_until_asks_the_question_as_of_that_day(seeded_rag):
+    """The gold "until" is passed as the `until` filter: asked before any seed article was written, the
+    question has nothing to read."""
+    early = GoldItem(id="e", question=ITEMS[0].question, answer=ITEMS[0].answer, facts=ITEMS[0].facts,
+                     sources=ITEMS[0].sources, until="1990-01-01")
+    rows = {r["id"]: r for r in run_eval([ITEMS[0], early], rag=seeded_rag, generator="extractive")["questions"]}
+    assert not rows["a"]["refused"] and rows["a"]["facts_ok"]
+    assert rows["e"]["refused"] and not rows["e"]["facts_ok"]

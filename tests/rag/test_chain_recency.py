@@ -36,3 +36,13 @@ def test_this_weeks_article_answers(tmp_path_factory):
     answer = rag_.ask(QUESTION, generator="extractive")
     assert not answer.refused and "Dovetail" in answer.text and "Olvana" not in answer.text
     assert {c.source for c in answer.citations} == {"answer.txt"}
+
+
+def test_asked_as_of_an_earlier_day_this_week_is_the_week_up_to_it(without_answer):
+    """The `until` filter says when the question is asked: later articles are left out and "this week" is
+    the week up to that day, so the 2019 story answers a question asked in March 2019."""
+    assert without_answer.chain.retriever.newest_date("2019-03-15") == "2019-03-12"
+    assert without_answer.chain.retriever.newest_date("2019-03-01") == ""
+    answer = without_answer.ask(QUESTION, generator="extractive", filters={"until": "2019-03-15"})
+    assert not answer.refused and "Olvana" in answer.text, answer.text
+    assert {c.source for c in answer.citations} == {"old.txt"}

@@ -79,3 +79,13 @@ def test_the_year_asked_for_wins_over_its_copy_from_another_year():
     unasked = collapse_near_duplicates(["dec-2001", "jun-2001", "dec-2002"], [december, june, follow_up],
                                        dates=["2001-12-24", "2001-06-01", "2002-12-24"])
     assert unasked == ["dec-2001", "jun-2001", "dec-2002"]
+
+
+def test_a_questions_dates_are_cut_to_the_filter_window():
+    from rag.retrieve.hybrid import _within
+
+    year_2024, jan_week = (20240101, 20241231), (20240105, 20240112)
+    assert _within([year_2024, jan_week], None) == [year_2024, jan_week]
+    assert _within([year_2024], {"until": "2024-01-12"}) == [(20240101, 20240112)]  # asked as of Jan 12
+    assert _within([year_2024], {"since": "2024-03-01", "until": "2024-03-31"}) == [(20240301, 20240331)]
+    assert _within([jan_week], {"since": "2024-02-01"}) == []
