@@ -112,6 +112,9 @@ def build_app(rag: Any = None, opener: Any = None, examples: list[str] | None = 
                         backends = _backends(config)
                         backend = gr.Dropdown(backends, value=config.generator, label="Answer backend",
                                               interactive=len(backends) > 1)
+                        as_of = gr.Textbox(label="As of (YYYY-MM-DD, optional)", elem_id="as-of",
+                                           placeholder="Ask as of that day: later articles are left out and "
+                                                       "\"this week\" is the week up to it")
                     clear = gr.Button("New conversation", size="sm")
             with gr.Column(scale=5, min_width=340):
                 with gr.Tabs():
@@ -131,8 +134,8 @@ def build_app(rag: Any = None, opener: Any = None, examples: list[str] | None = 
         def take(message: str):
             return "", message
 
-        def respond(message: str, state: dict, k: float, be: str):
-            for st in chat.respond(handle, message, state, top_k=int(k), backend=be):
+        def respond(message: str, state: dict, k: float, be: str, day: str):
+            for st in chat.respond(handle, message, state, top_k=int(k), backend=be, as_of=day):
                 yield st, st["messages"], render.sources_panel(st["turns"])
 
         try_examples.click(lambda sample: sample[0], [try_examples], [question], queue=False,
@@ -143,7 +146,7 @@ def build_app(rag: Any = None, opener: Any = None, examples: list[str] | None = 
             # No limit of Gradio's on answering (its queue would leave people waiting with no word): the
             # answer model keeps its own line and the chat tells each waiting person their place.
             trigger(take, [question], [question, pending], queue=False, api_visibility="private").then(
-                respond, [pending, state, top_k, backend], outputs, api_visibility="private",
+                respond, [pending, state, top_k, backend, as_of], outputs, api_visibility="private",
                 show_progress="hidden", concurrency_limit=None)
 
         def reset():

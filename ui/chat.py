@@ -90,8 +90,9 @@ def _user_display(message: str, limit: int = 280) -> str:
 
 
 def respond(handle: RagHandle, message: str, state: dict[str, Any], top_k: int | None = None,
-            backend: str | None = None) -> Iterator[dict[str, Any]]:
-    """Run one turn. Yields the updated state each time the chat should be redrawn.
+            backend: str | None = None, as_of: str = "") -> Iterator[dict[str, Any]]:
+    """Run one turn. Yields the updated state each time the chat should be redrawn. `as_of` (YYYY-MM-DD):
+    ask as of that day (the `until` filter: later articles are left out, "this week" is the week up to it).
 
     state["messages"] is the Chatbot value; state["turns"] the answered questions with their Answer.
     """
@@ -119,8 +120,10 @@ def respond(handle: RagHandle, message: str, state: dict[str, Any], top_k: int |
     text, answer = "", None
     try:
         rag = handle.get()
+        day = (as_of or "").strip()
         stream = rag.ask_stream(question, history=history_pairs(state["turns"]) or None,
-                                top_k=int(top_k) if top_k else None, generator=backend or None, statuses=True)
+                                top_k=int(top_k) if top_k else None, generator=backend or None, statuses=True,
+                                filters={"until": day} if day else None)
         shown = None
         for piece in stream:
             if isinstance(piece, str):

@@ -190,3 +190,15 @@ def test_started_like_rag_serve_the_page_fills_its_library_once_the_store_opens(
     finally:
         context.close()
         demo.close()
+
+
+def test_a_question_asked_as_of_a_day_before_the_articles_is_refused(page):
+    page.locator("#settings").get_by_text("Settings").first.click()
+    day = page.locator("#as-of textarea, #as-of input").first
+    day.fill("1990-01-01")  # before any seed article was written
+    ask(page, SAMPLE_QUESTION)
+    page.wait_for_selector("#chat .refusal", timeout=60_000)
+    day.fill("")
+    ask(page, SAMPLE_QUESTION)
+    wait_answer(page, 1)
+    assert page.locator("#chat a.cite[href^='#cite-1-']").count() > 0

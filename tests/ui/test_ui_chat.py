@@ -61,6 +61,19 @@ def test_empty_and_huge_messages_get_readable_errors_and_chat_continues(seed_rag
     assert state["turns"] and not state["turns"][-1]["answer"].refused
 
 
+def test_asked_as_of_a_day_reads_only_what_was_written_by_then(seed_rag):
+    handle = chat.RagHandle(seed_rag)
+    state = chat.new_state()
+    run_turn(handle, SAMPLE_QUESTION, state, as_of="1990-01-01")  # before any seed article
+    assert state["turns"][0]["answer"].refused and not state["turns"][0]["answer"].passages
+    run_turn(handle, SAMPLE_QUESTION, state, as_of=" 2030-01-01 ")
+    assert not state["turns"][-1]["answer"].refused
+    run_turn(handle, SAMPLE_QUESTION, state, as_of="next Tuesday")
+    last = state["messages"][-1]["content"]
+    assert "notice" in last and "is not a date (use YYYY-MM-DD)" in last and "Traceback" not in last
+    assert len(state["turns"]) == 2  # the bad day answered nothing; the chat goes on
+
+
 def test_missing_store_is_reported_in_the_chat_and_retried(tmp_path):
     from conftest import free_port
 
