@@ -221,12 +221,14 @@ def build_app(rag: Any = None, opener: Any = None, examples: list[str] | None = 
                       api_visibility="private", show_progress="hidden")
 
         # --- HTTP API ---------------------------------------------------------------------------
-        def ask_api(question: str, top_k: int = 0, backend: str = "", history: list | None = None) -> dict:
-            """Answer a question from the indexed articles. Returns the Answer as JSON (answer, refused,
-            citations, passages, rewritten_question, timings_ms) or {"error": message}."""
+        def ask_api(question: str, top_k: int = 0, backend: str = "", history: list | None = None,
+                    as_of: str = "") -> dict:
+            """Answer a question from the indexed articles, as of a day when `as_of` (YYYY-MM-DD) is given.
+            Returns the Answer as JSON (answer, refused, citations, passages, rewritten_question,
+            timings_ms) or {"error": message}."""
             pairs = [(str(u), str(a)) for u, a in (history or [])]
             return chat.answer_once(handle, question, top_k=top_k or None, backend=backend or None,
-                                    history=pairs)
+                                    history=pairs, as_of=as_of)
 
         gr.api(ask_api, api_name="ask")
     demo.rag_handle = handle

@@ -167,16 +167,18 @@ def turn_for_message(state: dict[str, Any], index: int) -> dict[str, Any] | None
 
 
 def answer_once(handle: RagHandle, question: str, top_k: int | None = None, backend: str | None = None,
-                history: list[tuple[str, str]] | None = None) -> dict[str, Any]:
-    """The answer as JSON (Answer.to_dict()), for the HTTP API; errors come back as {"error": ...}."""
+                history: list[tuple[str, str]] | None = None, as_of: str = "") -> dict[str, Any]:
+    """The answer as JSON (Answer.to_dict()), for the HTTP API; errors come back as {"error": ...}.
+    `as_of`: as in `respond`."""
     problem = question_problem(question or "", int(handle.config.max_question_chars))
     if problem:
         return {"question": question, "error": problem}
     try:
         answer = None
+        day = (as_of or "").strip()
         for piece in handle.get().ask_stream(question.strip(), history=history or None,
                                              top_k=int(top_k) if top_k else None,
-                                             generator=backend or None):
+                                             generator=backend or None, filters={"until": day} if day else None):
             if not isinstance(piece, str):
                 answer = piece
         if answer is None:

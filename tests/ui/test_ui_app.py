@@ -17,6 +17,9 @@ def test_answer_is_reachable_through_gradio_client(served):
                             [[SAMPLE_QUESTION, out["answer"]]], api_name="/ask")
     assert follow["rewritten_question"]
     assert "error" in client.predict("", api_name="/ask")
+    early = client.predict(SAMPLE_QUESTION, 0, "", [], "1990-01-01", api_name="/ask")  # before every article
+    assert early["refused"] and not early["citations"]
+    assert "not a date" in client.predict(SAMPLE_QUESTION, 0, "", [], "soon", api_name="/ask")["error"]
 
 
 @pytest.mark.parametrize("host,loop", [("127.0.0.1", True), ("localhost", True), ("::1", True),
