@@ -196,10 +196,25 @@ def _units(terms: frozenset[str]) -> list[tuple[str, ...]]:
     return [(c, *parts[c]) for c in compounds] + [(t,) for t in sorted(terms - absorbed - set(compounds))]
 
 
+# Words news writes for one another's deed ("Pakistan's blaming India for allegedly supporting the BLA" answers
+# "Which country does Pakistan accuse of backing the BLA?"); only words with no other common sense.
+_SYNONYMS = [{"accuse", "blame", "allege"}, {"back", "support", "sponsor", "fund", "finance"},
+             {"praise", "commend", "laud", "hail", "applaud"}, {"previous", "last", "prior"},
+             {"appoint", "name", "named", "nominate", "tap"}, {"launch", "unveil", "introduce", "debut"},
+             {"arrest", "detain"}, {"kill", "slay"}, {"buy", "acquire", "purchase"}, {"sue", "lawsuit"}]
+_SYNONYM_STEMS = [frozenset(stem(w) for w in group) for group in _SYNONYMS]
+
+
+@lru_cache(maxsize=4096)
+def _synonyms(term: str) -> frozenset[str]:
+    return frozenset(s for group in _SYNONYM_STEMS if any(same_word(term, g) for g in group) for s in group)
+
+
 def _holds(unit: tuple[str, ...], have: frozenset[str]) -> bool:
-    """A single word in any form; a compound as written, run together ("counterterrorism"), or all its parts."""
+    """A single word in any form or a word news writes for it; a compound as written, run together
+    ("counterterrorism"), or all its parts."""
     head, parts = unit[0], unit[1:]
-    if any(same_word(head, h) for h in have):
+    if any(same_word(head, h) for h in have) or any(same_word(s, h) for s in _synonyms(head) for h in have):
         return True
     if not parts:
         return False

@@ -143,3 +143,11 @@ def test_a_sentence_naming_only_the_opposite_verb_does_not_address_the_ask():
     assert not addressed(asked_terms("Which council approved the harbour plan?"), "The council rejected the plan.")
     # a yes/no question is answered by the opposite
     assert addressed(asked_terms("Did the council approve the harbour plan?"), "The council rejected the harbour plan.")
+
+
+def test_a_word_news_writes_for_the_asked_deed_addresses_it():
+    terms = asked_terms("Which country does Veldra accuse of backing the Ostmark Front?")
+    assert addressed(terms, "Veldra's blaming Karsia for allegedly supporting the Ostmark Front adds to the strain.")
+    assert addressed(asked_terms("Who did the council appoint as harbour master?"),
+                     "The council named Ada Lind harbour master on Monday.")
+    assert not addressed(terms, "Veldra and the Ostmark Front met in talks on Monday.")
