@@ -27,6 +27,7 @@ from rag.question import validate_question
 from rag.retrieve.evidence import best_evidence
 from rag.retrieve.hybrid import HybridRetriever, RetrievalOptions
 from rag.store.base import Store
+from rag.store.filters import date_bound
 from rag.types import Answer, Passage
 
 
@@ -64,7 +65,7 @@ class Chain:
         passages = self.retrieve(query, k, filters, exclude)
         focus.apply(query, passages)
         weight = self.retriever.term_weight()
-        newest = self.retriever.newest_date(str((filters or {}).get("until") or ""))  # asked as of then
+        newest = self.retriever.newest_date(date_bound(filters, "until"))  # asked as of then
         near = constraints.apply(query, passages, weight, newest)
         timings["retrieve_ms"] = (time.perf_counter() - t0) * 1000
         name = generator or self.config.generator

@@ -89,6 +89,12 @@ def _user_display(message: str, limit: int = 280) -> str:
     return render._md_text(text)
 
 
+def _as_of(day: str) -> dict[str, str] | None:
+    """The filters of a question asked as of `day` (the `until` filter; checked where it is used)."""
+    day = (day or "").strip()
+    return {"until": day} if day else None
+
+
 def respond(handle: RagHandle, message: str, state: dict[str, Any], top_k: int | None = None,
             backend: str | None = None, as_of: str = "") -> Iterator[dict[str, Any]]:
     """Run one turn. Yields the updated state each time the chat should be redrawn. `as_of` (YYYY-MM-DD):
@@ -120,10 +126,9 @@ def respond(handle: RagHandle, message: str, state: dict[str, Any], top_k: int |
     text, answer = "", None
     try:
         rag = handle.get()
-        day = (as_of or "").strip()
         stream = rag.ask_stream(question, history=history_pairs(state["turns"]) or None,
                                 top_k=int(top_k) if top_k else None, generator=backend or None, statuses=True,
-                                filters={"until": day} if day else None)
+                                filters=_as_of(as_of))
         shown = None
         for piece in stream:
             if isinstance(piece, str):
@@ -175,10 +180,9 @@ def answer_once(handle: RagHandle, question: str, top_k: int | None = None, back
         return {"question": question, "error": problem}
     try:
         answer = None
-        day = (as_of or "").strip()
         for piece in handle.get().ask_stream(question.strip(), history=history or None,
                                              top_k=int(top_k) if top_k else None,
-                                             generator=backend or None, filters={"until": day} if day else None):
+                                             generator=backend or None, filters=_as_of(as_of)):
             if not isinstance(piece, str):
                 answer = piece
         if answer is None:

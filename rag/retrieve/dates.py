@@ -71,8 +71,10 @@ def in_ranges(date: str, ranges: list[tuple[int, int]]) -> bool:
     return bool(num) and any(a <= num <= b for a, b in ranges)
 
 
-def as_filters(rng: tuple[int, int]) -> dict[str, str]:
-    def iso(n: int) -> str:
-        return f"{n // 10000:04d}-{n // 100 % 100:02d}-{n % 100:02d}"
+def iso_day(n: int) -> str:
+    """20240514 -> "2024-05-14" (the inverse of schema.date_number)."""
+    return f"{n // 10000:04d}-{n // 100 % 100:02d}-{n % 100:02d}"
 
-    return {"since": iso(rng[0]), "until": iso(rng[1])}
+
+def as_filters(rng: tuple[int, int]) -> dict[str, str]:
+    return {"since": iso_day(rng[0]), "until": iso_day(rng[1])}

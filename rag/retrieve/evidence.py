@@ -36,6 +36,13 @@ def passage_sentences(text: str, offset: int) -> tuple[Sentence, ...]:
     return tuple(evidence_sentences(text, offset))
 
 
+@lru_cache(maxsize=2048)
+def _reference_entries(text: str, offset: int) -> frozenset[Sentence]:
+    """The passage's sentences that belong to a paper's reference list (rag/retrieve/references.py)."""
+    sentences = passage_sentences(text, offset)
+    return frozenset(sentences[i] for i in reference_entries([s.text for s in sentences]))
+
+
 _NUMBER = re.compile(r"\b\d[\d,.]*\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|hundred|"
                      r"thousand|million|billion|dozens?|several)\b", re.I)
 _YEAR_OR_DATE = re.compile(r"\b(?:1[89]|20)\d\d\b|\b(?:january|february|march|april|june|july|august|"
@@ -238,9 +245,8 @@ def score_sentences(question: str, passages: list[Passage], embedder: Embedder,
         known = by_span.get(p.doc_id)
         if known is None:
             known = by_span[p.doc_id] = {(a, b): v for a, b, v in stored.get(p.doc_id, [])}
-        sentences = passage_sentences(p.text, p.start)
-        entries = {sentences[i] for i in reference_entries([s.text for s in sentences])}
-        usable = [s for s in evidence_candidates(sentences, p.text, p.start, links)
+        entries = _reference_entries(p.text, p.start)
+        usable = [s for s in evidence_candidates(passage_sentences(p.text, p.start), p.text, p.start, links)
                   if not is_title(s.text, p.title) and not is_sign_up(s.text) and s not in entries]
         rows = [(s, known.get((s.start, s.end))) for s in usable]  # text addressed to a model is never evidence
         missing += [s for s, v in rows if v is None]

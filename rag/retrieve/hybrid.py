@@ -23,12 +23,13 @@ from rag.config import Config
 from rag.embed.base import Embedder
 from rag.errors import ConfigError
 from rag.retrieve.bm25 import lexical_index
-from rag.retrieve.dates import as_filters, in_ranges, query_date_ranges
+from rag.retrieve.dates import as_filters, in_ranges, iso_day, query_date_ranges
 from rag.retrieve.dedup import collapse_near_duplicates, spread_documents
 from rag.retrieve.dense import DenseRetriever
 from rag.retrieve.evidence import score_sentences
 from rag.retrieve.fusion import normalised, reciprocal_rank_fusion
 from rag.store.base import Store
+from rag.store.filters import date_bound
 from rag.store.schema import date_number
 from rag.types import Passage
 
@@ -80,8 +81,8 @@ class RetrievalOptions:
 def _within(ranges: list[tuple[int, int]], filters: dict[str, Any] | None) -> list[tuple[int, int]]:
     """`ranges` cut to the filters' `since` / `until` window (those outside it dropped): a question asked as
     of a day ("until") still prefers the year it names, but never an article from after that day."""
-    lo = date_number(str((filters or {}).get("since") or "")) or 0
-    hi = date_number(str((filters or {}).get("until") or "")) or 99999999
+    lo = date_number(date_bound(filters, "since")) or 0
+    hi = date_number(date_bound(filters, "until")) or 99999999
     return [(max(a, lo), min(b, hi)) for a, b in ranges if max(a, lo) <= min(b, hi)]
 
 
@@ -163,7 +164,7 @@ class HybridRetriever:
         named = query_date_ranges(query)
         if named or recency.window(query) is None:
             return named
-        recent = recency.date_range(query, self.newest_date(str((filters or {}).get("until") or "")))
+        recent = recency.date_range(query, self.newest_date(date_bound(filters, "until")))
         return [recent] if recent else []
 
     def term_weight(self) -> Callable[[str], float]:
@@ -181,10 +182,8 @@ class HybridRetriever:
         """The newest article date in the index up to today, or up to `until` (the question's `until` filter:
         asked as of then), as an ISO day ("" when none is dated): what "this week" means in a question
         about the corpus's news (rag/answer/recency.py)."""
-        bound, n = date.today().isoformat(), date_number(until)
-        if n:
-            bound = min(bound, f"{n // 10000:04d}-{n // 100 % 100:02d}-{n % 100:02d}")
-        return lexical_index(self.store).newest_date(bound)
+        today, n = date.today().isoformat(), date_number(until)
+        return lexical_index(self.store).newest_date(min(today, iso_day(n)) if n else today)
 
     def _lead_cosines(self, pool: list[Passage], query_vector: np.ndarray) -> list[float]:
         """Each passage's document as a whole against the question: its title-and-lead vector's cosine."""

@@ -31,6 +31,12 @@ def active(filters: dict[str, Any] | None) -> dict[str, Any]:
     return out
 
 
+def date_bound(filters: dict[str, Any] | None, key: str) -> str:
+    """The `since` or `until` day of `filters` as given ("" when unset): `until` is also the day a question
+    is asked as of (what "this week" means: rag/retrieve/hybrid.py)."""
+    return str((filters or {}).get(key) or "")
+
+
 def _values(value: Any) -> list:
     return list(value) if isinstance(value, (list, tuple)) else [value]
 
