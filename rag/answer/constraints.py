@@ -25,7 +25,7 @@ from dataclasses import dataclass, field, replace
 from typing import cast
 
 from rag.answer import asked, recency, wellformed
-from rag.answer.focus import Name, question_names, vocabulary
+from rag.answer.focus import Name, initialisms, question_names, vocabulary
 from rag.retrieve.dates import CALENDAR_WORDS, MONTH_NAMES
 from rag.retrieve.evidence import answer_type, has_answer_type, question_words
 from rag.types import Passage, ScoredSentence
@@ -44,9 +44,10 @@ _GENDER = {"women": re.compile(r"\b(?:women['’]s|womens|women|woman|female|lad
            "men": re.compile(r"\b(?:men['’]s|mens|men|man|male|boys?)(?!\w)", re.I)}
 _ORDINAL = re.compile(r"\b(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|"
                       r"\d+(?:st|nd|rd|th))\b(?!\s+(?:week|month|year|day|time)s?\b)", re.I)
+# (a number glued to a word is part of a name or version, not a quantity: "Covid-19", "v2.0", "GPT-3")
 _QUANTITY = re.compile(r"(?:\b(more than|over|at least|nearly|almost|about|around|roughly|some|up to|fewer than|"
-                       r"less than|under)\s+)?\$?(\d(?:[\d,]*\d)?(?:\.\d+)?)(?:\s*(million|billion|trillion|thousand|"
-                       r"percent|%))?(?=[\s-]+([a-z]+))", re.I)
+                       r"less than|under)\s+)?\$?(?<![\w.-])(\d(?:[\d,]*\d)?(?:\.\d+)?)"
+                       r"(?:\s*(million|billion|trillion|thousand|percent|%))?(?=[\s-]+([a-z]+))", re.I)
 _LAST_YEAR = re.compile(r"\b(?:last|previous|past) year\b|\ba year (?:ago|earlier|before)\b", re.I)
 _SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 _APPROX = 0.25  # "about N" is met by a number within 25% of N
@@ -246,7 +247,7 @@ def met(c: Constraint, sentence: str, passage: Passage, weight: asked.Weight | N
                    for side in sides)
     if c.kind == "name":
         assert isinstance(c.value, Name)
-        return c.value.found_in(vocabulary(wide))
+        return c.value.found_in(vocabulary(wide)) or c.value.spelled_out_in(initialisms(wide))
     return True
 
 

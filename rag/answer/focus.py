@@ -58,6 +58,16 @@ def _acronyms(text: str) -> set[str]:
     return out
 
 
+_CONNECTORS = frozenset({"of", "for", "and", "the"})
+
+
+def _initialisms(text: str) -> set[str]:
+    """Initials of every run of three to five words, lower-case ones too ("natural language processing" ->
+    "nlp"): papers define an acronym once and then use either."""
+    words = [w for w in re.findall(r"[A-Za-z][A-Za-z'’-]*", text) if w.lower() not in _CONNECTORS]
+    return {"".join(w[0] for w in words[i:i + n]).lower() for n in (3, 4, 5) for i in range(len(words) - n + 1)}
+
+
 @lru_cache(maxsize=4096)
 def vocabulary(text: str) -> frozenset[str]:
     """Stemmed words of a text plus the acronyms of its multi-word names (normalised)."""
@@ -65,12 +75,23 @@ def vocabulary(text: str) -> frozenset[str]:
     return frozenset({stem(w) for w in words} | _acronyms(text))
 
 
+@lru_cache(maxsize=4096)
+def initialisms(text: str) -> frozenset[str]:
+    """`_initialisms`, cached: the same passages meet question after question."""
+    return frozenset(_initialisms(text))
+
+
 class Name:
     """A name from the question: its stemmed words, and its acronym when it has several words."""
 
-    def __init__(self, words: list[str], acronym: str = ""):
+    def __init__(self, words: list[str], acronym: str = "", initials: bool = False):
         self.words = {stem(w) for w in words}
         self.acronym = acronym
+        self.initials = initials  # written as initials ("NLP"), which a text may spell out
+
+    def spelled_out_in(self, initials: frozenset[str]) -> bool:
+        """Whether a text's `initialisms` spell this name ("natural language processing" for "NLP")."""
+        return self.initials and bool(self.words & initials)
 
     def found_in(self, vocab: frozenset[str]) -> bool:
         if self.acronym and self.acronym in vocab:
@@ -95,17 +116,18 @@ def question_names(question: str) -> list[Name]:
             words = re.findall(r"[a-z0-9]+", _normalise(" ".join(run)))
             words = [w for w in words if w not in STOPWORDS or w.upper() in run or w in _SHORT_FORMS] or words
             acronym = "".join(w[0] for w in run).lower() if len(run) > 1 else ""
-            names.append(Name(words, acronym))
+            names.append(Name(words, acronym, len(run) == 1 and run[0].isupper() and 3 <= len(run[0]) <= 5))
             run.clear()
 
-    for i, token in enumerate(re.findall(r"[A-Za-z][\w'’.]*|\d{4}|\S", question)):
+    # "13B" of "LLaMA-13B" is one token (a size, no name); a four-digit number is a year
+    for i, token in enumerate(re.findall(r"[A-Za-z][\w'’.]*|\d+[A-Za-z]+\b|\d{4}|\S", question)):
         bare = re.sub(r"['’]s$", "", token.strip(".'’"))
         if re.fullmatch(r"(?:[A-Za-z]\.)+[A-Za-z]?\.?", token):
             bare = token.replace(".", "")  # "U.S." is the acronym "US"
         if re.fullmatch(r"\d{4}", bare):
             close()
             names.append(Name([bare]))
-        elif bare.isupper() and len(bare) >= 2:
+        elif bare.isupper() and len(bare) >= 2 and not bare[0].isdigit():
             run.append(bare)  # an acronym, even one that spells a common word ("US")
         elif bare[:1].isupper() and not (i == 0 or bare.lower() in _QUESTION_WORDS or bare.lower() in STOPWORDS):
             run.append(bare)

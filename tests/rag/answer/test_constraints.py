@@ -33,6 +33,12 @@ def test_relative_dates_and_the_modal_may_are_no_constraints():
     assert ("month", "May") in _kinds("What happened on May 10?")
 
 
+def test_a_number_glued_to_a_word_is_a_name_or_version_not_a_quantity():
+    assert _kinds("Which models beat v2.0 on GLUE tasks?") == [("name", "glue")]
+    assert ("quantity", "22 states") in _kinds("22 states raised wages. Which is highest?")
+    assert not any(k == "quantity" for k, _ in _kinds("Who took the Covid-19 vaccine?"))
+
+
 def test_answer_kind_follows_the_question_word():
     assert parse("Who beat the champion?").answer_type == "name"
     assert parse("Where will the summit be held?").answer_type == "place"

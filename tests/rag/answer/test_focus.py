@@ -1,5 +1,5 @@
 """The question's names must be in the evidence: acronyms, dotted and common short forms, demonyms."""
-from rag.answer.focus import apply, name_coverage, question_names, vocabulary
+from rag.answer.focus import apply, initialisms, name_coverage, question_names, vocabulary
 from rag.types import Passage, ScoredSentence
 
 
@@ -16,6 +16,15 @@ def test_acronym_expansion_short_forms_and_demonyms_match():
     assert name_coverage(question_names("When did the United States list the Balochistan Liberation Army?"), vocab) == 1
     assert name_coverage(question_names("What did China say?"), vocab) == 1
     assert name_coverage(question_names("What did India say in 2024?"), vocab) == 0
+
+
+def test_initials_the_text_spells_out_and_sizes_that_are_no_names():
+    (nlp,) = question_names("Which tasks does the NLP benchmark cover?")
+    assert nlp.spelled_out_in(initialisms("It covers nine natural language processing tasks."))
+    assert not nlp.spelled_out_in(initialisms("It covers nine reading tasks."))
+    (us,) = question_names("What did the US say?")
+    assert not us.initials  # two letters: too short to spell out
+    assert [sorted(n.words) for n in question_names("Does LLaMA-13B beat GPT-3?")] == [["llama"], ["gpt"]]
 
 
 def _passage(text: str, score: float = 0.8) -> Passage:
