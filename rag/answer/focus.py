@@ -58,7 +58,7 @@ def _acronyms(text: str) -> set[str]:
     return out
 
 
-_CONNECTORS = frozenset({"of", "for", "and", "the"})
+_CONNECTORS = frozenset({"of", "for", "and", "the"})  # small words inside a name ("Centre for Research …")
 
 
 def _initialisms(text: str) -> set[str]:
@@ -131,7 +131,7 @@ def question_names(question: str) -> list[Name]:
             run.append(bare)  # an acronym, even one that spells a common word ("US")
         elif bare[:1].isupper() and not (i == 0 or bare.lower() in _QUESTION_WORDS or bare.lower() in STOPWORDS):
             run.append(bare)
-        elif bare.lower() in ("of", "for", "and", "the") and run:
+        elif bare.lower() in _CONNECTORS and run:
             continue  # inside a name: "Centre for Research and Security Studies"
         else:
             close()
