@@ -27,7 +27,7 @@ from typing import cast
 from rag.answer import asked, recency, wellformed
 from rag.answer.focus import Name, initialisms, question_names, vocabulary
 from rag.retrieve.dates import CALENDAR_WORDS, MONTH_NAMES
-from rag.retrieve.evidence import answer_type, has_answer_type, question_words
+from rag.retrieve.evidence import answer_type, has_answer_type, question_words, score_opponents
 from rag.types import Passage, ScoredSentence
 
 UNMET_PENALTY = 1.5  # subtracted from a sentence's evidence score: below every threshold, out of every prompt
@@ -56,6 +56,7 @@ _APPROX = 0.25  # "about N" is met by a number within 25% of N
 @dataclass(frozen=True)
 class Constraint:
     kind: str  # "year" | "month" | "quarter" | "gender" | "ordinal" | "name" | "quantity" | "asked" | "recent" |
+    #            "edition" (no earlier year pinned to a name: recency.other_edition) |
     #            "now" (not a later event: recency.asks_about_now) | "between" (two parties, both in the sentence)
     #            (and, from `unmet` only: "type", the asked kind of thing missing; "statement", a sentence
     #            stating nothing: rag/answer/wellformed.py)
@@ -108,6 +109,9 @@ def parse(question: str) -> Constraints:
         if all(w in years or w in CALENDAR_WORDS for w in name.words):
             continue  # a year (above) or a weekday / month: "last Friday" is a relative date
         items.append(Constraint("name", " ".join(sorted(name.words)), name))
+    named = [c.value for c in items if c.kind == "name"]
+    if named and not years:  # a recurring event asked without a year: the edition its articles report
+        items.append(Constraint("edition", "their own time", tuple(named)))
     sides = _between(question)
     if sides:
         label = " / ".join(" ".join(sorted(n.words)) for side in sides for n in side)
@@ -234,21 +238,28 @@ def met(c: Constraint, sentence: str, passage: Passage, weight: asked.Weight | N
         days, newest = cast(tuple[int, str], c.value)
         return recency.in_window(passage.date, newest, days) and not recency.of_the_past(
             [int(y) for y in _YEAR.findall(sentence)], newest)
+    if c.kind == "edition":  # value: the question's names
+        editions = cast(tuple[Name, ...], c.value)
+        return not recency.other_edition(sentence, passage.date, [frozenset(n.words) for n in editions])
     if c.kind == "now":  # value: the question
         return not recency.speaks_of_later(sentence, str(c.value))
     if c.kind == "asked" and isinstance(c.value, tuple):  # every name in the sentence (or its title)
         return all(n.found_in(vocabulary(local)) for n in c.value)
     if c.kind == "asked":
         return asked.addressed(cast(frozenset[str], c.value), sentence, weight)
-    if c.kind == "between":
+    if c.kind == "between":  # both sides named, and no score made against a third ("an 88-85 loss to Rider")
         sides = cast(tuple[tuple[Name, ...], ...], c.value)
-        vocab = vocabulary(local)  # a team is named by any word of its name: "Princeton" for "Princeton Tigers"
-        return all(any(n.found_in(vocab) or any(len(w) > 3 and w in vocab for w in n.words) for n in side)
-                   for side in sides)
+        return all(_names_side(side, vocabulary(local)) for side in sides) and all(
+            any(_names_side(side, vocabulary(team)) for side in sides) for team in score_opponents(sentence))
     if c.kind == "name":
         assert isinstance(c.value, Name)
         return c.value.found_in(vocabulary(wide)) or c.value.spelled_out_in(initialisms(wide))
     return True
+
+
+def _names_side(side: tuple[Name, ...], vocab: frozenset[str]) -> bool:
+    """A team is named by any word of its name: "Princeton" for "Princeton Tigers"."""
+    return any(n.found_in(vocab) or any(len(w) > 3 and w in vocab for w in n.words) for n in side)
 
 
 JOINED_NAMES = 3  # a question naming this many things often joins articles: a name may come from another
@@ -307,7 +318,7 @@ class NearMiss:
 
 # Kinds where a sentence about another value (year, quarter, gender) is a real answer to a nearby
 # question, worth telling the reader about; a missing name or answer kind is just not an answer.
-COVERABLE = frozenset({"year", "month", "quarter", "gender"})
+COVERABLE = frozenset({"year", "month", "quarter", "gender", "edition"})
 
 
 def _anchored(cons: Constraints, passages: list[Passage], newest: str = "") -> Constraints:
@@ -370,7 +381,7 @@ def covered(near: NearMiss, passage: Passage) -> str:
     local = f"{passage.title}\n{near.sentence.text}"
     out: list[str] = []
     for c in near.missing:
-        if c.kind == "year":
+        if c.kind in ("year", "edition"):
             found = list(dict.fromkeys(_YEAR.findall(local))) or _reported_year(near.sentence.text, passage)
             out.extend(y for y in found if y and y not in out)
         elif c.kind == "quarter":

@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from datetime import date, timedelta
 
-from rag.retrieve.lexical import PAST_FORMS
+from rag.retrieve.lexical import PAST_FORMS, stem
 from rag.store.schema import date_number
 from rag.types import Passage
 
@@ -103,3 +103,30 @@ def date_range(question: str, newest: str) -> tuple[int, int] | None:
     if relative is None or n is None:
         return None
     return date_number((n - timedelta(days=relative[1])).isoformat()), date_number(n.isoformat())
+
+
+_TOKEN = re.compile(r"[A-Za-z]+|\d+")
+_EDITION_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+def other_edition(sentence: str, article_date: str, name_words: Sequence[frozenset[str]]) -> bool:
+    """Whether `sentence` pins one of the question's names to a year well before its article's ("Cruz won
+    the Republican 2016 Iowa caucuses" in a 2024 article, "Trump lost Iowa in 2016"): a question that gives
+    no year asks about the edition its articles report, and that sentence tells an earlier one. The year
+    before the article's counts as its own (a season, last year's awards reported in January), and a
+    sentence naming its article's year may be about either. `name_words`: each name's stemmed words."""
+    if not article_date[:4].isdigit():
+        return False
+    own = int(article_date[:4])
+    tokens = [stem(t.lower()) for t in _TOKEN.findall(sentence)]
+    years = [(i, int(t)) for i, t in enumerate(tokens) if _EDITION_YEAR.fullmatch(t)]
+    if any(y >= own - 1 for _, y in years):
+        return False
+    named = {i for i, t in enumerate(tokens) if any(t in words for words in name_words)}
+    for i, _ in years:
+        before = i + 1 in named or (i + 2 in named and not tokens[i + 1].isdigit())  # "2016 (Republican) Iowa"
+        after = i - 1 in named or (tokens[i - 1:i] in (["in"], ["of"])  # "Iowa 2016", "Iowa (caucuses) in 2016"
+                                   and bool({i - 2, i - 3} & named) and not tokens[i - 2].isdigit())
+        if before or after:
+            return True
+    return False

@@ -55,6 +55,20 @@ _YEAR_OR_DATE = re.compile(r"\b(?:1[89]|20)\d\d\b|\b(?:january|february|march|ap
                            r"\b\d{1,2}(?::\d\d)?\s*(?:a\.?m\.?|p\.?m\.?)(?!\w)|\b(?:noon|midnight)\b",  # a time of day
                            re.I)
 _SCORE = re.compile(r"(?<![\d-])\d{1,3}\s?[-–]\s?\d{1,3}(?![\d-])|\b\d{1,3} to \d{1,3}\b")
+_TEAM = r"(?:the\s+)?((?:[A-Z][\w'’.&-]*\s+){0,3}[A-Z][\w'’.&-]*)"
+# The opponent a score was made against: "an 88-85 overtime loss to the Rider Broncs", "beat Rider 88-85"
+_SCORED_AGAINST = [re.compile(f"(?:{_SCORE.pattern})" + r"(?:\s+[\w-]+){0,2}?\s+"
+                              r"(?:(?:loss|win|victory|defeat|rout|triumph)\s+)?(?:to|against|over|versus|vs\.?)\s+"
+                              + _TEAM),
+                   re.compile(r"\b(?:beat|beats|defeated|defeats|topped|edged|routed|downed|lost to|fell to|"
+                              r"loses to)\s+" + _TEAM + f",?\\s+(?:{_SCORE.pattern})")]
+
+
+def score_opponents(sentence: str) -> list[str]:
+    """The teams a sentence's game scores were made against (the side named beside a score), as written."""
+    return [m.group(1) for p in _SCORED_AGAINST for m in p.finditer(sentence)]
+
+
 # What "what time", "which month" and "which year" ask for ("Monday" names no month, "Jan. 11" no time of day).
 _DATE_PARTS = {
     "time": re.compile(r"\b\d{1,2}(?::\d\d)?\s*(?:a\.?m\.?|p\.?m\.?)(?!\w)|\b\d{1,2}:\d\d\b|"

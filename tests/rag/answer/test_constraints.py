@@ -11,8 +11,8 @@ def _passage(text: str, title: str = "", date: str = "") -> Passage:
 
 def _kinds(question: str) -> list[tuple[str, str]]:
     """The constraints on the things a question names (what it asks about: test_asked.py; relative weeks
-    read against the newest passage: test_recency.py)."""
-    return [(c.kind, c.label) for c in parse(question).items if c.kind not in ("asked", "recent", "now")]
+    read against the newest passage, and the edition a question without a year asks about: test_recency.py)."""
+    return [(c.kind, c.label) for c in parse(question).items if c.kind not in ("asked", "recent", "now", "edition")]
 
 
 def test_years_months_quarters_and_qualifiers_are_read_from_the_question():
@@ -173,6 +173,11 @@ def test_a_result_between_two_parties_is_stated_with_both():
     assert "between" not in [c.kind for c in unmet(cons, "The Otters beat the Herons 84-82.", passage)]
     assert "between" in [c.kind for c in unmet(cons, "The Herons lost 11-3 to the Gulls on Friday.", passage)]
     assert not [c for c in parse("What is the difference between a loan and a grant?").items if c.kind == "between"]
+    # a preview naming both sides quotes one side's last game: that score is against a third team
+    preview = "The Otters host the Harbor Herons after the Otters' 88-85 overtime loss to the Lake Gulls."
+    assert "between" in [c.kind for c in unmet(cons, preview, _passage(preview))]
+    won = "The Otters won 84-82 over the Harbor Herons on Friday."
+    assert "between" not in [c.kind for c in unmet(cons, won, _passage(won))]
 
 
 def test_a_sentence_naming_another_year_contradicts_whatever_its_title_says():

@@ -81,3 +81,23 @@ def test_a_question_about_what_happened_is_not_answered_by_a_forecast():
     # a question in the present tense is answered by what is under way or announced
     assert not recency.speaks_of_later("Vermont will be under flood alerts until Friday.",
                                        "Which state is under flood alerts this week?")
+
+
+def test_a_question_without_a_year_is_not_answered_by_an_earlier_edition_of_its_event():
+    q = "Which candidate won the Iowa caucuses by a record margin?"
+    old = _passage("Cruz won the Republican 2016 Iowa caucuses, with 27.6% of the vote.", "2024-01-16")
+    lost = _passage("Trump did not win the Iowa caucuses in 2016, losing to Cruz.", "2024-01-16")
+    now = _passage("On Monday Trump won the Iowa caucuses by a record margin, 30 points ahead.", "2024-01-16")
+    both = _passage("Donald Trump, who lost Iowa in 2016, won the 2024 Iowa caucuses by a record margin.", "2024-01-16")
+    season = _passage("Ada Lind won the 2023 Iowa caucuses straw poll by a record margin.", "2024-01-16")
+    then = _passage("Cruz won the Republican 2016 Iowa caucuses by a record margin.", "2016-02-02")
+    undated = _passage("Cruz won the Republican 2016 Iowa caucuses by a record margin.", "")
+    near = constraints.apply(q, [old, lost, now, both, season, then, undated])
+    assert old.evidence[0].score < 0 and lost.evidence[0].score < 0
+    assert min(p.evidence[0].score for p in (now, both, season, then, undated)) > 0
+    # the earlier edition is what the articles cover instead: a partial answer names its year
+    assert near is not None and [c.kind for c in near.missing] == ["edition"]
+    assert constraints.covered(near, [old, lost][near.passage]) == "2016"
+    # a year elsewhere in the sentence, not pinned to the question's names, is no edition
+    assert not recency.other_edition("In 2016, Trump lost Iowa.", "2024-01-10", [frozenset({"iowa"})])
+    assert "edition" not in [c.kind for c in constraints.parse("Who won the Iowa caucuses in 2016?").items]

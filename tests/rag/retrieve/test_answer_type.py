@@ -1,5 +1,5 @@
 """rag.retrieve.evidence.has_answer_type: what counts as holding the kind of thing a question asks for."""
-from rag.retrieve.evidence import answer_type, has_answer_type
+from rag.retrieve.evidence import answer_type, has_answer_type, score_opponents
 
 
 def asked(question: str) -> frozenset[str]:
@@ -159,6 +159,14 @@ def test_a_games_final_score_is_two_numbers_not_one():
     assert not has_answer_type("score", "Davis scored 28 points in the overtime loss.", frozenset())
     assert has_answer_type("score", "The Tigers beat the Blue Hens 84-82 on Saturday.", frozenset())
     assert not has_answer_type("score", "The 2023-24 season opened in May.", frozenset())
+
+
+def test_the_team_a_score_was_made_against_is_read_beside_it():
+    assert score_opponents("Davis scored 28 points in the Hens' 88-85 overtime loss to the Rider Broncs.") == [
+        "Rider Broncs."]
+    assert score_opponents("The Tigers beat Rider 84-82 on Saturday.") == ["Rider"]
+    assert score_opponents("The Tigers won 84-82 over the Blue Hens.") == ["Blue Hens."]
+    assert score_opponents("The vote was 52-48 to approve the bill.") == []
 
 
 def test_a_month_a_weekday_or_a_time_zone_is_not_a_name():
