@@ -201,7 +201,8 @@ def _units(terms: frozenset[str]) -> list[tuple[str, ...]]:
 _SYNONYMS = [{"accuse", "blame", "allege"}, {"back", "support", "sponsor", "fund", "finance"},
              {"praise", "commend", "laud", "hail", "applaud"}, {"previous", "last", "prior"},
              {"appoint", "name", "named", "nominate", "tap"}, {"launch", "unveil", "introduce", "debut"},
-             {"arrest", "detain"}, {"kill", "slay"}, {"buy", "acquire", "purchase"}, {"sue", "lawsuit"}]
+             {"arrest", "detain"}, {"kill", "slay"}, {"buy", "acquire", "purchase"}, {"sue", "lawsuit"},
+             {"expect", "anticipate", "foresee"}]
 _SYNONYM_STEMS = [frozenset(stem(w) for w in group) for group in _SYNONYMS]
 
 

@@ -27,7 +27,7 @@ from typing import cast
 from rag.answer import asked, recency, wellformed
 from rag.answer.focus import Name, initialisms, question_names, vocabulary
 from rag.retrieve.dates import CALENDAR_WORDS, MONTH_NAMES
-from rag.retrieve.evidence import answer_type, has_answer_type, question_words, score_opponents
+from rag.retrieve.evidence import answer_type, has_answer_type, list_intro, question_words, score_opponents
 from rag.types import Passage, ScoredSentence
 
 UNMET_PENALTY = 1.5  # subtracted from a sentence's evidence score: below every threshold, out of every prompt
@@ -245,8 +245,9 @@ def met(c: Constraint, sentence: str, passage: Passage, weight: asked.Weight | N
         return not recency.speaks_of_later(sentence, str(c.value))
     if c.kind == "asked" and isinstance(c.value, tuple):  # every name in the sentence (or its title)
         return all(n.found_in(vocabulary(local)) for n in c.value)
-    if c.kind == "asked":
-        return asked.addressed(cast(frozenset[str], c.value), sentence, weight)
+    if c.kind == "asked":  # a list's item is read with the sentence introducing the list
+        intro = list_intro(sentence, passage.text)
+        return asked.addressed(cast(frozenset[str], c.value), f"{intro}\n{sentence}" if intro else sentence, weight)
     if c.kind == "between":  # both sides named, and no score made against a third ("an 88-85 loss to Rider")
         sides = cast(tuple[tuple[Name, ...], ...], c.value)
         return all(_names_side(side, vocabulary(local)) for side in sides) and all(

@@ -129,6 +129,26 @@ def answer_type(question: str) -> str:
 _LABEL = re.compile(r"^[\s•·▪‣◦*-]*(?:[A-Z][\w'’-]*\s+){0,5}[A-Z][\w'’-]*\s*[:|]\s+")
 
 
+# A line that is an item of a list or a row of a table ("- Job Creation: …", "Greater Coverage | Expanded …")
+_LIST_LINE = re.compile(r"^\s*(?:[•·▪‣◦*-]\s|\d+[.)]\s|[^|\n]{0,80}\|)")
+
+
+def list_intro(sentence: str, text: str) -> str:
+    """The sentence introducing the list or table whose item `sentence` (of passage `text`) is ("The
+    following table outlines the benefits of intelligence sharing:"), which says what every item is; else ""."""
+    at = text.find(sentence)
+    if at < 0:
+        return ""
+    line_start = text.rfind("\n", 0, at) + 1
+    if not _LIST_LINE.match(text[line_start:at + len(sentence)]):
+        return ""
+    for line in reversed(text[:line_start].split("\n")[:-1]):
+        if line.strip() and not _LIST_LINE.match(line):
+            last = re.split(r"(?<=[.!?])\s+", line.strip())[-1]
+            return last if last.endswith(":") else ""
+    return ""
+
+
 @lru_cache(maxsize=16384)
 def _sentence_kinds(sentence: str) -> tuple[bool, bool, tuple[tuple[str, ...], ...]]:
     """What a sentence holds: a number, a date, and the names it mentions (each as its words)."""
@@ -272,7 +292,8 @@ def score_sentences(question: str, passages: list[Passage], embedder: Embedder,
     for p, rows in zip(passages, per_passage):
         scored = []
         for (s, _), sim in zip(rows, sims[offset:offset + len(rows)]):
-            cov = coverage(query_terms, s.text)
+            intro = list_intro(s.text, p.text)  # a list's item says what it is through the list's introduction
+            cov = coverage(query_terms, f"{intro}\n{s.text}" if intro else s.text)
             score = SEMANTIC_WEIGHT * sim + (1 - SEMANTIC_WEIGHT) * cov
             if kind and has_answer_type(kind, s.text, asked, p.text):
                 score += ANSWER_TYPE_BONUS

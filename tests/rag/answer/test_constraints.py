@@ -187,3 +187,13 @@ def test_a_sentence_naming_another_year_contradicts_whatever_its_title_says():
     assert "year" in [c.kind for c in unmet(cons, "Ada Lind won a high-school dunk contest in 2018.", p)]
     assert "year" not in [c.kind for c in unmet(cons, "She won the 2023 contest for the Otters.", p)]
     assert "year" not in [c.kind for c in unmet(cons, "She plays for the Otters.", p)]  # no year: the title's
+
+
+def test_a_table_row_addresses_what_is_asked_through_the_sentence_introducing_the_table():
+    text = ("The following table outlines anticipated benefits of intelligence sharing:\nBenefit | Description |\n"
+            "Greater Coverage | Expanded access allows wider surveillance of threats. |")
+    row = "Greater Coverage | Expanded access allows wider surveillance of threats."
+    cons = parse("What benefits are expected from intelligence sharing between Otters and Herons?")
+    kinds = [c.kind for c in unmet(cons, row, _passage(text))]
+    assert "asked" not in kinds  # "anticipated benefits" in the introduction, "expected" by its synonym
+    assert "asked" in [c.kind for c in unmet(cons, row, _passage(row))]
