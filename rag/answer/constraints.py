@@ -145,6 +145,13 @@ def _between(question: str) -> tuple[tuple[Name, ...], tuple[Name, ...]] | None:
     return (sides[0], sides[1]) if all(sides) else None
 
 
+def _context_years(sentence: str, text: str) -> set[str]:
+    """The years the sentence before `sentence` in `text` names."""
+    at = text.find(sentence)
+    before = re.split(r"(?<=[.!?])\s+", text[:at].rstrip()) if at > 0 else []
+    return set(_YEAR.findall(before[-1])) if before else set()
+
+
 def _reported_year(sentence: str, passage: Passage) -> list[str]:
     """The year a sentence naming none reports: its article's, or the one before when it says "last year"."""
     if not passage.date[:4].isdigit():
@@ -210,6 +217,8 @@ def met(c: Constraint, sentence: str, passage: Passage, weight: asked.Weight | N
             return False  # "won a dunk contest in 2018", whatever year the title names, is not 2023's
         if re.search(rf"(?<!\d){c.value}(?!\d)", local):
             return True
+        if not said and _context_years(sentence, passage.text) == {str(c.value)}:
+            return True  # a sentence naming no year goes on from the one before ("… in 2023. KP saw most of it.")
         if passage.date[:4].isdigit():
             return _reported_year(sentence, passage) == [str(c.value)]
         # an undated passage whose sentence and title name no year cannot contradict the question

@@ -93,6 +93,13 @@ _MONEY = re.compile(r"[$€£¥₹]\s?\d|\b\d[\d,.]*\s*(?:(?:thousand|million|bi
                     r"(?:dollars?|euros?|pounds?|cents?|rupees?|yuan|yen|francs?|usd|eur|gbp)\b|\bfree of charge\b",
                     re.I)
 
+# A share is a percentage or a fraction: "1990" or "137 countries" holds a number, not a share.
+_ASKS_PERCENT = re.compile(r"\b(?:what|which)(?: (?:is|was|are|were))?(?: the)?(?: \w+)? (?:percentage|percent|share|"
+                           r"proportion|fraction)\b(?! price)|\bhow many percent\b")
+_PERCENT = re.compile(r"\d\s?%|\b(?:percent|per cent|percentage points?)\b|\b(?:\d+|one|two|three|four|five|six|seven|"
+                      r"eight|nine|ten)\s+(?:in|out of)\s+(?:\d+|two|three|four|five|six|seven|eight|nine|ten|every)\b|"
+                      r"\b(?:half|halves|third|thirds|quarter|quarters|fifth|fifths|tenth|tenths|majority)\b", re.I)
+
 
 def answer_type(question: str) -> str:
     q = question.lower()
@@ -100,6 +107,8 @@ def answer_type(question: str) -> str:
         return "money"
     if re.search(r"\b(?:what|which)(?: (?:is|was|were))?(?: the)?(?: final| half-?time)? score\b", q):
         return "score"
+    if _ASKS_PERCENT.search(q):
+        return "percent"
     if re.search(r"\b(how many|how much|(?:what|which)(?: (?:is|was|are|were|will be))?(?: the)?"
                  r"(?: final| new| total)? (?:number|percentage|share|amount|price|cost|fee|fine|rate|score|age|"
                  r"salary|total)|"
@@ -221,6 +230,8 @@ def has_answer_type(kind: str, sentence: str, asked: frozenset[str], context: st
         return has_number and any(m.group(0).lower().rstrip(".,") not in asked for m in _NUMBER.finditer(sentence))
     if kind == "money":
         return bool(_MONEY.search(sentence))
+    if kind == "percent":
+        return bool(_PERCENT.search(sentence))
     if kind == "date":
         return has_date
     if kind == "score":  # "84-82", "7 to 4": a number alone ("scored 28 points") is not a game's score

@@ -197,3 +197,16 @@ def test_a_table_row_addresses_what_is_asked_through_the_sentence_introducing_th
     kinds = [c.kind for c in unmet(cons, row, _passage(text))]
     assert "asked" not in kinds  # "anticipated benefits" in the introduction, "expected" by its synonym
     assert "asked" in [c.kind for c in unmet(cons, row, _passage(row))]
+
+
+def test_a_sentence_naming_no_year_goes_on_from_the_year_of_the_sentence_before_it():
+    cons = parse("Which provinces saw most of the violence in 2023?")
+    text = ("The truce ended in November 2022. Pakistan saw 1,524 deaths in 2023, a six-year high. KP and Balochistan "
+            "were the primary areas of violence. Officials met in Islamabad.")
+    p = _passage(text, date="2024-05-14")
+    assert "year" not in [c.kind for c in unmet(cons, "KP and Balochistan were the primary areas of violence.", p)]
+    # two sentences on, or after a sentence of another year, it is the article's year again
+    assert "year" in [c.kind for c in unmet(cons, "Officials met in Islamabad.", p)]
+    after_2022 = _passage("The truce ended in 2022. KP and Balochistan were the primary areas of violence.",
+                          date="2024-05-14")
+    assert "year" in [c.kind for c in unmet(cons, "KP and Balochistan were the primary areas of violence.", after_2022)]

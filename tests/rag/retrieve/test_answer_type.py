@@ -197,3 +197,14 @@ def test_where_asks_for_a_name_in_a_phrase_of_place():
     assert not has_answer_type("place", "The Hawks will take on the Baltimore Owls, who lost to Port Alder.", asked(q))
     assert not has_answer_type("place", "The Hawks are heading into their sixth straight Cup final.", asked(q))
     assert not has_answer_type("place", "- Training Courses: drills at the academy.", asked(q))
+
+
+def test_a_percentage_or_share_asks_for_a_percentage_or_a_fraction_not_any_number():
+    assert answer_type("What percentage of men report having no close friends?") == "percent"
+    assert answer_type("Which provinces saw most of the violence, and what share of fatalities?") == "percent"
+    assert answer_type("What is the share price of Zenco?") == "money"
+    assert has_answer_type("percent", "Some 15% of men said so.", frozenset())
+    assert has_answer_type("percent", "Only about 1 in 5 had support from a friend.", frozenset())
+    assert has_answer_type("percent", "Less than half of men report being satisfied.", frozenset())
+    assert not has_answer_type("percent", "The number has quadrupled since 1990.", frozenset())
+    assert not has_answer_type("percent", "Rounding out the top 10 are Singapore and Japan.", frozenset())
