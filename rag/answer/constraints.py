@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import cast
 
-from rag.answer import asked, recency, wellformed
+from rag.answer import asked, quantities, recency, wellformed
 from rag.answer.focus import Name, initialisms, question_names, vocabulary
 from rag.retrieve.dates import CALENDAR_WORDS, MONTH_NAMES
 from rag.retrieve.evidence import answer_type, has_answer_type, list_intro, question_words, score_opponents
@@ -44,13 +44,7 @@ _GENDER = {"women": re.compile(r"\b(?:women['’]s|womens|women|woman|female|lad
            "men": re.compile(r"\b(?:men['’]s|mens|men|man|male|boys?)(?!\w)", re.I)}
 _ORDINAL = re.compile(r"\b(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|"
                       r"\d+(?:st|nd|rd|th))\b(?!\s+(?:week|month|year|day|time)s?\b)", re.I)
-# (a number glued to a word is part of a name or version, not a quantity: "Covid-19", "v2.0", "GPT-3")
-_QUANTITY = re.compile(r"(?:\b(more than|over|at least|nearly|almost|about|around|roughly|some|up to|fewer than|"
-                       r"less than|under)\s+)?\$?(?<![\w.-])(\d(?:[\d,]*\d)?(?:\.\d+)?)"
-                       r"(?:\s*(million|billion|trillion|thousand|percent|%))?(?=[\s-]+([a-z]+))", re.I)
 _LAST_YEAR = re.compile(r"\b(?:last|previous|past) year\b|\ba year (?:ago|earlier|before)\b", re.I)
-_SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
-_APPROX = 0.25  # "about N" is met by a number within 25% of N
 
 
 @dataclass(frozen=True)
@@ -100,11 +94,7 @@ def parse(question: str) -> Constraints:
     for m in _ORDINAL.finditer(question):
         if not any(a <= m.start() < b for a, b in quarter_spans):
             items.append(Constraint("ordinal", m.group(1), m.group(1).lower()))
-    for m in _QUANTITY.finditer(question):
-        if _YEAR.fullmatch(m.group(2)) and not m.group(1):
-            continue  # a year, handled above
-        label = f"{m.group(0).strip()} {m.group(4)}"
-        items.append(Constraint("quantity", label, _range(m.group(1), m.group(2), m.group(3))))
+    items += [Constraint("quantity", label, admitted) for label, admitted in quantities.asked(question)]
     for name in question_names(question):
         if all(w in years or w in CALENDAR_WORDS for w in name.words):
             continue  # a year (above) or a weekday / month: "last Friday" is a relative date
@@ -159,49 +149,6 @@ def _reported_year(sentence: str, passage: Passage) -> list[str]:
     return [str(int(passage.date[:4]) - (1 if _LAST_YEAR.search(sentence) else 0))]
 
 
-def _number(text: str, scale: str | None) -> float:
-    value = float(text.replace(",", ""))
-    return value * _SCALE.get((scale or "").lower(), 1.0)
-
-
-def _unit(number: str) -> float:
-    """The precision a number is written at: 112,000 -> 1,000; 300 -> 100; 7.5 -> 0.1; 22 -> 1."""
-    digits = number.replace(",", "")
-    if "." in digits:
-        return 10.0 ** -len(digits.split(".")[1])
-    return 10.0 ** (len(digits) - len(digits.rstrip("0"))) if digits.rstrip("0") else 1.0
-
-
-def _range(comparator: str | None, number: str, scale: str | None) -> tuple[float, float]:
-    """The numbers a question's quantity admits. "More than 112,000" is said of a number that rounds
-    down to it at its own precision (112,000-113,000), not of any larger one: a quiz copies its
-    article's figure, and same-topic articles give other, larger ones."""
-    n = _number(number, scale)
-    step = _unit(number) * _SCALE.get((scale or "").lower(), 1.0)
-    c = (comparator or "").lower()
-    if c in ("more than", "over", "at least"):
-        return n, n + step
-    if c in ("fewer than", "less than", "under", "up to"):
-        return n - step, n
-    if c:
-        return min(n * (1 - _APPROX), n - step), max(n * (1 + _APPROX), n + step)
-    return n, n
-
-
-def _numbers(text: str, money: bool = True) -> list[float]:
-    """The numbers of `text`; `money=False` leaves out amounts of money ("$22"), which are not counts."""
-    out = []
-    for m in re.finditer(r"(\d[\d,]*(?:\.\d+)?)(?:\s*(million|billion|trillion|thousand|bn|m)\b)?", text, re.I):
-        if not money and re.search(r"[$€£¥₹]\s*$", text[max(0, m.start() - 2):m.start()]):
-            continue
-        try:
-            scale = {"bn": "billion", "m": "million"}.get((m.group(2) or "").lower(), m.group(2))
-            out.append(_number(m.group(1), scale))
-        except ValueError:
-            continue
-    return out
-
-
 def _quarters(text: str) -> set[int]:
     return {int(m.group(1)) if m.group(1) else _QUARTER_WORDS[m.group(2).lower()] for m in _QUARTER.finditer(text)}
 
@@ -239,10 +186,7 @@ def met(c: Constraint, sentence: str, passage: Passage, weight: asked.Weight | N
     if c.kind == "ordinal":
         return bool(re.search(rf"\b{re.escape(str(c.value))}\b", wide, re.I))
     if c.kind == "quantity":
-        low, high = cast(tuple[float, float], c.value)
-        counted = not re.search(r"[$€£¥₹%]|\b(?:dollars?|euros?|pounds?|percent|cents?|rupees?|yuan|yen)\b",
-                                c.label, re.I)  # a count: "$22" in the passage is not "22 states"
-        return any(low - 1e-9 <= n <= high + 1e-9 for n in _numbers(wide, money=not counted))
+        return quantities.stated(c.label, cast(tuple[float, float], c.value), wide)
     if c.kind == "recent":  # value: (days, the anchor date), set by `apply`
         days, newest = cast(tuple[int, str], c.value)
         return recency.in_window(passage.date, newest, days) and not recency.of_the_past(

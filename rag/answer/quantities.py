@@ -1,0 +1,75 @@
+"""Quantities a question states ("more than 112,000 vehicles", "about 300 police") and whether a text
+states one it admits: pure functions (the "quantity" constraint of rag/answer/constraints.py)."""
+from __future__ import annotations
+
+import re
+
+# (a number glued to a word is part of a name or version, not a quantity: "Covid-19", "v2.0", "GPT-3")
+_QUANTITY = re.compile(r"(?:\b(more than|over|at least|nearly|almost|about|around|roughly|some|up to|fewer than|"
+                       r"less than|under)\s+)?\$?(?<![\w.-])(\d(?:[\d,]*\d)?(?:\.\d+)?)"
+                       r"(?:\s*(million|billion|trillion|thousand|percent|%))?(?=[\s-]+([a-z]+))", re.I)
+_SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+_APPROX = 0.25  # "about N" is met by a number within 25% of N
+_NOT_A_COUNT = re.compile(r"[$€£¥₹%]|\b(?:dollars?|euros?|pounds?|percent|cents?|rupees?|yuan|yen)\b", re.I)
+
+
+def asked(question: str) -> list[tuple[str, tuple[float, float]]]:
+    """Each quantity of `question` as (its label, "112,000 vehicles", and the numbers it admits); a year
+    alone ("in 2024") is none."""
+    out = []
+    for m in _QUANTITY.finditer(question):
+        if re.fullmatch(r"(?:19|20)\d\d", m.group(2)) and not m.group(1):
+            continue  # a year: the "year" constraint's
+        out.append((f"{m.group(0).strip()} {m.group(4)}", _range(m.group(1), m.group(2), m.group(3))))
+    return out
+
+
+def stated(label: str, admitted: tuple[float, float], text: str) -> bool:
+    """Whether `text` states a number the quantity `label` admits; a count ("22 states") is not met by an
+    amount of money ("$22") in the text."""
+    low, high = admitted
+    counted = not _NOT_A_COUNT.search(label)
+    return any(low - 1e-9 <= n <= high + 1e-9 for n in _numbers(text, money=not counted))
+
+
+def _number(text: str, scale: str | None) -> float:
+    value = float(text.replace(",", ""))
+    return value * _SCALE.get((scale or "").lower(), 1.0)
+
+
+def _unit(number: str) -> float:
+    """The precision a number is written at: 112,000 -> 1,000; 300 -> 100; 7.5 -> 0.1; 22 -> 1."""
+    digits = number.replace(",", "")
+    if "." in digits:
+        return 10.0 ** -len(digits.split(".")[1])
+    return 10.0 ** (len(digits) - len(digits.rstrip("0"))) if digits.rstrip("0") else 1.0
+
+
+def _range(comparator: str | None, number: str, scale: str | None) -> tuple[float, float]:
+    """The numbers a question's quantity admits. "More than 112,000" is said of a number that rounds
+    down to it at its own precision (112,000-113,000), not of any larger one: a quiz copies its
+    article's figure, and same-topic articles give other, larger ones."""
+    n = _number(number, scale)
+    step = _unit(number) * _SCALE.get((scale or "").lower(), 1.0)
+    c = (comparator or "").lower()
+    if c in ("more than", "over", "at least"):
+        return n, n + step
+    if c in ("fewer than", "less than", "under", "up to"):
+        return n - step, n
+    if c:
+        return min(n * (1 - _APPROX), n - step), max(n * (1 + _APPROX), n + step)
+    return n, n
+
+
+def _numbers(text: str, money: bool = True) -> list[float]:
+    """The numbers of `text`; `money=False` leaves out amounts of money ("$22"), which are not counts."""
+    out = []
+    for m in re.finditer(r"(\d[\d,]*(?:\.\d+)?)(?:\s*(million|billion|trillion|thousand|bn|m)\b)?", text, re.I):
+        if not money and re.search(r"[$€£¥₹]\s*$", text[max(0, m.start() - 2):m.start()]):
+            continue
+        try:
+            scale = {"bn": "billion", "m": "million"}.get((m.group(2) or "").lower(), m.group(2))
+            out.append(_number(m.group(1), scale))
+        except ValueError:
+            continue
+    return out

@@ -1,0 +1,19 @@
+"""rag.answer.quantities: the numbers a question's quantity admits, and whether a text states one."""
+from rag.answer.quantities import asked, stated
+
+
+def test_a_question_states_its_quantities_with_the_numbers_they_admit():
+    assert asked("Which automaker recalled more than 112,000 vehicles?") == [
+        ("more than 112,000 vehicles", (112000.0, 113000.0))]
+    assert asked("Which town has about 300 residents?")[0][1] == (200.0, 400.0)
+    assert asked("Who won in 2024 the title?") == []  # a year alone
+    assert asked("Who took the Covid-19 vaccine?") == []  # glued to a word: a name
+
+
+def test_a_text_states_a_quantity_when_it_holds_a_number_it_admits_and_money_is_no_count():
+    label, admitted = asked("Which automaker recalled more than 112,000 vehicles?")[0]
+    assert stated(label, admitted, "Ford recalled 112,500 SUVs over a roll-away risk.")
+    assert not stated(label, admitted, "Ford recalled 1.9 million cars.")
+    label, admitted = asked("Which 22 states raised wages?")[0]
+    assert not stated(label, admitted, "The fee rose to $22 this week.")
+    assert stated(label, admitted, "In all, 22 states raised their minimum wage.")
