@@ -207,7 +207,7 @@ def met(c: Constraint, sentence: str, passage: Passage, weight: asked.Weight | N
             any(_names_side(side, vocabulary(team)) for side in sides) for team in score_opponents(sentence))
     if c.kind == "name":
         assert isinstance(c.value, Name)
-        return c.value.found_in(vocabulary(wide)) or c.value.spelled_out_in(initialisms(wide))
+        return c.value.found_in(vocabulary(wide), weight) or c.value.spelled_out_in(initialisms(wide))
     return True
 
 

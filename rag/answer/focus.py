@@ -11,6 +11,7 @@ Sentences are down-weighted by the share of names they miss, before the refusal 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 from rag.retrieve.lexical import STOPWORDS, same_place, stem
@@ -93,14 +94,19 @@ class Name:
         """Whether a text's `initialisms` spell this name ("natural language processing" for "NLP")."""
         return self.initials and bool(self.words & initials)
 
-    def found_in(self, vocab: frozenset[str]) -> bool:
+    def found_in(self, vocab: frozenset[str], weight: Callable[[str], float] | None = None) -> bool:
+        """Most of its words are in `vocab`; with `weight` (a word's rarity in the corpus), most of its weight
+        too: "United States Air Force" is not "Air Force B-52" though it holds two of its three words."""
         if self.acronym and self.acronym in vocab:
             return True
         if len(self.words) == 1:
             (word,) = self.words
             # "Chinese" ~ "China", "Pakistani" ~ "Pakistan": a demonym shares its country's opening letters
             return word in vocab or any(same_place(word, v) for v in vocab)
-        return len(self.words & vocab) * 2 > len(self.words)
+        held = self.words & vocab
+        if len(held) * 2 <= len(self.words):
+            return False
+        return weight is None or sum(map(weight, held)) * 2 > sum(map(weight, self.words))
 
     def __repr__(self) -> str:
         return f"Name({sorted(self.words)}, {self.acronym!r})"

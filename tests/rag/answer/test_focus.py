@@ -62,3 +62,14 @@ def test_the_united_states_is_a_name_though_its_short_form_is_a_stopword():
 
     (name,) = question_names("Who co-chaired the dialogue between the United States and Pakistan?")
     assert name.words == {"us", "pakistan"}
+
+
+def test_with_word_rarities_a_name_is_found_by_most_of_its_weight_not_only_most_of_its_words():
+    from rag.answer.focus import question_names, vocabulary
+
+    (name,) = question_names("How heavy was the bomb the Air Force B-52 dropped?")
+    rarity = {"air": 2.0, "force": 2.0, "b": 6.0}.get
+    vocab = vocabulary("The United States Air Force dropped a bomb.")
+    assert name.found_in(vocab)  # two of its three words
+    assert not name.found_in(vocab, lambda w: rarity(w, 1.0))  # but not its rarest, "B-52"
+    assert name.found_in(vocabulary("An Air Force B-52 dropped it."), lambda w: rarity(w, 1.0))
