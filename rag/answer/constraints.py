@@ -50,6 +50,7 @@ _LAST_YEAR = re.compile(r"\b(?:last|previous|past) year\b|\ba year (?:ago|earlie
 @dataclass(frozen=True)
 class Constraint:
     kind: str  # "year" | "month" | "quarter" | "gender" | "ordinal" | "name" | "quantity" | "asked" | "recent" |
+    #            "counted" (what "how many" counts, numbered in the sentence: quantities.counts) |
     #            "edition" (no earlier year pinned to a name: recency.other_edition) |
     #            "now" (not a later event: recency.asks_about_now) | "between" (two parties, both in the sentence)
     #            (and, from `unmet` only: "type", the asked kind of thing missing; "statement", a sentence
@@ -95,6 +96,9 @@ def parse(question: str) -> Constraints:
         if not any(a <= m.start() < b for a, b in quarter_spans):
             items.append(Constraint("ordinal", m.group(1), m.group(1).lower()))
     items += [Constraint("quantity", label, admitted) for label, admitted in quantities.asked(question)]
+    counted = quantities.counted(question)
+    if counted:
+        items.append(Constraint("counted", " ".join(counted), counted))
     for name in question_names(question):
         if all(w in years or w in CALENDAR_WORDS for w in name.words):
             continue  # a year (above) or a weekday / month: "last Friday" is a relative date
@@ -187,6 +191,8 @@ def met(c: Constraint, sentence: str, passage: Passage, weight: asked.Weight | N
         return bool(re.search(rf"\b{re.escape(str(c.value))}\b", wide, re.I))
     if c.kind == "quantity":
         return quantities.stated(c.label, cast(tuple[float, float], c.value), wide)
+    if c.kind == "counted":  # a number of the thing "how many" asks about, in the sentence itself
+        return quantities.counts(sentence, cast(tuple[str, ...], c.value))
     if c.kind == "recent":  # value: (days, the anchor date), set by `apply`
         days, newest = cast(tuple[int, str], c.value)
         return recency.in_window(passage.date, newest, days) and not recency.of_the_past(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from rag.retrieve.lexical import STOPWORDS, same_word, stem
+
 # (a number glued to a word is part of a name or version, not a quantity: "Covid-19", "v2.0", "GPT-3")
 _QUANTITY = re.compile(r"(?:\b(more than|over|at least|nearly|almost|about|around|roughly|some|up to|fewer than|"
                        r"less than|under)\s+)?\$?(?<![\w.-])(\d(?:[\d,]*\d)?(?:\.\d+)?)"
@@ -73,3 +75,32 @@ def _numbers(text: str, money: bool = True) -> list[float]:
         except ValueError:
             continue
     return out
+
+
+# "How many detention centre officers were treated …?" counts officers: the words after "how many" up to
+# the verb (a noun phrase, or a noun and a verb: "how many people die from …").
+_HOW_MANY = re.compile(r"\bhow many\s+((?:[A-Za-z][\w'’-]*\s+){0,4}?[A-Za-z][\w'’-]*)(?=\s+(?:were|are|was|is|have|"
+                       r"has|had|did|do|does|will|would|can|could|should|may|might|in|of|from|on|at|to|for|still|"
+                       r"each|per|during|since|after|before|across|that|who|which)\b|\s*[?,.]|$)", re.I)
+_COUNT_WORD = (r"\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|"
+               r"forty|fifty|hundred|hundreds|thousand|thousands|dozen|dozens|million|millions|several|all")
+# "How many people were killed" is answered by "1,524 violence-related fatalities": news counts people by
+# what they are or what befell them.
+_PERSONS = frozenset("""people persons individuals residents civilians victims fatalities deaths dead adults
+children men women voters workers patients citizens""".split())
+_TOKEN = re.compile(r"[A-Za-z][\w'’-]*|\d[\d,.]*")
+
+
+def counted(question: str) -> tuple[str, ...]:
+    """The words of what a "how many" question counts ("detention", "centre", "officers"), or ()."""
+    m = _HOW_MANY.search(question)
+    return tuple(w.lower() for w in m.group(1).split() if w.lower() not in STOPWORDS) if m else ()
+
+
+def counts(sentence: str, counted_words: tuple[str, ...]) -> bool:
+    """Whether `sentence` puts a number before one of `counted_words` (in any form, up to five words on: "more
+    than 70 members", "171 of its jets"), not only numbers of something else ("60 per cent" for "how many years")."""
+    tokens = [t.lower() for t in _TOKEN.findall(sentence)]
+    numbers = [i for i, t in enumerate(tokens) if re.fullmatch(_COUNT_WORD, t)]
+    heads = [stem(w) for w in counted_words] + ([stem(w) for w in _PERSONS] if _PERSONS & set(counted_words) else [])
+    return any(same_word(stem(t), h) for i in numbers for t in tokens[i + 1:i + 6] for h in heads)

@@ -12,7 +12,8 @@ def _passage(text: str, title: str = "", date: str = "") -> Passage:
 def _kinds(question: str) -> list[tuple[str, str]]:
     """The constraints on the things a question names (what it asks about: test_asked.py; relative weeks
     read against the newest passage, and the edition a question without a year asks about: test_recency.py)."""
-    return [(c.kind, c.label) for c in parse(question).items if c.kind not in ("asked", "recent", "now", "edition")]
+    return [(c.kind, c.label) for c in parse(question).items if c.kind not in ("asked", "recent", "now", "edition",
+                                                                                   "counted")]
 
 
 def test_years_months_quarters_and_qualifiers_are_read_from_the_question():
@@ -210,3 +211,12 @@ def test_a_sentence_naming_no_year_goes_on_from_the_year_of_the_sentence_before_
     after_2022 = _passage("The truce ended in 2022. KP and Balochistan were the primary areas of violence.",
                           date="2024-05-14")
     assert "year" in [c.kind for c in unmet(cons, "KP and Balochistan were the primary areas of violence.", after_2022)]
+
+
+def test_how_many_is_answered_by_a_number_of_the_thing_it_counts():
+    cons = parse("Security services have arrested how many militants since Sunday?")
+    assert [c.kind for c in cons.items if c.kind == "counted"] == ["counted"]
+    said = "The security source said more than 90 militants were rounded up."
+    assert "counted" not in [c.kind for c in unmet(cons, said, _passage(said))]
+    other = "Police confronted 3,600 supporters, who said their leader would not be arrested."
+    assert "counted" in [c.kind for c in unmet(cons, other, _passage(other))]

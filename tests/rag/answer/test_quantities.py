@@ -1,5 +1,5 @@
 """rag.answer.quantities: the numbers a question's quantity admits, and whether a text states one."""
-from rag.answer.quantities import asked, stated
+from rag.answer.quantities import asked, counted, counts, stated
 
 
 def test_a_question_states_its_quantities_with_the_numbers_they_admit():
@@ -17,3 +17,21 @@ def test_a_text_states_a_quantity_when_it_holds_a_number_it_admits_and_money_is_
     label, admitted = asked("Which 22 states raised wages?")[0]
     assert not stated(label, admitted, "The fee rose to $22 this week.")
     assert stated(label, admitted, "In all, 22 states raised their minimum wage.")
+
+
+def test_how_many_counts_a_thing_and_a_sentence_must_number_that_thing():
+    assert counted("Life expectancy has been reduced to how many years?") == ("years",)
+    assert counted("How many detention centre officers were treated for smoke?") == ("detention", "centre", "officers")
+    assert counted("Who won the vote?") == ()
+    years = counted("Life expectancy has been reduced to how many years?")
+    assert counts("Life expectancy has fallen to 40 years.", years)
+    assert not counts("Emissions will be reduced by at least 60 per cent by 2010.", years)
+    officers = counted("How many detention centre officers were treated for smoke?")
+    assert counts("He says six detention officers were injured.", officers)
+    assert not counts("About 800 volunteers were in the field.", officers)
+
+
+def test_people_are_counted_by_what_they_are_or_what_befell_them():
+    people = counted("How many people were killed in violence in 2023?")
+    assert counts("The country saw 1,524 violence-related fatalities in 2023.", people)
+    assert not counts("More than 80 strike aircraft have flown sorties.", people)
