@@ -220,3 +220,22 @@ def _holds(unit: tuple[str, ...], have: frozenset[str]) -> bool:
     if not parts:
         return False
     return head.replace("-", "") in have or all(any(same_word(p, h) for h in have) for p in parts)
+
+
+# "Who says the club would not expect him to play?" asks whose words those are: the answer reports speech.
+_WHO_SAID = re.compile(r"^\s*(?:and\s+)?who\s+(?:(?:has|have|had|also|first|reportedly)\s+)*(?:says?|said|tells?|told|"
+                       r"warn(?:s|ed)?|claim(?:s|ed)?|argue(?:s|d)?|insist(?:s|ed)?|state(?:s|d)?|announce(?:s|d)?|"
+                       r"add(?:s|ed)?|describe(?:s|d)?|call(?:s|ed)?)\b", re.I)
+_SPEECH = re.compile(r"\b(?:says?|said|saying|tells?|told|telling|according to|stated?|states|statement|added|adds|"
+                     r"warn(?:s|ed|ing)?|claim(?:s|ed|ing)?|argue(?:s|d)?|arguing|insist(?:s|ed)?|announce(?:s|d)?|"
+                     r"explain(?:s|ed)?|not(?:es|ed)|wr(?:ote|ites)|describe(?:s|d)?|call(?:s|ed)|believes?|thinks?|"
+                     r"quoted|spokes(?:man|woman|person))\b|[\"“”]", re.I)
+
+
+def asks_who_said(question: str) -> bool:
+    return bool(_WHO_SAID.match(interrogative(question)))
+
+
+def reports_speech(sentence: str) -> bool:
+    """A sentence saying who said something: a verb of saying or a quotation."""
+    return bool(_SPEECH.search(sentence))

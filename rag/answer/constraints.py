@@ -50,7 +50,7 @@ _LAST_YEAR = re.compile(r"\b(?:last|previous|past) year\b|\ba year (?:ago|earlie
 @dataclass(frozen=True)
 class Constraint:
     kind: str  # "year" | "month" | "quarter" | "gender" | "ordinal" | "name" | "quantity" | "asked" | "recent" |
-    #            "counted" (what "how many" counts, numbered in the sentence: quantities.counts) |
+    #            "counted" (what "how many" counts, numbered in the sentence: quantities.counts) | "speech" |
     #            "edition" (no earlier year pinned to a name: recency.other_edition) |
     #            "now" (not a later event: recency.asks_about_now) | "between" (two parties, both in the sentence)
     #            (and, from `unmet` only: "type", the asked kind of thing missing; "statement", a sentence
@@ -96,6 +96,8 @@ def parse(question: str) -> Constraints:
         if not any(a <= m.start() < b for a, b in quarter_spans):
             items.append(Constraint("ordinal", m.group(1), m.group(1).lower()))
     items += [Constraint("quantity", label, admitted) for label, admitted in quantities.asked(question)]
+    if asked.asks_who_said(question):
+        items.append(Constraint("speech", "who said it"))
     counted = quantities.counted(question)
     if counted:
         items.append(Constraint("counted", " ".join(counted), counted))
@@ -191,6 +193,8 @@ def met(c: Constraint, sentence: str, passage: Passage, weight: asked.Weight | N
         return bool(re.search(rf"\b{re.escape(str(c.value))}\b", wide, re.I))
     if c.kind == "quantity":
         return quantities.stated(c.label, cast(tuple[float, float], c.value), wide)
+    if c.kind == "speech":  # "Who says …?": the sentence reports someone's words
+        return asked.reports_speech(sentence)
     if c.kind == "counted":  # a number of the thing "how many" asks about, in the sentence itself
         return quantities.counts(sentence, cast(tuple[str, ...], c.value))
     if c.kind == "recent":  # value: (days, the anchor date), set by `apply`

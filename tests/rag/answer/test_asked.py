@@ -151,3 +151,17 @@ def test_a_word_news_writes_for_the_asked_deed_addresses_it():
     assert addressed(asked_terms("Who did the council appoint as harbour master?"),
                      "The council named Ada Lind harbour master on Monday.")
     assert not addressed(terms, "Veldra and the Ostmark Front met in talks on Monday.")
+
+
+def test_who_says_asks_whose_words_and_is_answered_by_a_report_of_speech():
+    from rag.answer.asked import asks_who_said, reports_speech
+
+    assert asks_who_said("Who says the club would not expect him to play every game?")
+    assert asks_who_said("Who has warned that the talks could fail?")
+    assert not asks_who_said("Who won the vote?") and not asks_who_said("What did the minister say?")
+    assert reports_speech("Coach Ada Lind says the club would not expect him to play every game.")
+    assert reports_speech("“He will not play every game,” the coach told reporters.")
+    assert not reports_speech("Lockett approached the Swans about a return to the game last week.")
+    cons = parse("Who says the club would not expect him to play every game?")
+    silent = "The club would not expect Lockett to play every game after his comeback."
+    assert "speech" in [c.kind for c in unmet(cons, silent, _passage(silent))]
