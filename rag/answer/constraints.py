@@ -149,10 +149,16 @@ def _context_years(sentence: str, text: str) -> set[str]:
 
 
 def _reported_year(sentence: str, passage: Passage) -> list[str]:
-    """The year a sentence naming none reports: its article's, or the one before when it says "last year"."""
+    """The years a sentence naming none reports: its article's, and the one before when it says "last year"
+    ("76 entrants are in this year's race, … last year's winner" speaks of both), or only that one when it
+    opens with it."""
     if not passage.date[:4].isdigit():
         return []
-    return [str(int(passage.date[:4]) - (1 if _LAST_YEAR.search(sentence) else 0))]
+    year = int(passage.date[:4])
+    last = _LAST_YEAR.search(sentence)
+    if last and not sentence[:last.start()].strip(" \"'“‘(-"):
+        return [str(year - 1)]  # "Last year, Kwan and Scheinert won both awards": about that year alone
+    return [str(year)] + ([str(year - 1)] if last else [])
 
 
 def _quarters(text: str) -> set[int]:
@@ -173,7 +179,7 @@ def met(c: Constraint, sentence: str, passage: Passage, weight: asked.Weight | N
         if not said and _context_years(sentence, passage.text) == {str(c.value)}:
             return True  # a sentence naming no year goes on from the one before ("… in 2023. KP saw most of it.")
         if passage.date[:4].isdigit():
-            return _reported_year(sentence, passage) == [str(c.value)]
+            return str(c.value) in _reported_year(sentence, passage)
         # an undated passage whose sentence and title name no year cannot contradict the question
         return not passage.date and not _YEAR.search(local)
     if c.kind == "month":

@@ -220,3 +220,13 @@ def test_how_many_is_answered_by_a_number_of_the_thing_it_counts():
     assert "counted" not in [c.kind for c in unmet(cons, said, _passage(said))]
     other = "Police confronted 3,600 supporters, who said their leader would not be arrested."
     assert "counted" in [c.kind for c in unmet(cons, other, _passage(other))]
+
+
+def test_a_sentence_saying_last_year_in_passing_speaks_of_its_articles_year_too():
+    cons = parse("How many entrants are in the 2001 race?")
+    both = "A total of 76 entrants are in this year's race, led by last year's winner."
+    assert "year" not in [c.kind for c in unmet(cons, both, _passage(both, date="2001-12-20"))]
+    assert "year" not in [c.kind for c in unmet(parse("Who won the 2000 race?"), both,
+                                                  _passage(both, date="2001-12-20"))]
+    opening = "Last year, 80 entrants took part in the race."
+    assert "year" in [c.kind for c in unmet(cons, opening, _passage(opening, date="2001-12-20"))]
