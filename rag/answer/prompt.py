@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from rag.answer import markers, wellformed
 from rag.answer.refusal import REFUSAL
 from rag.config import Config
+from rag.retrieve.evidence import list_intro
 
 if TYPE_CHECKING:
     from rag.types import Passage
@@ -160,7 +161,12 @@ def select_excerpts(question: str, evidence: list[Passage], budget: int,
         parts: list[str] = []
         prev_end = None
         for c in sents:
-            if prev_end is not None and c.start - prev_end > 3:  # more than whitespace left out
+            intro = list_intro(c.text, evidence[i].text)  # a list's item means little without its introduction
+            if intro and intro not in parts and intro != c.text:
+                if parts:
+                    parts.append("…")
+                parts += [intro, "…"]
+            elif prev_end is not None and c.start - prev_end > 3:  # more than whitespace left out
                 parts.append("…")
             parts.append(c.text)
             prev_end = c.end

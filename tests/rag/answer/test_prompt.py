@@ -137,3 +137,13 @@ def test_the_second_attempt_shows_the_best_sentence_alone_under_its_own_number()
     user = build_messages("When was the dialogue held?", narrowed)[-1]["content"]
     assert "The dialogue was held on May 10 in Washington. [2]" in user and "Officials met" not in user
     assert len(evidence[1].evidence) == 2, "the passages the answer is grounded on are left as they were"
+
+
+def test_a_list_item_is_shown_with_the_sentence_introducing_its_list():
+    text = ("Officials met on Monday. The table outlines the expected benefits of the pact:\nBenefit | Description |\n"
+            "Greater Coverage | Wider surveillance of threats. |\nThe talks end on Friday.")
+    row = "Greater Coverage | Wider surveillance of threats."
+    p = _passage(1, text)
+    p.evidence = [ScoredSentence(row, text.index(row), text.index(row) + len(row), 0.9)]
+    (excerpt,) = select_excerpts("What benefits are expected from the pact?", [p], budget=200)
+    assert excerpt.text == f"The table outlines the expected benefits of the pact: … {row}"
