@@ -131,7 +131,8 @@ def select_excerpts(question: str, evidence: list[Passage], budget: int,
     whatever it is shown, so weak sentences are distractors, and every prompt token costs time.
     Each passage keeps its chosen sentences in document order, joined by " … " where text was left
     out; passages come best first (the prompt shows them best last: `user_message`). Passages with nothing
-    chosen are left out of the prompt (their numbers are simply not used).
+    chosen are left out of the prompt (their numbers are simply not used). A list's item comes with the
+    sentence introducing its list (rag/retrieve/evidence.list_intro), one sentence beyond the budget.
     """
     chosen: dict[int, list[_Candidate]] = {}
     used = taken = 0
