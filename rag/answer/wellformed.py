@@ -59,14 +59,17 @@ def can_answer(sentence: str) -> bool:
     return not (is_headline(sentence) or is_cut_short(sentence))
 
 
-_SELF_REFERENCE = re.compile(r"^\W*(?:in )?this (?:article|piece|post|essay|analysis|story|report)\b[^.]{0,40}?\b"
+# (a paper's section may open with its numbered heading: "2 Background In this section, we give …")
+_SELF_REFERENCE = re.compile(r"^\W*(?:\d+(?:\.\d+)*\.?\s+(?:[A-Z][\w-]*\s+){1,6})?(?:in )?this (?:article|piece|post|"
+                             r"essay|analysis|story|report|section|chapter|appendix)\b[^.]{0,40}?\b"
                              r"(?:explores?|examines?|discuss(?:es)?|looks?|outlines?|delves?|describes?|"
                              r"considers?|reviews?|will|we)\b", re.I)
 
 
 def states_nothing(sentence: str) -> bool:
     """A sentence of an article that states no fact: its own question ("Who will she face?"), the lead-in
-    to a list ("The key elements are:"), or the article speaking of itself ("This article explores …")."""
+    to a list ("The key elements are:"), or the article speaking of itself ("This article explores …", "In this
+    section, we give an overview …")."""
     text = strip_markers(sentence).rstrip(" \"'”’)")
     return text.endswith(("?", ":")) or bool(_SELF_REFERENCE.search(text))
 

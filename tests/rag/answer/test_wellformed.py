@@ -39,6 +39,11 @@ def test_a_question_a_list_lead_in_or_the_article_about_itself_states_nothing():
     assert states_nothing("In this piece, we look at the new port.")
     assert not states_nothing("The report said 63% of adults had received a dose.")
     assert not states_nothing("Mara Venn will face Ilse Dorn in the final.")
+    # a paper's roadmap, after its section's numbered heading, states nothing; its findings do
+    assert states_nothing("2 Background In this section, we give a brief overview of the approach.")
+    assert states_nothing("4 Training Procedure Analysis This section explores which choices matter.")
+    assert not states_nothing("In this paper, we propose a new pre-training objective.")
+    assert not states_nothing("This section shows that the model beats the baseline by 3 points.")
 
 
 def test_a_heading_with_a_long_preposition_is_still_a_headline():
