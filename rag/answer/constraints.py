@@ -107,7 +107,7 @@ def parse(question: str) -> Constraints:
         items.append(Constraint("name", " ".join(sorted(name.words)), name))
     named = [c.value for c in items if c.kind == "name"]
     if named and not years:  # a recurring event asked without a year: the edition its articles report
-        items.append(Constraint("edition", "their own time", tuple(named)))
+        items.append(Constraint("edition", "the current edition", tuple(named)))
     sides = _between(question)
     if sides:
         label = " / ".join(" ".join(sorted(n.words)) for side in sides for n in side)

@@ -10,6 +10,9 @@ ARTICLES = {
     "wimbledon_2022.txt": ("Rybakina wins Wimbledon women's title\n2022-07-09\nSource: Sport Daily\n\n"
                            "Elena Rybakina won the women's singles title at Wimbledon in 2022, beating Ons Jabeur "
                            "in the final. Rybakina, who represents Kazakhstan, came from a set down.\n"),
+    "caucus_history.txt": ("Iowa caucus sites ready\n2024-01-10\nSource: Politics Daily\n\n"
+                           "Caucus sites across Iowa open at 7 p.m. on Monday. Ted Cruz won the Republican 2016 "
+                           "Iowa caucuses, with 27.6% of the vote.\n"),
 }
 
 
@@ -72,3 +75,11 @@ def test_the_cli_shows_a_partial_answer_as_such(tennis_index):
     assert data["partial"] or data["refused"]
     if data["partial"]:
         assert "(partial: the articles cover something close to the question" in proc.stdout
+
+
+def test_an_earlier_edition_of_the_event_is_what_the_articles_cover_not_the_answer(tennis_rag):
+    answer = tennis_rag.ask("Which Republican candidate won the Iowa caucuses?")
+    assert answer.refused or answer.partial
+    if answer.partial:
+        assert answer.text.startswith("The articles do not say for the current edition. They cover 2016:")
+        assert [c.source for c in answer.citations] == ["caucus_history.txt"]
