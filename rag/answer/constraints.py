@@ -327,7 +327,7 @@ def apply(question: str, passages: list[Passage], weight: asked.Weight | None = 
 
 # Misses that make a sentence no answer but leave it true context: a model may read it beside the answer
 # (the sentence naming the programme may not repeat the question's words); the refusal is already decided.
-CONTEXT = frozenset({"asked", "between"})
+CONTEXT = frozenset({"asked", "between", "counted", "speech"})
 
 
 def as_context(question: str, passages: list[Passage], weight: asked.Weight | None = None,

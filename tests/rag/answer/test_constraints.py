@@ -230,3 +230,16 @@ def test_a_sentence_saying_last_year_in_passing_speaks_of_its_articles_year_too(
                                                   _passage(both, date="2001-12-20"))]
     opening = "Last year, 80 entrants took part in the race."
     assert "year" in [c.kind for c in unmet(cons, opening, _passage(opening, date="2001-12-20"))]
+
+
+def test_a_sentence_missing_only_the_count_is_context_for_a_model_but_no_answer():
+    q = "How many police has the Velmora office trained since 2023?"
+    context = "Since 2023 the Velmora office has opened 4 training centres in the north for police."
+    answer = "Since 2023 the Velmora office has trained over 300 police."
+    p = _passage(f"{context} {answer}")
+    p.evidence = [ScoredSentence(answer, len(context) + 1, len(context) + 1 + len(answer), 0.8),
+                  ScoredSentence(context, 0, len(context), 0.7)]
+    constraints.apply(q, [p])
+    assert [s.score > 0 for s in p.evidence] == [True, False]  # "4 training centres" counts no police
+    shown = constraints.as_context(q, [p])
+    assert {s.text: s.score for s in shown[0].evidence} == {answer: 0.8, context: 0.7}
