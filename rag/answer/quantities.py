@@ -1,9 +1,11 @@
 """Quantities a question states ("more than 112,000 vehicles", "about 300 police") and whether a text
-states one it admits: pure functions (the "quantity" constraint of rag/answer/constraints.py)."""
+states one it admits, and what a "how many" question counts and whether a sentence numbers it: pure
+functions (the "quantity" and "counted" constraints of rag/answer/constraints.py)."""
 from __future__ import annotations
 
 import re
 
+from rag.retrieve.dates import is_year
 from rag.retrieve.lexical import STOPWORDS, same_word, stem
 
 # (a number glued to a word is part of a name or version, not a quantity: "Covid-19", "v2.0", "GPT-3")
@@ -20,7 +22,7 @@ def asked(question: str) -> list[tuple[str, tuple[float, float]]]:
     alone ("in 2024") is none."""
     out = []
     for m in _QUANTITY.finditer(question):
-        if re.fullmatch(r"(?:19|20)\d\d", m.group(2)) and not m.group(1):
+        if is_year(m.group(2)) and not m.group(1):
             continue  # a year: the "year" constraint's
         out.append((f"{m.group(0).strip()} {m.group(4)}", _range(m.group(1), m.group(2), m.group(3))))
     return out

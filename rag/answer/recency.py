@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 from datetime import date, timedelta
 
+from rag.retrieve.dates import is_year
 from rag.retrieve.lexical import PAST_FORMS, stem
 from rag.store.schema import date_number
 from rag.types import Passage
@@ -106,7 +107,6 @@ def date_range(question: str, newest: str) -> tuple[int, int] | None:
 
 
 _TOKEN = re.compile(r"[A-Za-z]+|\d+")
-_EDITION_YEAR = re.compile(r"(?:19|20)\d\d")
 
 
 def other_edition(sentence: str, article_date: str, name_words: Sequence[frozenset[str]]) -> bool:
@@ -119,7 +119,7 @@ def other_edition(sentence: str, article_date: str, name_words: Sequence[frozens
         return False
     own = int(article_date[:4])
     tokens = [stem(t.lower()) for t in _TOKEN.findall(sentence)]
-    years = [(i, int(t)) for i, t in enumerate(tokens) if _EDITION_YEAR.fullmatch(t)]
+    years = [(i, int(t)) for i, t in enumerate(tokens) if is_year(t)]
     if any(y >= own - 1 for _, y in years):
         return False
     named = {i for i, t in enumerate(tokens) if any(t in words for words in name_words)}

@@ -25,6 +25,11 @@ _BARE_YEAR = re.compile(r"(?<![\d$£€.,-])\b" + _YEAR + r"\b(?![\d%,.]\d)(?!\s
                         r"dollars|tonnes|km|kilomet|metres|meters|units|members|votes|cases)\b)", re.I)
 
 
+def is_year(token: str) -> bool:
+    """A four-digit year of news ("2016"), as a whole token."""
+    return re.fullmatch(_YEAR, token) is not None
+
+
 def _month(name: str) -> int:
     return _MONTHS.get(name.lower().rstrip(".")[:3], 0)
 

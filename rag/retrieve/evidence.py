@@ -142,6 +142,7 @@ _LABEL = re.compile(r"^[\s•·▪‣◦*-]*(?:[A-Z][\w'’-]*\s+){0,5}[A-Z][\w'
 _LIST_LINE = re.compile(r"^\s*(?:[•·▪‣◦*-]\s|\d+[.)]\s|[^|\n]{0,80}\|)")
 
 
+@lru_cache(maxsize=16384)
 def list_intro(sentence: str, text: str) -> str:
     """The sentence introducing the list or table whose item `sentence` (of passage `text`) is ("The
     following table outlines the benefits of intelligence sharing:"), which says what every item is; else ""."""
