@@ -33,9 +33,10 @@ class Config:
     chunk_tokens: int = 180  # cl100k tokens; MiniLM reads at most 256 word pieces
     chunk_overlap_sentences: int = 1
     embed_title: bool = True  # embed "title\n\nchunk" for each chunk (stored and shown text stays the chunk)
-    chunk_vectors: str = "embed"  # "late": one model pass per chunk, sentence vectors pooled from its tokens;
-    #   "embed": chunks and sentences each through the model; "mean" / "mean-tokens": normalised
-    #   (token-weighted) mean of the chunk's sentence vectors (rag/embed/vectors.py)
+    chunk_vectors: str = "chunks"  # "late": one model pass per chunk, sentence vectors pooled from its tokens;
+    #   "embed": chunks and sentences each through the model; "chunks": only chunks through the model, the
+    #   sentences of passages a question ranks embedded then (and kept per process); "mean" / "mean-tokens":
+    #   normalised (token-weighted) mean of the chunk's sentence vectors (rag/embed/vectors.py)
     index_batch_chunks: int = 512  # chunks gathered across files per model call and per write
     ray_address: str = ""  # e.g. "127.0.0.1:6379" or "auto": read, chunk and embed on that Ray cluster
     top_k: int = 5  # passages handed to the answerer

@@ -63,7 +63,7 @@ def index_paths(paths: Iterable[str | os.PathLike], store: Store, embedder: Embe
 
 
 def preparer(embedder, config: Config) -> Callable[[Document], Prepared]:
-    reads_chunks = config.chunk_vectors in ("embed", "late")
+    reads_chunks = config.chunk_vectors in ("embed", "late", "chunks")
     return lambda doc: prepare(doc, config.chunk_tokens, config.chunk_overlap_sentences, embedder.fits,
                                config.embed_title, reads_chunks)
 
@@ -188,8 +188,8 @@ class _Batch:
         for p, replaces, _ in items:
             if p.doc.doc_id in replaces:  # the same content moved: its rows are rewritten in place
                 store.delete_doc(p.doc.doc_id)
-        store.add_many([(p.doc, p.chunks, p.chunk_vectors, [(s.start, s.end) for s in p.sentences],
-                         p.sentence_vectors) for p, _, _ in items])
+        store.add_many([(p.doc, p.chunks, p.chunk_vectors, p.sentence_spans(), p.sentence_vectors)
+                        for p, _, _ in items])
         for p, replaces, replaced in items:
             for old in replaces:
                 if old != p.doc.doc_id:

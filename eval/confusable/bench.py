@@ -27,6 +27,7 @@ import rag  # noqa: F401  (offline environment)
 from eval.confusable.build import DEFAULT_OUT
 from rag.config import PROJECT_ROOT, Config
 from rag.retrieve.hybrid import HybridRetriever, RetrievalOptions
+from rag.store.chroma import SAME_VECTORS
 
 SETS = {
     "seeds": (PROJECT_ROOT / "seeds", PROJECT_ROOT / "eval" / "gold.jsonl"),
@@ -53,8 +54,8 @@ class Build:
 
     def dirname(self, set_name: str) -> str:
         name = f"{set_name}-{self.chunk_tokens}-{self.chunk_overlap_sentences}"
-        return name + ("-title" if self.embed_title else "") + \
-            (f"-{self.chunk_vectors}" if self.chunk_vectors != "embed" else "")
+        vectors = SAME_VECTORS.get(self.chunk_vectors, self.chunk_vectors)  # "chunks" stores what "embed" does
+        return name + ("-title" if self.embed_title else "") + (f"-{vectors}" if vectors != "embed" else "")
 
 
 # The build the rows vary from: 180-token chunks, one sentence of overlap, each chunk embedded as it is.

@@ -7,6 +7,8 @@ do not matter). `chunk_vectors` says where each vector comes from:
   vector is the mean of its token states, and each sentence's vector is the mean of the states of its own
   tokens inside the chunk(s) holding it ("late chunking"). Every token of the text reaches the vectors.
 - "embed": chunks and sentences each run through the model (two passes per token).
+- "chunks": only the chunks run through the model (one pass per token); sentence vectors are made when a
+  question first ranks a passage (rag/retrieve/evidence.py), so they are the same vectors "embed" stores.
 - "mean" / "mean-tokens": sentences run through the model; a chunk's vector is the normalised (token-
   weighted) mean of its sentences' vectors plus the title's. Text outside evidence sentences (fragments
   under the evidence minimum) reaches no vector unless its chunk has no sentence at all.
@@ -18,13 +20,15 @@ import numpy as np
 from rag.ingest.chunk import count_tokens
 from rag.ingest.prepare import Prepared
 
-CHUNK_VECTORS = ("late", "embed", "mean", "mean-tokens")
+CHUNK_VECTORS = ("late", "embed", "chunks", "mean", "mean-tokens")
 
 
 def embed_prepared(batch: list[Prepared], embedder, chunk_vectors: str) -> None:
     """Fill `chunk_vectors` and `sentence_vectors` of every document in `batch`."""
     if chunk_vectors == "late" and hasattr(embedder, "embed_spans"):
         _late(batch, embedder)
+    elif chunk_vectors == "chunks":
+        _chunks_only(batch, embedder)
     elif chunk_vectors in ("embed", "late"):  # a model without token states (torch): two passes
         _two_passes(batch, embedder)
     else:
@@ -80,6 +84,14 @@ def _two_passes(batch: list[Prepared], embedder) -> None:
         row += len(p.chunks)
         p.sentence_vectors = vectors[row:row + len(p.sentences)]
         row += len(p.sentences)
+
+
+def _chunks_only(batch: list[Prepared], embedder) -> None:
+    vectors = embed_unique([t for p in batch for t in p.chunk_inputs()], embedder)
+    row = 0
+    for p in batch:
+        p.chunk_vectors = vectors[row:row + len(p.chunks)]
+        row += len(p.chunks)
 
 
 def _means(batch: list[Prepared], embedder, token_weighted: bool) -> None:

@@ -35,6 +35,10 @@ class Prepared:
     chunk_vectors: np.ndarray | None = None
     sentence_vectors: np.ndarray | None = None
 
+    def sentence_spans(self) -> list[tuple[int, int]]:
+        """The spans whose vectors are stored: none when they are made at question time ("chunks")."""
+        return [(s.start, s.end) for s in self.sentences] if self.sentence_vectors is not None else []
+
     def chunk_inputs(self) -> list[str]:
         return [embedding_input(c.text, self.title) for c in self.chunks]
 

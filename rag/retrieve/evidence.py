@@ -2,11 +2,13 @@
 
 This one measurement drives three decisions: the passages are re-ranked by their best sentences,
 the chain refuses when no sentence is good evidence, and the extractive answer quotes the best ones.
-Sentence vectors come from the store (computed at index time); sentences without one are embedded here.
+Sentence vectors come from the store (computed at index time); sentences without one (all of them in an index
+built with chunk_vectors = "chunks") are embedded here, by the retriever's per-process cache.
 """
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 import numpy as np
@@ -276,8 +278,10 @@ def is_title(sentence: str, title: str) -> bool:
 
 
 def score_sentences(question: str, passages: list[Passage], embedder: Embedder,
-                    query_vector: np.ndarray | None = None, stored: dict | None = None) -> None:
-    """Fill `passage.evidence` (best first) for each passage."""
+                    query_vector: np.ndarray | None = None, stored: dict | None = None,
+                    embed: Callable[[list[str]], np.ndarray] | None = None) -> None:
+    """Fill `passage.evidence` (best first) for each passage. A sentence without a `stored` vector is
+    embedded by `embed` (default: the embedder itself), e.g. one caching the vectors it makes."""
     query_terms = content_terms(question)
     kind = answer_type(question)
     asked = question_words(question)
@@ -297,7 +301,10 @@ def score_sentences(question: str, passages: list[Passage], embedder: Embedder,
         rows = [(s, known.get((s.start, s.end))) for s in usable]  # text addressed to a model is never evidence
         missing += [s for s, v in rows if v is None]
         per_passage.append(rows)
-    fresh = dict(zip([(s.start, s.end, s.text) for s in missing], embedder.embed([s.text for s in missing])))
+    fresh: dict[tuple[int, int, str], np.ndarray] = {}
+    if missing:
+        made = (embed or embedder.embed)([s.text for s in missing])
+        fresh = dict(zip([(s.start, s.end, s.text) for s in missing], made))
     every = [v if v is not None else fresh[(s.start, s.end, s.text)] for rows in per_passage for s, v in rows]
     sims = (np.stack(every) @ q).tolist() if every else []  # one product for all candidate sentences
     offset = 0

@@ -29,12 +29,14 @@ from rag.retrieve.dense import DenseRetriever
 from rag.retrieve.evidence import score_sentences
 from rag.retrieve.fusion import normalised, reciprocal_rank_fusion
 from rag.store.base import Store
+from rag.store.cache import LruCache
 from rag.store.filters import date_bound
 from rag.store.schema import date_number
 from rag.types import Passage
 
 MODES = ("dense", "bm25", "hybrid")
 RERANKS = ("evidence", "fused", "none")
+MADE_SENTENCES = 20_000  # sentence vectors kept per process (1.5 KB each)
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,9 @@ class HybridRetriever:
         self.embedder = embedder
         self.options = options
         self.dense = dense or DenseRetriever(store, embedder)
+        # Sentences the index holds no vector for (built with chunk_vectors = "chunks"), embedded when first
+        # ranked and kept: the same candidates recur question after question.
+        self._made: LruCache[np.ndarray] = LruCache(MADE_SENTENCES)
 
     def retrieve(self, query: str, top_k: int, filters: dict[str, Any] | None = None,
                  options: RetrievalOptions | None = None,
@@ -125,7 +130,7 @@ class HybridRetriever:
         dated = [ranges and in_ranges(p.date, ranges) for p in pool]
         if o.rerank == "evidence":
             stored = self.store.sentence_vectors([p.doc_id for p in pool])
-            score_sentences(query, pool, self.embedder, query_vector, stored)
+            score_sentences(query, pool, self.embedder, query_vector, stored, self._embed_sentences)
             pool, fusion, dated = _with_evidence(pool, fusion, dated)
             keys = [o.evidence_weight * (p.evidence[0].score if p.evidence else 0.0) + o.cosine_weight * p.score
                     + o.fusion_weight * f for p, f in zip(pool, fusion)]
@@ -153,9 +158,14 @@ class HybridRetriever:
         ranked = ranked[:top_k]
         if o.rerank != "evidence":  # answering and refusal read sentence evidence: score the survivors
             stored = self.store.sentence_vectors([p.doc_id for p in ranked])
-            score_sentences(query, ranked, self.embedder, query_vector, stored)
+            score_sentences(query, ranked, self.embedder, query_vector, stored, self._embed_sentences)
             ranked = _with_evidence(ranked)[0]
         return ranked
+
+    def _embed_sentences(self, texts: list[str]) -> np.ndarray:
+        """Vectors of sentences, each made once per process (a text's vector does not depend on its batch)."""
+        made = self._made.get_many(texts, lambda todo: dict(zip(todo, self.embedder.embed(todo).copy())))
+        return np.stack([made[t] for t in texts])
 
     def _date_ranges(self, query: str, filters: dict[str, Any] | None = None) -> list[tuple[int, int]]:
         """The dates the question names, else the weeks its relative date ("this week", "the latest")

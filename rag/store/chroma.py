@@ -47,6 +47,8 @@ UPSERT_ROWS = 4000  # rows per Chroma upsert (also bounded by the client's own m
 # The model every index was built with before indexes recorded theirs; likewise the chunk-vector options.
 LEGACY_MODEL_ID = "all-MiniLM-L6-v2"
 LEGACY_BUILD = {"embed_title": False, "chunk_vectors": "embed"}
+# Build options that store the same chunk vectors: "chunks" only leaves sentence vectors to question time.
+SAME_VECTORS = {"chunks": "embed"}
 UNKNOWN_MODEL = "<the model folder>"  # an index built with a local model folder: its path is not recorded
 _WARNED: set[str] = set()  # indexes whose build-option mismatch was already reported in this process
 
@@ -178,7 +180,8 @@ class ChromaStore:
                 self.collection.modify(metadata={**meta, **wanted})
             return
         built = {k: meta.get(k, LEGACY_BUILD[k]) for k in wanted}
-        changed = [f"{k}={built[k]!r} (now {wanted[k]!r})" for k in wanted if built[k] != wanted[k]]
+        same = {k: [SAME_VECTORS.get(str(v), v) for v in (built[k], wanted[k])] for k in wanted}
+        changed = [f"{k}={built[k]!r} (now {wanted[k]!r})" for k in wanted if same[k][0] != same[k][1]]
         where = self.config.chroma_url or str(Path(self.config.index_dir).resolve())
         if changed and where not in _WARNED:
             _WARNED.add(where)

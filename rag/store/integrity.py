@@ -1,8 +1,9 @@
 """Is the on-disk index whole? Each part checked against the document catalogue, each damage named.
 
 Parts: Chroma's database (chroma.sqlite3), the HNSW segment folder of each collection (chunk vectors, packed
-sentence vectors' placeholders, an old index's sentence vectors), every catalogued document's chunks and sentence
-vectors (either layout, rag/store/sentences.py), the BM25 copy, the catalogue.
+sentence vectors' placeholders, an old index's sentence vectors), every catalogued document's chunks, stored
+sentence vectors that must unpack (either layout, rag/store/sentences.py; a document may have none: they are
+then made at question time), the BM25 copy, the catalogue.
 `check_at_open` is the cheap part, run whenever a store opens (a few stats and one read-only SQL
 query): a half-done write is settled (kept when whole, else rolled back), a lost database or vector
 segment is reported with the command that repairs it instead of surfacing later as "Error finding id" or
@@ -175,7 +176,6 @@ def inspect(config: Config) -> list[Problem]:
         return problems
     chunk_meta = store.collection.get(include=["metadatas"])["metadatas"] or []
     chunks_per_doc = Counter(m.get(DOC_KEY, "") for m in chunk_meta)
-    sentences_per_doc = store.sentences.per_document()  # by doc_id[:32], either layout (rag/store/sentences.py)
     docs = store.documents()
     cat = catalogue.read(index_dir)
     if cat is None:
@@ -189,10 +189,6 @@ def inspect(config: Config) -> list[Problem]:
     short = [d["name"] for d in docs if chunks_per_doc[d["doc_id"]] < int(d.get("n_chunks") or 0)]
     if short:
         problems.append(Problem("chunks", f"{len(short)} documents miss chunks: {', '.join(short[:5])}"))
-    unvectored = [d["name"] for d in docs if not sentences_per_doc[d["doc_id"][:32]]]
-    if unvectored:
-        problems.append(Problem("sentence vectors", f"{len(unvectored)} documents have none: "
-                                f"{', '.join(unvectored[:5])}"))
     unpacked = {doc_id for doc_id in store.sentences.unreadable()}
     if unpacked:
         names = [d["name"] for d in docs if d["doc_id"] in unpacked] or sorted(unpacked)

@@ -196,8 +196,7 @@ def _rebuild(config: Config, report: RepairReport, say: Callable[[str], None]) -
             item = prepare_doc(doc)
             embed_prepared([item], embedder, new_config.chunk_vectors)
             assert item.chunk_vectors is not None
-            store.add(doc, item.chunks, item.chunk_vectors, [(s.start, s.end) for s in item.sentences],
-                      item.sentence_vectors)
+            store.add(doc, item.chunks, item.chunk_vectors, item.sentence_spans(), item.sentence_vectors)
             if doc.stamp:
                 store.set_stamp(doc.doc_id, doc.stamp)
             if origin == "store":

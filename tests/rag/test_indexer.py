@@ -78,7 +78,8 @@ def test_empty_folder_indexes_nothing_and_says_so(fresh, tmp_path):
     assert report.summary().startswith("0 added") and fresh.count() == 0
 
 
-def test_delete_by_name_removes_chunks_and_sentences(fresh, corpus):
+def test_delete_by_name_removes_chunks_and_sentences(tmp_path, corpus):
+    fresh = RAG.open(tmp_path / "index", chunk_vectors="embed")  # sentence vectors stored
     fresh.index([corpus], progress=False)
     name = next(corpus.glob("001_*")).name
     sentences = fresh.store.sentences.count()

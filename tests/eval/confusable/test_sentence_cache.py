@@ -6,9 +6,11 @@ from rag.retrieve.evidence import evidence_sentences
 from tests.conftest import SEEDS
 
 
-def test_sentences_of_an_index_are_answered_from_memory_with_their_stored_vectors(seeded_rag, tmp_path):
+def test_sentences_of_an_index_are_answered_from_memory_with_their_stored_vectors(tmp_path):
     from rag import RAG
 
+    seeded_rag = RAG.open(tmp_path / "embed", chunk_vectors="embed")  # sentence vectors stored at index time
+    seeded_rag.index([SEEDS], progress=False)
     late = RAG.open(tmp_path / "late", chunk_vectors="late")
     late.index([sorted(SEEDS.iterdir())[0]], progress=False)
     assert CachedEmbedder(late.embedder).remember(late.store) == 0  # late chunking: in-context vectors, not learned

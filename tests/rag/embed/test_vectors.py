@@ -6,6 +6,7 @@ from rag import RAG
 from rag.embed.vectors import mean_vectors
 from rag.errors import ConfigError
 from rag.ingest.chunk import embedding_input
+from rag.store.integrity import inspect
 from tests.conftest import SEEDS
 
 ARTICLE = sorted(SEEDS.iterdir())[1]  # a seed whose text starts with its title
@@ -95,6 +96,30 @@ def test_late_chunking_embeds_each_chunk_once_and_pools_its_sentences(tmp_path):
     cosines = [float(v @ w) for (_, _, v), w in zip(inside, alone)]
     print("late vs alone cosines", np.round(cosines, 3))
     assert min(cosines) > 0.5 and np.mean(cosines) > 0.75  # in context, yet still about its own words
+
+
+def test_chunks_only_embeds_each_chunk_once_and_makes_sentence_vectors_when_ranked(tmp_path):
+    both = RAG.open(tmp_path / "embed", chunk_vectors="embed")
+    both.index([ARTICLE], progress=False)
+    chunks = RAG.open(tmp_path / "chunks", chunk_vectors="chunks")
+    counting = CountingEmbedder(chunks.embedder)
+    chunks.__dict__["embedder"] = counting
+    chunks.index([ARTICLE], progress=False)
+    assert counting.texts == chunks.count() == both.count()  # one model pass per chunk, none per sentence
+    assert chunks.store.sentences.count() == 0 and both.store.sentences.count() > chunks.count()
+    assert [v.tolist() for _, _, v in stored(chunks)] == [v.tolist() for _, _, v in stored(both)]
+    assert inspect(chunks.config) == []  # no stored sentence vectors is how this index is meant to be
+
+    question = "Which groups did the US-Pakistan dialogue target?"
+    counting.texts = 0
+    found = chunks.retrieve(question)
+    made = counting.texts
+    assert made > len(found)  # the ranked passages' sentences, embedded at question time
+    want = both.retrieve(question)
+    assert [(p.chunk_id, [(e.start, e.score) for e in p.evidence]) for p in found] == \
+        [(p.chunk_id, [(e.start, e.score) for e in p.evidence]) for p in want]
+    chunks.retrieve(question)
+    assert counting.texts == made  # the second time nothing is embedded again
 
 
 def test_mean_vectors_weights_overlap_and_empty_spans():

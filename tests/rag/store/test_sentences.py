@@ -53,7 +53,7 @@ def test_packed_vectors_read_back_what_the_per_sentence_layout_read(tmp_path):
 
 @pytest.fixture
 def indexed(tmp_path, seeds_dir):
-    rag_ = RAG.open(tmp_path / "i")
+    rag_ = RAG.open(tmp_path / "i", chunk_vectors="embed")  # sentence vectors made at index time and stored
     rag_.index([next(seeds_dir.glob("004_*")), next(seeds_dir.glob("001_*"))], progress=False)
     return rag_
 
@@ -121,7 +121,7 @@ def test_an_old_index_is_read_checked_and_grows_in_the_packed_layout(indexed, se
 
     index = indexed.config.index_dir
     before = _to_old_layout(indexed)
-    old = RAG.open(index)
+    old = RAG.open(index, chunk_vectors="embed")
     docs = sorted(before)
     assert old.store.sentences.legacy is not None and old.store.sentences.packed.count() == 0
     got = old.store.sentence_vectors(docs)
@@ -161,7 +161,7 @@ def test_a_chroma_server_holds_the_same_packed_vectors(tmp_path, seeds_dir, inde
     from rag.store.server import ChromaServer
 
     with ChromaServer(tmp_path / "chroma-data") as server:
-        remote = RAG.open(tmp_path / "unused", chroma_url=server.url)  # the same model as `indexed`
+        remote = RAG.open(tmp_path / "unused", chroma_url=server.url, chunk_vectors="embed")  # as `indexed`
         remote.index([next(seeds_dir.glob("004_*")), next(seeds_dir.glob("001_*"))], progress=False)
         docs = [d["doc_id"] for d in indexed.store.documents()]
         here, there = indexed.store.sentence_vectors(docs), remote.store.sentence_vectors(docs)
