@@ -20,6 +20,9 @@ from functools import lru_cache
 from rag.retrieve.lexical import STOPWORDS, content_terms, content_tokens, same_word, stem, words
 
 MIN_SHARE = 0.15  # of the asked terms' weight a sentence must hold (see `addressed`)
+# "Who says X?" asks who said X: the answer reports X itself, not one word of it ("… says it will take several
+# days" does not answer "Who says the operation could take several months?").
+SAID_SHARE = 0.5
 
 # Relative dates: questions phrased for the week they were asked ("this week's awards").
 _RELATIVE = frozenset(stem(w) for w in """week weeks weekend today yesterday tomorrow recently recent now
@@ -134,9 +137,9 @@ def asked_terms(question: str) -> AskedTerms:
 Weight = Callable[[str], float]
 
 
-def addressed(terms: frozenset[str], text: str, weight: Weight | None = None) -> bool:
+def addressed(terms: frozenset[str], text: str, weight: Weight | None = None, share: float = MIN_SHARE) -> bool:
     """Whether `text` holds what is asked (True when nothing is asked beyond names): at least one of the
-    asked `terms`; with `weight` (a word's rarity in the corpus), terms holding MIN_SHARE of the asked
+    asked `terms`; with `weight` (a word's rarity in the corpus), terms holding `share` of the asked
     terms' weight, so the words every article of the topic uses ("security", "terrorism") do not make
     a same-topic sentence an answer to what is specific in the question."""
     if not terms:
@@ -153,7 +156,7 @@ def addressed(terms: frozenset[str], text: str, weight: Weight | None = None) ->
         return bool(held)
     optional: frozenset[str] = getattr(terms, "optional", frozenset())
     total = sum(_unit_weight(u, weight) for u in units if u in held or u[0] not in optional)
-    return total <= 0 or sum(_unit_weight(u, weight) for u in held) >= MIN_SHARE * total
+    return total <= 0 or sum(_unit_weight(u, weight) for u in held) >= share * total
 
 
 # Verbs of opposite sense: "bars may stop serving alcohol at 8 p.m." says nothing of when they may start.
@@ -226,8 +229,9 @@ def _holds(unit: tuple[str, ...], have: frozenset[str]) -> bool:
 _WHO_SAID = re.compile(r"^\s*(?:and\s+)?who\s+(?:(?:has|have|had|also|first|reportedly)\s+)*(?:says?|said|tells?|told|"
                        r"warn(?:s|ed)?|claim(?:s|ed)?|argue(?:s|d)?|insist(?:s|ed)?|state(?:s|d)?|announce(?:s|d)?|"
                        r"add(?:s|ed)?|describe(?:s|d)?|call(?:s|ed)?)\b", re.I)
-_SPEECH = re.compile(r"\b(?:says?|said|saying|tells?|told|telling|according to|stated?|states|statement|added|adds|"
-                     r"warn(?:s|ed|ing)?|claim(?:s|ed|ing)?|argue(?:s|d)?|arguing|insist(?:s|ed)?|announce(?:s|d)?|"
+# "states" only in lower case: "the United States" says nothing.
+_SPEECH = re.compile(r"\b(?:says?|said|saying|tells?|told|telling|according to|(?-i:stated?|states)|statement|"
+                     r"added|adds|warn(?:s|ed|ing)?|claim(?:s|ed|ing)?|argue(?:s|d)?|arguing|insist(?:s|ed)?|announce(?:s|d)?|"
                      r"explain(?:s|ed)?|not(?:es|ed)|wr(?:ote|ites)|describe(?:s|d)?|call(?:s|ed)|believes?|thinks?|"
                      r"quoted|spokes(?:man|woman|person))\b|[\"“”]", re.I)
 

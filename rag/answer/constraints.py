@@ -97,7 +97,7 @@ def parse(question: str) -> Constraints:
             items.append(Constraint("ordinal", m.group(1), m.group(1).lower()))
     items += [Constraint("quantity", label, admitted) for label, admitted in quantities.asked(question)]
     if asked.asks_who_said(question):
-        items.append(Constraint("speech", "who said it"))
+        items.append(Constraint("speech", "who said it", asked.asked_terms(question)))
     counted = quantities.counted(question)
     if counted:
         items.append(Constraint("counted", " ".join(counted), counted))
@@ -199,8 +199,9 @@ def met(c: Constraint, sentence: str, passage: Passage, weight: asked.Weight | N
         return bool(re.search(rf"\b{re.escape(str(c.value))}\b", wide, re.I))
     if c.kind == "quantity":
         return quantities.stated(c.label, cast(tuple[float, float], c.value), wide)
-    if c.kind == "speech":  # "Who says …?": the sentence reports someone's words
-        return asked.reports_speech(sentence)
+    if c.kind == "speech":  # "Who says …?": the sentence reports someone's words, and most of what they said
+        return asked.reports_speech(sentence) and asked.addressed(
+            cast(frozenset[str], c.value), sentence, weight, asked.SAID_SHARE)
     if c.kind == "counted":  # a number of the thing "how many" asks about, in the sentence itself
         return quantities.counts(sentence, cast(tuple[str, ...], c.value))
     if c.kind == "recent":  # value: (days, the anchor date), set by `apply`

@@ -165,3 +165,14 @@ def test_who_says_asks_whose_words_and_is_answered_by_a_report_of_speech():
     cons = parse("Who says the club would not expect him to play every game?")
     silent = "The club would not expect Lockett to play every game after his comeback."
     assert "speech" in [c.kind for c in unmet(cons, silent, _passage(silent))]
+    assert not reports_speech("The United States team scored a decisive victory over France.")  # a name, not a verb
+    assert reports_speech("The report states that the club will not expect him to play.")
+
+
+def test_who_says_is_answered_by_a_report_of_what_the_question_quotes_not_of_one_word_of_it():
+    cons = parse("Who says the operation could take several months?")
+    other = "The SES' Laura Goodin says it will take several days before the damage is cleared up."
+    said = "Senator Hill says the operation could take several months."
+    rarity = {"oper": 3.0}.get  # "operation" is rarer in a corpus than "several"
+    assert "speech" in [c.kind for c in unmet(cons, other, _passage(other), weight=lambda t: rarity(t, 1.0))]
+    assert "speech" not in [c.kind for c in unmet(cons, said, _passage(said), weight=lambda t: rarity(t, 1.0))]
