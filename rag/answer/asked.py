@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 
+from rag.retrieve.evidence import OPENING
 from rag.retrieve.lexical import STOPWORDS, content_terms, content_tokens, same_word, stem, words
 
 MIN_SHARE = 0.15  # of the asked terms' weight a sentence must hold (see `addressed`)
@@ -226,7 +227,7 @@ def _holds(unit: tuple[str, ...], have: frozenset[str]) -> bool:
 
 
 # "Who says the club would not expect him to play?" asks whose words those are: the answer reports speech.
-_WHO_SAID = re.compile(r"^\s*(?:and\s+)?who\s+(?:(?:has|have|had|also|first|reportedly)\s+)*(?:says?|said|tells?|told|"
+_WHO_SAID = re.compile(OPENING + r"who\s+(?:(?:has|have|had|also|first|reportedly)\s+)*(?:says?|said|tells?|told|"
                        r"warn(?:s|ed)?|claim(?:s|ed)?|argue(?:s|d)?|insist(?:s|ed)?|state(?:s|d)?|announce(?:s|d)?|"
                        r"add(?:s|ed)?|describe(?:s|d)?|call(?:s|ed)?)\b", re.I)
 # "states" only in lower case: "the United States" says nothing.

@@ -103,6 +103,10 @@ _PERCENT = re.compile(r"\d\s?%|\b(?:percent|per cent|percentage points?)\b|\b(?:
                       r"\b(?:half|halves|third|thirds|quarter|quarters|fifth|fifths|tenth|tenths|majority)\b", re.I)
 
 
+# What may precede a question's interrogative word: "and", or a leading phrase set off by a comma ("In 2001, who …").
+OPENING = r"^\s*(?:[^,?]{1,40},\s*)?(?:and\s+)?"
+
+
 def answer_type(question: str) -> str:
     q = question.lower()
     if _ASKS_MONEY.search(q):
@@ -116,6 +120,8 @@ def answer_type(question: str) -> str:
                  r"salary|total)|"
                  r"how (?:long|far|old))\b", q):
         return "number"
+    if re.match(OPENING + r"whom?\b", q):  # "Who says it is unclear when …" asks for a name, not a date
+        return "name"
     if re.search(r"\bwhat time\b(?! of (?:the )?year)", q):
         return "time"
     part = re.search(r"\b(?:what|which) (month|year)\b", q)

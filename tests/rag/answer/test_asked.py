@@ -158,6 +158,7 @@ def test_who_says_asks_whose_words_and_is_answered_by_a_report_of_speech():
 
     assert asks_who_said("Who says the club would not expect him to play every game?")
     assert asks_who_said("Who has warned that the talks could fail?")
+    assert asks_who_said("In 2002, who says there has been a drop in deaths from heart disease?")
     assert not asks_who_said("Who won the vote?") and not asks_who_said("What did the minister say?")
     assert reports_speech("Coach Ada Lind says the club would not expect him to play every game.")
     assert reports_speech("“He will not play every game,” the coach told reporters.")

@@ -208,3 +208,10 @@ def test_a_percentage_or_share_asks_for_a_percentage_or_a_fraction_not_any_numbe
     assert has_answer_type("percent", "Less than half of men report being satisfied.", frozenset())
     assert not has_answer_type("percent", "The number has quadrupled since 1990.", frozenset())
     assert not has_answer_type("percent", "Rounding out the top 10 are Singapore and Japan.", frozenset())
+
+
+def test_a_who_question_asks_for_a_name_whatever_clause_follows():
+    assert answer_type("Who says it is unclear when Mr Hicks will be back on Australian soil?") == "name"
+    assert answer_type("In 2001, who says his start tactics are easy?") == "name"
+    assert answer_type("When did the minister say the talks would end?") == "date"
+    assert answer_type("Who won, and how many votes did she get?") == "number"  # the count is asked too
