@@ -112,10 +112,12 @@ def parse(question: str) -> Constraints:
     if sides:
         label = " / ".join(" ".join(sorted(n.words)) for side in sides for n in side)
         items.append(Constraint("between", label, sides))
-    relative = recency.window(question)
+    # A year the question names anchors it: "In 2001, how many braved the cold for Harrison, who died last week?"
+    # asks about that year's week, not the corpus's latest (the year constraint checks it).
+    relative = None if years else recency.window(question)
     if relative:
         items.append(Constraint("recent", relative[0], (relative[1], "")))
-    if recency.asks_about_now(question):
+    if not years and recency.asks_about_now(question):
         items.append(Constraint("now", relative[0] if relative else "", question))
     terms = asked.asked_terms(question)
     names = [c.value for c in items if c.kind == "name"]

@@ -101,10 +101,11 @@ def _supporting(claim: str, terms: frozenset[str], cited: list[int], evidence: l
 
 
 def _off_topic(claim: str, terms: frozenset[str], passages: list[Passage], q_terms: frozenset[str],
-               floor: float | None) -> bool:
-    """True when the claim restates the question, or every passage supporting it does so only with a
-    sentence scored below `floor` for the question."""
-    if q_terms and terms and all(_asked(t, q_terms) for t in terms):
+               floor: float | None, numbers_beyond_question: bool = False) -> bool:
+    """True when the claim restates the question (a number the question lacks is no restatement: "Lee took 3
+    for 77" answers "Lee took how many for 77?"), or every passage supporting it does so only with a sentence
+    scored below `floor` for the question."""
+    if q_terms and terms and all(_asked(t, q_terms) for t in terms) and not numbers_beyond_question:
         return True
     if floor is None:
         return False
@@ -162,7 +163,8 @@ def ground(draft: str, evidence: list[Passage], question: str | None = None) -> 
         if not supported:
             unsupported.append(claim)
             continue
-        if _off_topic(claim, terms, [evidence[i - 1] for i in supported], q_terms, floor):
+        beyond = bool(question) and bool(entities.numbers(claim) - entities.numbers(question or ""))
+        if _off_topic(claim, terms, [evidence[i - 1] for i in supported], q_terms, floor, beyond):
             off_topic.append(claim)
             continue
         support_claim = claim

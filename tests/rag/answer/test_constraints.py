@@ -243,3 +243,9 @@ def test_a_sentence_missing_only_the_count_is_context_for_a_model_but_no_answer(
     assert [s.score > 0 for s in p.evidence] == [True, False]  # "4 training centres" counts no police
     shown = constraints.as_context(q, [p])
     assert {s.text: s.score for s in shown[0].evidence} == {answer: 0.8, context: 0.7}
+
+
+def test_a_named_year_anchors_a_relative_date_instead_of_the_corpus_newest_week():
+    kinds = [c.kind for c in parse("In 2001, how many people braved the cold for Harrison, who died last week?").items]
+    assert "year" in kinds and "recent" not in kinds and "now" not in kinds
+    assert "recent" in [c.kind for c in parse("How many people braved the cold for Harrison, who died last week?").items]

@@ -114,3 +114,14 @@ def test_a_fragment_whose_only_source_is_a_headline_is_left_out():
     claim = "U.S. and Pakistan agree to deepen cooperation on counterterrorism."
     g = ground(claim + " [1]", [p], question="Which countries agreed to deepen cooperation?")
     assert not g.citations and g.malformed == [claim]
+
+
+def test_a_claim_repeating_the_question_with_the_number_it_asks_for_answers_it():
+    text = "Lee took 3 for 77 and Glenn McGrath 2 for 66 on the second day."
+    evidence = [Passage("d:0", "d", "a.txt", "Test", text, 0, len(text), 0.8)]
+    evidence[0].evidence = [ScoredSentence(text, 0, len(text), 0.8)]
+    question = "Lee took how many for 77 and Glenn McGrath 2 for 66?"
+    got = ground("Lee took 3 for 77 and Glenn McGrath 2 for 66. [1]", evidence, question=question)
+    assert got.citations and "3 for 77" in got.text
+    again = ground("Lee took wickets for 77 and Glenn McGrath 2 for 66. [1]", evidence, question=question)
+    assert not again.citations  # no number beyond the question's: it only restates it
