@@ -243,13 +243,22 @@ def unmet(cons: Constraints, sentence: str, passage: Passage, others: Sequence[P
     """The constraints `sentence` misses; `Constraint("type", …)` when it holds nothing of the asked kind.
     `others`: the other retrieved passages, where a question joining JOINED_NAMES names may find one."""
     joined = sum(1 for c in cons.items if c.kind == "name") >= JOINED_NAMES
+    years = {str(c.value) for c in cons.items if c.kind == "year"}
     missing = [c for c in cons.items if not met(c, sentence, passage, weight)
-               and not (joined and c.kind == "name" and any(met(c, "", o) for o in others if o is not passage))]
+               and not (joined and c.kind == "name" and any(met(c, "", o) for o in others if o is not passage))
+               and not (c.kind == "year" and _reports_in(str(c.value), years, sentence, passage))]
     if cons.answer_type and not has_answer_type(cons.answer_type, sentence, cons.asked_words, passage.text):
         missing.append(Constraint("type", cons.answer_type))
     if wellformed.states_nothing(sentence):
         missing.append(Constraint("statement", "no statement"))
     return missing
+
+
+def _reports_in(year: str, years: set[str], sentence: str, passage: Passage) -> bool:
+    """A question naming two years ("In 2001, how many died of drugs in the year 2000?") is met by a sentence
+    naming the other one in an article dated the first: the report of that year about the other."""
+    said = set(_YEAR.findall(sentence))
+    return len(years) > 1 and bool(said) and said <= years - {year} and passage.date[:4] == year
 
 
 _SECOND_PART = re.compile(r",?\s+(?:and|but)\s+(?=(?:what|which|who|whom|when|where|why|how)\b)", re.I)

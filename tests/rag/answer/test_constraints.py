@@ -249,3 +249,12 @@ def test_a_named_year_anchors_a_relative_date_instead_of_the_corpus_newest_week(
     kinds = [c.kind for c in parse("In 2001, how many people braved the cold for Harrison, who died last week?").items]
     assert "year" in kinds and "recent" not in kinds and "now" not in kinds
     assert "recent" in [c.kind for c in parse("How many people braved the cold for Harrison, who died last week?").items]
+
+
+def test_a_question_naming_two_years_is_met_by_the_first_years_report_about_the_second():
+    cons = parse("In 2001, how many people died from drug related causes in the year 2000?")
+    sentence = "According to the bureau, 1,570 people died from drug related causes in the year 2000."
+    assert "year" not in [c.kind for c in unmet(cons, sentence, _passage(sentence, date="2001-05-03"))]
+    assert "year" in [c.kind for c in unmet(cons, sentence, _passage(sentence, date="2002-05-03"))]
+    other = "In 1999, 1,400 people died from drug related causes."
+    assert "year" in [c.kind for c in unmet(cons, other, _passage(other, date="2001-05-03"))]
