@@ -24,6 +24,9 @@ MIN_SHARE = 0.15  # of the asked terms' weight a sentence must hold (see `addres
 # "Who says X?" asks who said X: the answer reports X itself, not one word of it ("… says it will take several
 # days" does not answer "Who says the operation could take several months?").
 SAID_SHARE = 0.5
+# "How many X did Y?" is answered by a number of X that did Y: a third of the asked words' weight besides X
+# ("More than 2,000 police and soldiers are being sent in" does not say how many cordoned off the area).
+COUNTED_SHARE = 0.34
 
 # Relative dates: questions phrased for the week they were asked ("this week's awards").
 _RELATIVE = frozenset(stem(w) for w in """week weeks weekend today yesterday tomorrow recently recent now

@@ -50,7 +50,8 @@ _LAST_YEAR = re.compile(r"\b(?:last|previous|past) year\b|\ba year (?:ago|earlie
 @dataclass(frozen=True)
 class Constraint:
     kind: str  # "year" | "month" | "quarter" | "gender" | "ordinal" | "name" | "quantity" | "asked" | "recent" |
-    #            "counted" (what "how many" counts, numbered in the sentence: quantities.counts) | "speech" |
+    #            "counted" (what "how many" counts, numbered in the sentence: quantities.counts, with a third of
+    #            what is asked of it) | "speech" (with half of what is said) |
     #            "edition" (no earlier year pinned to a name: recency.other_edition) |
     #            "now" (not a later event: recency.asks_about_now) | "between" (two parties, both in the sentence)
     #            (and, from `unmet` only: "type", the asked kind of thing missing; "statement", a sentence
@@ -100,7 +101,7 @@ def parse(question: str) -> Constraints:
         items.append(Constraint("speech", "who said it", asked.asked_terms(question)))
     counted = quantities.counted(question)
     if counted:
-        items.append(Constraint("counted", " ".join(counted), counted))
+        items.append(Constraint("counted", " ".join(counted), (counted, asked.asked_terms(question))))
     for name in question_names(question):
         if all(w in years or w in CALENDAR_WORDS for w in name.words):
             continue  # a year (above) or a weekday / month: "last Friday" is a relative date
@@ -205,7 +206,8 @@ def met(c: Constraint, sentence: str, passage: Passage, weight: asked.Weight | N
         return asked.reports_speech(sentence) and asked.addressed(
             cast(frozenset[str], c.value), sentence, weight, asked.SAID_SHARE)
     if c.kind == "counted":  # a number of the thing "how many" asks about, in the sentence itself
-        return quantities.counts(sentence, cast(tuple[str, ...], c.value))
+        counted, terms = cast(tuple[tuple[str, ...], frozenset[str]], c.value)
+        return quantities.counts(sentence, counted) and asked.addressed(terms, sentence, weight, asked.COUNTED_SHARE)
     if c.kind == "recent":  # value: (days, the anchor date), set by `apply`
         days, newest = cast(tuple[int, str], c.value)
         return recency.in_window(passage.date, newest, days) and not recency.of_the_past(

@@ -258,3 +258,12 @@ def test_a_question_naming_two_years_is_met_by_the_first_years_report_about_the_
     assert "year" in [c.kind for c in unmet(cons, sentence, _passage(sentence, date="2002-05-03"))]
     other = "In 1999, 1,400 people died from drug related causes."
     assert "year" in [c.kind for c in unmet(cons, other, _passage(other, date="2001-05-03"))]
+
+
+def test_how_many_is_answered_by_a_number_of_the_thing_that_did_what_is_asked():
+    cons = parse("How many detention centre officers were treated for smoke inhalation?")
+    rarity = {"inhal": 4.0, "smoke": 3.0, "treat": 2.0}.get
+    other = "He says six detention officers were injured during the disturbance."
+    said = "He says 15 detention centre officers were treated for smoke inhalation."
+    assert "counted" in [c.kind for c in unmet(cons, other, _passage(other), weight=lambda t: rarity(t, 1.0))]
+    assert unmet(cons, said, _passage(said), weight=lambda t: rarity(t, 1.0)) == []
