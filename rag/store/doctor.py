@@ -27,8 +27,10 @@ def cmd_doctor(args: argparse.Namespace) -> int:
         from rag.store import catalogue
 
         cat = catalogue.read(index_dir) or {}
+        sentences = cat.get("sentences", 0)
+        stored = f"{sentences} sentence vectors" if sentences else "sentence vectors made at question time"
         print(f"index {index_dir}: healthy ({len(cat.get('documents', []))} documents, {cat.get('chunks', 0)} "
-              f"chunks, {cat.get('sentences', 0)} sentence vectors)")
+              f"chunks, {stored})")
         return 0
     for p in problems:
         print(f"damaged: {p}")
