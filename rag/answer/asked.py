@@ -229,8 +229,11 @@ def _holds(unit: tuple[str, ...], have: frozenset[str]) -> bool:
     return head.replace("-", "") in have or all(any(same_word(p, h) for h in have) for p in parts)
 
 
-# "Who says the club would not expect him to play?" asks whose words those are: the answer reports speech.
-_WHO_SAID = re.compile(OPENING + r"who\s+(?:(?:has|have|had|also|first|reportedly)\s+)*(?:says?|said|tells?|told|"
+# "Who says the club would not expect him to play?" asks whose words those are: the answer reports speech. So
+# does "Which airline said …?" (a noun of one or two words after which/what, not an auxiliary: "What is said …").
+_WHO_SAID = re.compile(OPENING + r"(?:who|(?:which|what)\s+"
+                       r"(?!(?:is|are|was|were|has|have|had|do|does|did|will|would|can|could)\b)[a-z]+(?:\s+[a-z]+)?)"
+                       r"\s+(?:(?:has|have|had|also|first|reportedly)\s+)*(?:says?|said|tells?|told|"
                        r"warn(?:s|ed)?|claim(?:s|ed)?|argue(?:s|d)?|insist(?:s|ed)?|state(?:s|d)?|announce(?:s|d)?|"
                        r"add(?:s|ed)?|describe(?:s|d)?|call(?:s|ed)?)\b", re.I)
 # "states" only in lower case: "the United States" says nothing.

@@ -159,6 +159,8 @@ def test_who_says_asks_whose_words_and_is_answered_by_a_report_of_speech():
     assert asks_who_said("Who says the club would not expect him to play every game?")
     assert asks_who_said("Who has warned that the talks could fail?")
     assert asks_who_said("In 2002, who says there has been a drop in deaths from heart disease?")
+    assert asks_who_said("Which airline said this week it found loose bolts on grounded planes?")
+    assert not asks_who_said("What is said to be the cause?") and not asks_who_said("Which team won the cup?")
     assert not asks_who_said("Who won the vote?") and not asks_who_said("What did the minister say?")
     assert reports_speech("Coach Ada Lind says the club would not expect him to play every game.")
     assert reports_speech("“He will not play every game,” the coach told reporters.")
