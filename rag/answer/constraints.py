@@ -97,11 +97,12 @@ def parse(question: str) -> Constraints:
         if not any(a <= m.start() < b for a, b in quarter_spans):
             items.append(Constraint("ordinal", m.group(1), m.group(1).lower()))
     items += [Constraint("quantity", label, admitted) for label, admitted in quantities.asked(question)]
+    terms = asked.asked_terms(question)
     if asked.asks_who_said(question):
-        items.append(Constraint("speech", "who said it", asked.asked_terms(question)))
+        items.append(Constraint("speech", "who said it", terms))
     counted = quantities.counted(question)
     if counted:
-        items.append(Constraint("counted", " ".join(counted), (counted, asked.asked_terms(question))))
+        items.append(Constraint("counted", " ".join(counted), (counted, terms)))
     for name in question_names(question):
         if all(w in years or w in CALENDAR_WORDS for w in name.words):
             continue  # a year (above) or a weekday / month: "last Friday" is a relative date
@@ -120,7 +121,6 @@ def parse(question: str) -> Constraints:
         items.append(Constraint("recent", relative[0], (relative[1], "")))
     if not years and recency.asks_about_now(question):
         items.append(Constraint("now", relative[0] if relative else "", question))
-    terms = asked.asked_terms(question)
     names = [c.value for c in items if c.kind == "name"]
     if terms:
         items.append(Constraint("asked", " ".join(sorted(terms)), terms))
