@@ -14,6 +14,17 @@ _QUANTITY = re.compile(r"(?:\b(more than|over|at least|nearly|almost|about|aroun
                        r"(?:\s*(million|billion|trillion|thousand|percent|%))?(?=[\s-]+([a-z]+))", re.I)
 _SCALE = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 _APPROX = 0.25  # "about N" is met by a number within 25% of N
+# A count written out ("won five awards"): the noun after it is plural; "the two countries", "its three
+# members" refer back to things already counted, and "two weeks" is a duration or a relative date.
+_WORD_NUMBERS = {w: i for i, w in enumerate("""zero one two three four five six seven eight nine ten eleven twelve
+thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty""".split()) if i >= 2}
+_WORD_NUMBERS.update({"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90})
+_WORD_QUANTITY = re.compile(r"\b(?:([A-Za-z]+)\s+)?((?i:" + "|".join(_WORD_NUMBERS) + r"))\s+([a-z]+s)\b")
+# before the number: a word referring back, part of a larger number ("two hundred and thirty"), or a
+# question word ("which two countries": the count is the question's, not a constraint on the answer)
+_NOT_COUNTING = frozenset("""the these those both its their his her our my your all of each every first last and
+hundred thousand which what""".split())
+_DURATIONS = frozenset("""seconds minutes hours days weeks weekends months years decades centuries times""".split())
 _NOT_A_COUNT = re.compile(r"[$€£¥₹%]|\b(?:dollars?|euros?|pounds?|percent|cents?|rupees?|yuan|yen)\b", re.I)
 
 
@@ -25,6 +36,10 @@ def asked(question: str) -> list[tuple[str, tuple[float, float]]]:
         if is_year(m.group(2)) and not m.group(1):
             continue  # a year: the "year" constraint's
         out.append((f"{m.group(0).strip()} {m.group(4)}", _range(m.group(1), m.group(2), m.group(3))))
+    for m in _WORD_QUANTITY.finditer(question):
+        before, number, noun = (m.group(1) or "").lower(), m.group(2).lower(), m.group(3).lower()
+        if before not in _NOT_COUNTING and noun not in _DURATIONS:
+            out.append((f"{number} {noun}", (float(_WORD_NUMBERS[number]),) * 2))
     return out
 
 
@@ -76,6 +91,7 @@ def _numbers(text: str, money: bool = True) -> list[float]:
             out.append(_number(m.group(1), scale))
         except ValueError:
             continue
+    out += [float(_WORD_NUMBERS[w.lower()]) for w in re.findall(r"\b(" + "|".join(_WORD_NUMBERS) + r")\b", text, re.I)]
     return out
 
 

@@ -35,3 +35,17 @@ def test_people_are_counted_by_what_they_are_or_what_befell_them():
     people = counted("How many people were killed in violence in 2023?")
     assert counts("The country saw 1,524 violence-related fatalities in 2023.", people)
     assert not counts("More than 80 strike aircraft have flown sorties.", people)
+
+
+def test_a_count_written_out_is_a_quantity_and_a_text_may_write_it_either_way():
+    assert asked("Which film won five awards at the Globes?") == [("five awards", (5.0, 5.0))]
+    label, admitted = asked("Which film won five awards at the Globes?")[0]
+    assert stated(label, admitted, "Oppenheimer took 5 awards, including best drama.")
+    assert stated(label, admitted, "It won five, including best drama.")
+    assert not stated(label, admitted, "The nominations for the Golden Globe Awards are out.")
+    # no count: a noun already counted ("the two countries"), the question's own count ("which two
+    # countries"), part of a larger number, a duration, or a name ("two US soldiers" counts soldiers, not "US")
+    for question in ("What did the two countries agree?", "Which two countries signed?",
+                     "Two hundred and thirty canoes left. How many finished?", "What happened two weeks ago?",
+                     "Were two US soldiers hurt?"):
+        assert asked(question) == [], question
