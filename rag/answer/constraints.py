@@ -53,7 +53,8 @@ class Constraint:
     #            "counted" (what "how many" counts, numbered in the sentence: quantities.counts, with a third of
     #            what is asked of it) | "speech" (with half of what is said) |
     #            "edition" (no earlier year pinned to a name: recency.other_edition) |
-    #            "now" (not a later event: recency.asks_about_now) | "between" (two parties, both in the sentence)
+    #            "now" (not a later event: recency.asks_about_now) | "current" (an article of the present:
+    #            recency.asks_about_current, not recency.stale) | "between" (two parties, both in the sentence)
     #            (and, from `unmet` only: "type", the asked kind of thing missing; "statement", a sentence
     #            stating nothing: rag/answer/wellformed.py)
     label: str  # as the question says it
@@ -119,6 +120,8 @@ def parse(question: str) -> Constraints:
     relative = None if years else recency.window(question)
     if relative:
         items.append(Constraint("recent", relative[0], (relative[1], "")))
+    if not years and not relative and recency.asks_about_current(question):
+        items.append(Constraint("current", "the present", ""))
     if not years and recency.asks_about_now(question):
         items.append(Constraint("now", relative[0] if relative else "", question))
     names = [c.value for c in items if c.kind == "name"]
@@ -212,6 +215,8 @@ def met(c: Constraint, sentence: str, passage: Passage, weight: asked.Weight | N
         days, newest = cast(tuple[int, str], c.value)
         return recency.in_window(passage.date, newest, days) and not recency.of_the_past(
             [int(y) for y in _YEAR.findall(sentence)], newest)
+    if c.kind == "current":  # value: the anchor date, set by `apply`
+        return not recency.stale(passage.date, str(c.value))
     if c.kind == "edition":  # value: the question's names
         editions = cast(tuple[Name, ...], c.value)
         return not recency.other_edition(sentence, passage.date, [frozenset(n.words) for n in editions])
@@ -302,15 +307,15 @@ class NearMiss:
 
 # Kinds where a sentence about another value (year, quarter, gender) is a real answer to a nearby
 # question, worth telling the reader about; a missing name or answer kind is just not an answer.
-COVERABLE = frozenset({"year", "month", "quarter", "gender", "edition"})
+COVERABLE = frozenset({"year", "month", "quarter", "gender", "edition", "current"})
 
 
 def _anchored(cons: Constraints, passages: list[Passage], newest: str = "") -> Constraints:
     """`cons` with its relative week read against `newest` (the corpus's newest date), else the newest of
     `passages` (rag/answer/recency.py)."""
     newest = max(newest, recency.anchor(passages))
-    cons.items = [replace(c, value=(cast(tuple[int, str], c.value)[0], newest)) if c.kind == "recent" else c
-                  for c in cons.items]
+    cons.items = [replace(c, value=(cast(tuple[int, str], c.value)[0], newest)) if c.kind == "recent" else
+                  replace(c, value=newest) if c.kind == "current" else c for c in cons.items]
     return cons
 
 
@@ -365,7 +370,7 @@ def covered(near: NearMiss, passage: Passage) -> str:
     local = f"{passage.title}\n{near.sentence.text}"
     out: list[str] = []
     for c in near.missing:
-        if c.kind in ("year", "edition"):
+        if c.kind in ("year", "edition", "current"):
             found = list(dict.fromkeys(_YEAR.findall(local))) or _reported_year(near.sentence.text, passage)
             out.extend(y for y in found if y and y not in out)
         elif c.kind == "quarter":

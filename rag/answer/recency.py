@@ -54,6 +54,26 @@ def asks_about_now(question: str) -> bool:
     return relative is not None and relative[1] <= 14 and not _LOOKS_AHEAD.search(question)
 
 
+# A question about the present state of things, with no year: "Who did Macron appoint as the next prime minister?",
+# "Which official is facing impeachment?", "How much will an ad cost?". It asks about the corpus's present, and an
+# article from two calendar years or more before the newest one reports an earlier state (an earlier appointment,
+# an earlier year's prices). The year before the newest counts as its own (a two-year archive answers itself).
+_CURRENT = re.compile(r"\b(?:now|currently|current|next|new|newly|upcoming|will|won['’]t)\b|"
+                      r"\b(?:is|are|am)\s+(?:now\s+|currently\s+|still\s+)?(being|[a-z]{3,}ing)\b", re.I)
+_NOT_A_PARTICIPLE = frozenset("""something nothing anything everything thing king spring string morning evening
+ceiling wedding building meeting during bring sibling""".split())
+
+
+def asks_about_current(question: str) -> bool:
+    """Whether `question` asks about how things are now, or are to be (see _CURRENT)."""
+    return any(not m.group(1) or m.group(1).lower() not in _NOT_A_PARTICIPLE for m in _CURRENT.finditer(question))
+
+
+def stale(article_date: str, newest: str) -> bool:
+    """Whether an article dated `article_date` is two calendar years or more older than `newest` (undated: not)."""
+    return article_date[:4].isdigit() and newest[:4].isdigit() and int(article_date[:4]) < int(newest[:4]) - 1
+
+
 def speaks_of_later(sentence: str, question: str = "") -> bool:
     """Whether `sentence` only foretells: it places its event a month or more ahead ("… next month"), or, for a
     `question` in the past tense ("Which state held …?"), in the future ("Nevada will hold …"); and it says

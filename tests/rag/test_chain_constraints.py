@@ -13,6 +13,9 @@ ARTICLES = {
     "caucus_history.txt": ("Iowa caucus sites ready\n2024-01-10\nSource: Politics Daily\n\n"
                            "Caucus sites across Iowa open at 7 p.m. on Monday. Ted Cruz won the Republican 2016 "
                            "Iowa caucuses, with 27.6% of the vote.\n"),
+    "cabinet_2017.txt": ("Varga names a prime minister\n2017-05-15\nSource: World Daily\n\n"
+                         "President Lina Varga has appointed Tomas Reyes, a little-known lawmaker, as prime minister "
+                         "of Ostland. Reyes, 46, was sworn in on Monday.\n"),
 }
 
 
@@ -83,3 +86,14 @@ def test_an_earlier_edition_of_the_event_is_what_the_articles_cover_not_the_answ
     if answer.partial:
         assert answer.text.startswith("The articles do not say for the current edition. They cover 2016:")
         assert [c.source for c in answer.citations] == ["caucus_history.txt"]
+
+
+def test_a_question_about_the_present_is_not_answered_from_an_article_years_older_than_the_news(tennis_rag):
+    answer = tennis_rag.ask("Who did President Lina Varga appoint as the next prime minister of Ostland?")
+    assert answer.refused or answer.partial
+    if answer.partial:
+        assert answer.text.startswith("The articles do not say for the present. They cover 2017:")
+        assert [c.source for c in answer.citations] == ["cabinet_2017.txt"]
+    # asked about that year, the same article answers
+    answer = tennis_rag.ask("Who did President Lina Varga appoint as prime minister of Ostland in 2017?")
+    assert not answer.refused and not answer.partial and "Reyes" in answer.text

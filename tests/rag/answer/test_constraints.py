@@ -12,8 +12,8 @@ def _passage(text: str, title: str = "", date: str = "") -> Passage:
 def _kinds(question: str) -> list[tuple[str, str]]:
     """The constraints on the things a question names (what it asks about: test_asked.py; relative weeks
     read against the newest passage, and the edition a question without a year asks about: test_recency.py)."""
-    return [(c.kind, c.label) for c in parse(question).items if c.kind not in ("asked", "recent", "now", "edition",
-                                                                                   "counted", "speech")]
+    other = ("asked", "recent", "now", "edition", "current", "counted", "speech")
+    return [(c.kind, c.label) for c in parse(question).items if c.kind not in other]
 
 
 def test_years_months_quarters_and_qualifiers_are_read_from_the_question():

@@ -101,3 +101,25 @@ def test_a_question_without_a_year_is_not_answered_by_an_earlier_edition_of_its_
     # a year elsewhere in the sentence, not pinned to the question's names, is no edition
     assert not recency.other_edition("In 2016, Trump lost Iowa.", "2024-01-10", [frozenset({"iowa"})])
     assert "edition" not in [c.kind for c in constraints.parse("Who won the Iowa caucuses in 2016?").items]
+
+
+def test_a_question_about_the_present_is_not_answered_by_an_article_two_years_older_than_the_newest():
+    for question in ("Who did Macron appoint as the next prime minister?", "Which official is facing impeachment?",
+                     "How much will an ad during the final cost?", "Which pop star is being sued for late concerts?",
+                     "Who is the new chief executive of Acme?"):
+        assert recency.asks_about_current(question), question
+    for question in ("What is the highest category on the hurricane scale?", "Who won the final?",
+                     "What is something the report says?"):
+        assert not recency.asks_about_current(question), question
+    q = "Who did Macron appoint as the next prime minister?"
+    old = _passage("Macron has appointed Edouard Philippe as prime minister.", "2017-05-15")
+    last_year = _passage("Macron has appointed Elisabeth Borne as prime minister.", "2023-05-16")
+    undated = _passage("Macron has appointed Ada Lind as prime minister.", "")
+    near = constraints.apply(q, [old, last_year, undated], newest="2024-01-12")
+    assert old.evidence[0].score < 0
+    assert last_year.evidence[0].score > 0 and undated.evidence[0].score > 0  # the year before counts as its own
+    near = constraints.apply(q, [_passage("Macron has appointed Edouard Philippe as prime minister.", "2017-05-15")],
+                             newest="2024-01-12")
+    assert near is not None and [c.kind for c in near.missing] == ["current"]  # a partial answer: "They cover 2017"
+    # a year in the question pins it instead
+    assert "current" not in [c.kind for c in constraints.parse("Who will Macron appoint in 2017?").items]
