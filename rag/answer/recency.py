@@ -58,8 +58,9 @@ def asks_about_now(question: str) -> bool:
 # "Which official is facing impeachment?", "How much will an ad cost?". It asks about the corpus's present, and an
 # article from two calendar years or more before the newest one reports an earlier state (an earlier appointment,
 # an earlier year's prices). The year before the newest counts as its own (a two-year archive answers itself).
+# (lower case: "New Hampshire", "Will Smith" are names)
 _CURRENT = re.compile(r"\b(?:now|currently|current|next|new|newly|upcoming|will|won['’]t)\b|"
-                      r"\b(?:is|are|am)\s+(?:now\s+|currently\s+|still\s+)?(being|[a-z]{3,}ing)\b", re.I)
+                      r"\b(?:[Ii]s|[Aa]re|am)\s+(?:now\s+|currently\s+|still\s+)?(being|[a-z]{3,}ing)\b")
 _NOT_A_PARTICIPLE = frozenset("""something nothing anything everything thing king spring string morning evening
 ceiling wedding building meeting during bring sibling""".split())
 
@@ -124,6 +125,15 @@ def date_range(question: str, newest: str) -> tuple[int, int] | None:
     if relative is None or n is None:
         return None
     return date_number((n - timedelta(days=relative[1])).isoformat()), date_number(n.isoformat())
+
+
+def present_range(question: str, newest: str, oldest: str) -> tuple[int, int] | None:
+    """The publication dates (YYYYMMDD numbers) of the articles that can answer a question about the present
+    (`asks_about_current`): from the year before `newest`'s to `newest`. None when the question asks for no
+    present, or when no indexed article (the oldest dated `oldest`) is older than that anyway."""
+    if not asks_about_current(question) or window(question) is not None or not stale(oldest, newest):
+        return None
+    return date_number(f"{int(newest[:4]) - 1}-01-01"), date_number(newest)
 
 
 _TOKEN = re.compile(r"[A-Za-z]+|\d+")

@@ -68,6 +68,7 @@ class BM25Index:
         self._checked_at = 0.0
         self._counted_at = 0.0
         self._newest: tuple[tuple[str, str], str] = (("", ""), "")
+        self._oldest: tuple[str, str] = ("", "")
 
     # ---------------------------------------------------------------- freshness
     def ensure_fresh(self, force: bool = False) -> None:
@@ -168,6 +169,15 @@ class BM25Index:
                 days = (str(m.get("date") or "")[:10] for m in self.metas)
                 self._newest = (key, max((d for d in days if len(d) == 10 and d <= today), default=""))
             return self._newest[1]
+
+    def oldest_date(self) -> str:
+        """The oldest article date (ISO day) among the indexed chunks; "" when none is dated."""
+        self.ensure_fresh()
+        with self._lock:
+            if self._oldest[0] != self.fingerprint:
+                days = (str(m.get("date") or "")[:10] for m in self.metas)
+                self._oldest = (self.fingerprint, min((d for d in days if len(d) == 10), default=""))
+            return self._oldest[1]
 
     # ---------------------------------------------------------------- search
     def retrieve(self, query: str, k: int, filters: dict[str, Any] | None = None) -> list[Passage]:

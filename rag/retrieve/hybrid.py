@@ -169,12 +169,15 @@ class HybridRetriever:
 
     def _date_ranges(self, query: str, filters: dict[str, Any] | None = None) -> list[tuple[int, int]]:
         """The dates the question names, else the weeks its relative date ("this week", "the latest")
-        means in this index's news (read against its newest article, up to the `until` filter): candidates
-        are fetched from then too."""
+        means in this index's news (read against its newest article, up to the `until` filter), or for a
+        question about the present ("Who is the new …?") its newest two calendar years: candidates are fetched
+        from then too."""
         named = query_date_ranges(query)
-        if named or recency.window(query) is None:
+        if named:
             return named
-        recent = recency.date_range(query, self.newest_date(date_bound(filters, "until")))
+        newest = self.newest_date(date_bound(filters, "until"))
+        recent = recency.date_range(query, newest) or recency.present_range(
+            query, newest, lexical_index(self.store).oldest_date())
         return [recent] if recent else []
 
     def term_weight(self) -> Callable[[str], float]:

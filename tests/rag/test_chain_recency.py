@@ -46,3 +46,27 @@ def test_asked_as_of_an_earlier_day_this_week_is_the_week_up_to_it(without_answe
     answer = without_answer.ask(QUESTION, generator="extractive", filters={"until": "2019-03-15"})
     assert not answer.refused and "Olvana" in answer.text, answer.text
     assert {c.source for c in answer.citations} == {"old.txt"}
+
+
+PORT_2017 = ("Harbour port names a chief\n2017-06-02\nSource: City News\n\n"
+             "The Harbour port authority has appointed Rui Costa as its new chief executive, the board said. "
+             "Costa, a former shipping manager, starts in July.\n")
+PORT_2024 = ("Harbour port board picks Ines Vale\n2024-01-09\nSource: City News\n\n"
+             "The board of the Harbour port authority picked Ines Vale to lead it from February, replacing "
+             "Rui Costa after seven years.\n")
+
+
+def test_a_question_about_the_present_prefers_the_articles_of_the_last_two_years(tmp_path_factory):
+    rag_ = index_articles(tmp_path_factory, {"port_2017.txt": PORT_2017, "port_2024.txt": PORT_2024,
+                                             "newer.txt": NEWER})
+    retriever = rag_.chain.retriever
+    assert retriever.newest_date() == "2024-01-10"
+    from rag.retrieve.bm25 import lexical_index
+
+    assert lexical_index(rag_.store).oldest_date() == "2017-06-02"
+    question = "Who is the new chief executive of the Harbour port authority?"
+    assert retriever._date_ranges(question) == [(20230101, 20240110)]
+    assert retriever._date_ranges("Who was the chief executive of the Harbour port authority?") == []
+    answer = rag_.ask(question, generator="extractive")
+    assert "Ines Vale" in answer.text and "2017" not in answer.text, answer.text
+    assert {c.source for c in answer.citations} == {"port_2024.txt"}

@@ -123,3 +123,12 @@ def test_a_question_about_the_present_is_not_answered_by_an_article_two_years_ol
     assert near is not None and [c.kind for c in near.missing] == ["current"]  # a partial answer: "They cover 2017"
     # a year in the question pins it instead
     assert "current" not in [c.kind for c in constraints.parse("Who will Macron appoint in 2017?").items]
+
+
+def test_a_question_about_the_present_fetches_from_the_newest_two_calendar_years_when_older_news_exists():
+    q = "Who is the new chief executive of the port?"
+    assert recency.present_range(q, "2024-01-10", "2017-06-02") == (20230101, 20240110)
+    assert recency.present_range(q, "2024-01-10", "2023-02-01") is None  # nothing older: no preference
+    assert recency.present_range(q, "2024-01-10", "") is None
+    assert recency.present_range("Who was the chief executive in the port?", "2024-01-10", "2017-06-02") is None
+    assert recency.present_range("Who is the new chief this week?", "2024-01-10", "2017-06-02") is None  # a window
