@@ -162,9 +162,19 @@ def _reported_year(sentence: str, passage: Passage) -> list[str]:
         return []
     year = int(passage.date[:4])
     last = _LAST_YEAR.search(sentence)
-    if last and not sentence[:last.start()].strip(" \"'“‘(-"):
+    if last and _opens_with(last, sentence):
         return [str(year - 1)]  # "Last year, Kwan and Scheinert won both awards": about that year alone
     return [str(year)] + ([str(year - 1)] if last else [])
+
+
+def _opens_with(m: re.Match, sentence: str) -> bool:
+    return not sentence[:m.start()].strip(" \"'“‘(-")
+
+
+def _of_last_year(sentence: str) -> bool:
+    """ "Last year, NASA introduced the crew …": a sentence about the year before its article's."""
+    last = _LAST_YEAR.search(sentence)
+    return bool(last and _opens_with(last, sentence))
 
 
 def _quarters(text: str) -> set[int]:
@@ -214,7 +224,7 @@ def met(c: Constraint, sentence: str, passage: Passage, weight: asked.Weight | N
     if c.kind == "recent":  # value: (days, the anchor date), set by `apply`
         days, newest = cast(tuple[int, str], c.value)
         return recency.in_window(passage.date, newest, days) and not recency.of_the_past(
-            [int(y) for y in _YEAR.findall(sentence)], newest)
+            [int(y) for y in _YEAR.findall(sentence)], newest) and not _of_last_year(sentence)
     if c.kind == "current":  # value: the anchor date, set by `apply`
         return not recency.stale(passage.date, str(c.value))
     if c.kind == "edition":  # value: the question's names

@@ -132,3 +132,12 @@ def test_a_question_about_the_present_fetches_from_the_newest_two_calendar_years
     assert recency.present_range(q, "2024-01-10", "") is None
     assert recency.present_range("Who was the chief executive in the port?", "2024-01-10", "2017-06-02") is None
     assert recency.present_range("Who is the new chief this week?", "2024-01-10", "2017-06-02") is None  # a window
+
+
+def test_a_sentence_opening_with_last_year_does_not_say_what_happened_recently():
+    q = "Which country recently launched a mission to the moon?"
+    last_year = _passage("Last year, NASA introduced the crew of the mission to the moon, set to launch in November.",
+                         "2024-01-04")
+    this_month = _passage("India launched a mission to the moon on Monday, its space agency said.", "2024-01-04")
+    constraints.apply(q, [last_year, this_month], newest="2024-01-20")
+    assert last_year.evidence[0].score < 0 and this_month.evidence[0].score > 0
