@@ -132,10 +132,17 @@ class AskedTerms(frozenset):
         return self
 
 
+# "When had the previous dialogue taken place?" asks about an earlier one: a sentence about the latest (with
+# every other asked word) does not answer. Not after a comparison ("compared to previous models").
+_EARLIER = re.compile(r"(?<!\bto )(?<!\bthan )(?<!\bfrom )(?<!\bover )\b(?:the|its|their|his|her)\s+(previous|prior)\b",
+                      re.I)
+
+
 def asked_terms(question: str) -> AskedTerms:
     """The stems of `asked_words`."""
     ask, terms = interrogative(question), asked_words(question)
-    return AskedTerms(terms, _kind_of_answer(ask), _deed(ask, terms), bool(_POLAR.match(ask)))
+    required = _deed(ask, terms) | {stem(m.group(1).lower()) for m in _EARLIER.finditer(ask)}
+    return AskedTerms(terms, _kind_of_answer(ask), required, bool(_POLAR.match(ask)))
 
 
 Weight = Callable[[str], float]

@@ -179,3 +179,12 @@ def test_who_says_is_answered_by_a_report_of_what_the_question_quotes_not_of_one
     rarity = {"oper": 3.0}.get  # "operation" is rarer in a corpus than "several"
     assert "speech" in [c.kind for c in unmet(cons, other, _passage(other), weight=lambda t: rarity(t, 1.0))]
     assert "speech" not in [c.kind for c in unmet(cons, said, _passage(said), weight=lambda t: rarity(t, 1.0))]
+
+
+def test_the_previous_one_is_asked_about_and_a_sentence_about_the_latest_does_not_answer():
+    terms = asked_terms("When had the previous counterterrorism dialogue taken place?")
+    assert not addressed(terms, "The counterterrorism dialogue held on May 10 took stock of the threats.")
+    assert addressed(terms, "Since the last dialogue in March 2023, the US has trained 300 police.")
+    assert addressed(terms, "The prior counterterrorism dialogue took place in Islamabad.")
+    # a comparison with earlier ones is no such ask
+    assert not asked_terms("How does the model compare to previous state-of-the-art models?").required
