@@ -55,7 +55,7 @@ def test_sample_question_streams_an_answer_with_citations_that_open(page, served
     href = markers.last.get_attribute("href")
     markers.last.click()
     target = page.locator(href)
-    page.wait_for_function(f"() => document.querySelector('{href}').open", timeout=5_000)
+    page.wait_for_function(f"() => document.querySelector('{href}').open", timeout=20_000)
     assert "active" in target.get_attribute("class")
     assert target.locator("blockquote mark").first.is_visible()
     page.wait_for_timeout(400)  # let the smooth scroll settle for the screenshot
@@ -80,12 +80,12 @@ def test_follow_up_is_answered_and_its_rewrite_is_shown_on_demand(page, artifact
     assert rewritten and rewritten not in page.locator("#chat").inner_text()  # folded until asked for
     page.get_by_text("Follow-up searched as a standalone question").click()
     page.wait_for_function("t => document.querySelector('#chat').innerText.includes(t)", arg=rewritten,
-                           timeout=5_000)
+                           timeout=20_000)
     # an earlier answer's marker still opens its own passage
     first_marker = page.locator("#chat a.cite[href^='#cite-0-']").first
     href = first_marker.get_attribute("href")
     first_marker.click()
-    page.wait_for_function(f"() => document.querySelector('{href}').open", timeout=5_000)
+    page.wait_for_function(f"() => document.querySelector('{href}').open", timeout=20_000)
     page.wait_for_timeout(600)  # smooth scroll
     assert passage_in_view(page, href)
     page.screenshot(path=str(artifacts / "ui_follow_up.png"))
