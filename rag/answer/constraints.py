@@ -15,7 +15,9 @@ Where each constraint is checked (the strictness is per kind, because news refer
   itself often says "she" or "the company";
 Relative dates ("last year") are not checked against a calendar; "this week", "last Friday" and "recently"
 are read against the corpus's newest article, up to the day the question is asked as of (the `until`
-filter), or the newest retrieved passage's date when that is later (rag/answer/recency.py).
+filter), or the newest retrieved passage's date when that is later (rag/answer/recency.py); so is a question
+about the present with no year ("the new …", "will …", "is facing …"), which an article two calendar years
+older than that does not answer.
 """
 from __future__ import annotations
 
