@@ -19,6 +19,7 @@ _APPROX = 0.25  # "about N" is met by a number within 25% of N
 _WORD_NUMBERS = {w: i for i, w in enumerate("""zero one two three four five six seven eight nine ten eleven twelve
 thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty""".split()) if i >= 2}
 _WORD_NUMBERS.update({"thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90})
+_WORD_NUMBER = re.compile(r"\b(" + "|".join(_WORD_NUMBERS) + r")\b", re.I)
 _WORD_QUANTITY = re.compile(r"\b(?:([A-Za-z]+)\s+)?((?i:" + "|".join(_WORD_NUMBERS) + r"))\s+([a-z]+s)\b")
 # before the number: a word referring back, part of a larger number ("two hundred and thirty"), or a
 # question word ("which two countries": the count is the question's, not a constraint on the answer)
@@ -91,7 +92,7 @@ def _numbers(text: str, money: bool = True) -> list[float]:
             out.append(_number(m.group(1), scale))
         except ValueError:
             continue
-    out += [float(_WORD_NUMBERS[w.lower()]) for w in re.findall(r"\b(" + "|".join(_WORD_NUMBERS) + r")\b", text, re.I)]
+    out += [float(_WORD_NUMBERS[w.lower()]) for w in _WORD_NUMBER.findall(text)]
     return out
 
 
