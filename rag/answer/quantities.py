@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from rag.retrieve.dates import is_year
+from rag.retrieve.dates import MONTH_NAMES, is_year
 from rag.retrieve.lexical import STOPWORDS, same_word, stem
 
 # (a number glued to a word is part of a name or version, not a quantity: "Covid-19", "v2.0", "GPT-3")
@@ -36,6 +36,8 @@ def asked(question: str) -> list[tuple[str, tuple[float, float]]]:
     for m in _QUANTITY.finditer(question):
         if is_year(m.group(2)) and not m.group(1):
             continue  # a year: the "year" constraint's
+        if _not_a_count(question, m.start(2), m.end(2)):
+            continue  # "from July 1", "at 8 p.m.": a date or time
         out.append((f"{m.group(0).strip()} {m.group(4)}", _range(m.group(1), m.group(2), m.group(3))))
     for m in _WORD_QUANTITY.finditer(question):
         before, number, noun = (m.group(1) or "").lower(), m.group(2).lower(), m.group(3).lower()
@@ -81,11 +83,24 @@ def _range(comparator: str | None, number: str, scale: str | None) -> tuple[floa
     return n, n
 
 
+# Numbers that count nothing: a clock time ("8 p.m. ET/5 PT", "8:30"), a score or range ("lost 48-32"), a day
+# of the month ("Jan. 7"). "Won five awards" is not met by "(8 p.m. ET/5 PT)", nor "in 32 years" by "48-32".
+_BEFORE_NOT_A_COUNT = re.compile(r"(?:\d\s*[:–-]|\b(?:" + "|".join(m[:3].capitalize() for m in MONTH_NAMES)
+                                 + r")[a-z]*\.?)\s*$")
+_AFTER_NOT_A_COUNT = re.compile(r"\s*(?:[:–-]\s*\d|[ap]\.?m\b\.?|(?-i:[ECMP][SD]?T|GMT|UTC)\b)", re.I)
+
+
+def _not_a_count(text: str, start: int, end: int) -> bool:
+    return bool(_BEFORE_NOT_A_COUNT.search(text[max(0, start - 12):start]) or _AFTER_NOT_A_COUNT.match(text, end))
+
+
 def _numbers(text: str, money: bool = True) -> list[float]:
-    """The numbers of `text`; `money=False` leaves out amounts of money ("$22"), which are not counts."""
+    """The numbers of `text`; `money=False` (a count is asked) leaves out amounts of money ("$22"), clock
+    times, scores and days of the month, which are not counts."""
     out = []
     for m in re.finditer(r"(\d[\d,]*(?:\.\d+)?)(?:\s*(million|billion|trillion|thousand|bn|m)\b)?", text, re.I):
-        if not money and re.search(r"[$€£¥₹]\s*$", text[max(0, m.start() - 2):m.start()]):
+        if not money and (re.search(r"[$€£¥₹]\s*$", text[max(0, m.start() - 2):m.start()])
+                          or _not_a_count(text, m.start(), m.end(1))):
             continue
         try:
             scale = {"bn": "billion", "m": "million"}.get((m.group(2) or "").lower(), m.group(2))

@@ -49,3 +49,13 @@ def test_a_count_written_out_is_a_quantity_and_a_text_may_write_it_either_way():
                      "Two hundred and thirty canoes left. How many finished?", "What happened two weeks ago?",
                      "Were two US soldiers hurt?"):
         assert asked(question) == [], question
+
+
+def test_a_count_is_not_met_by_a_clock_time_a_score_or_a_day_of_the_month():
+    assert not stated("five awards", (5.0, 5.0), "The awards air Jan. 7 on CBS (8 p.m. ET/5 PT).")
+    assert stated("five awards", (5.0, 5.0), "'The Bridge' nabbed five honors.")
+    assert not stated("32 years", (32.0, 32.0), "The Rams lost at home 48-32.")
+    assert not stated("7 films", (7.0, 7.0), "The festival opens on Jan. 7 with new films.")
+    assert not stated("30 people", (30.0, 30.0), "The rally began at 8:30 with thousands of people.")
+    assert stated("30 people", (30.0, 30.0), "About 30 people came at 8 p.m.")
+    assert asked("Who says that from July 1 those on the scheme may work more?") == []  # a date, not a quantity
