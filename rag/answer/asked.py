@@ -27,6 +27,9 @@ SAID_SHARE = 0.5
 # "How many X did Y?" is answered by a number of X that did Y: a third of the asked words' weight besides X
 # ("More than 2,000 police and soldiers are being sent in" does not say how many cordoned off the area).
 COUNTED_SHARE = 0.34
+# "Which pop star is being sued for starting her concerts hours late?" is answered by a suit over late concerts:
+# half the weight of the reason's words, not one common word of it ("a 12-hour rehearsal").
+REASON_SHARE = 0.5
 
 # Relative dates: questions phrased for the week they were asked ("this week's awards").
 _RELATIVE = frozenset(stem(w) for w in """week weeks weekend today yesterday tomorrow recently recent now
@@ -96,8 +99,19 @@ _AUX_OR_ADVERB = (r"(?:(?:is|are|was|were|has|have|had|will|would|could|can|did|
 _PARTICIPLE = r"([a-z]+(?:ed|en)|won|beat|led|met|lost|sold|built|paid|sent|hit|shot|struck|caught|fought|bought)"
 # a word of the asked-for noun: "(which) pop star", "(what energy) agreements"
 _NOUN_WORD = r"(?:(?!(?:is|are|was|were|the|a|an|and|or|of|on|in)\b)[a-z][\w'’-]*\s+)"
+# "Who was the runner-up in …?", "Which candidate is the front-runner …?": the role named after the copula is
+# what the answer is; a sentence naming the caucuses and a candidate in another role does not answer.
+_ROLE = (r"\b(?i:who|which)\s+(?:(?!(?:is|are|was|were)\b)[A-Za-z][\w'’-]*\s+){0,2}?(?:is|are|was|were|became|"
+         r"becomes|will\s+be)\s+(?:the|a|an)\s+(?:[A-Za-z][\w'’-]*\s+){0,2}?([a-z][a-z-]+)(?=\s+(?:of|in|at|to|for|"
+         r"on|from|with|after|before|since|during|who|that)\b|\s*[?,.]|$)")
 _DEED = [re.compile(r"\b(?i:who)\s+" + _AUX_OR_ADVERB + r"*([a-z][a-z-]+)\b"),
-         re.compile(r"\b(?i:which|what)\s+" + _NOUN_WORD + r"{1,2}?" + _AUX_OR_ADVERB + r"+" + _PARTICIPLE + r"\b")]
+         re.compile(r"\b(?i:which|what)\s+" + _NOUN_WORD + r"{1,2}?" + _AUX_OR_ADVERB + r"+" + _PARTICIPLE + r"\b"),
+         re.compile(_ROLE)]
+# "the first woman to …": the kind of answer, not a role; "the winner of …": a role news writes as a verb ("won")
+_NOT_A_ROLE = frozenset({"woman", "man", "person", "people", "one", "winner"})
+# "… is being sued for starting her concerts late", "was banned for presenting her as …": the reason a deed was
+# done, after a participle (a sentence about the same deed done for another reason does not answer).
+_REASON = re.compile(_AUX_OR_ADVERB + r"+" + _PARTICIPLE + r"\s+(?:for|over)\s+([^,;?]+)")
 _QUESTION_WORD = re.compile(r"\b(?:who|whom|what|which|when|where|why|how)\b", re.I)
 _POLAR = re.compile(r"\s*(?:is|are|was|were|do|does|did|has|have|had|will|would|can|could|should|may|might)\b", re.I)
 
@@ -108,7 +122,7 @@ def _deed(ask: str, terms: Iterable[str]) -> set[str]:
     for pattern in _DEED:
         m = pattern.search(ask)
         term = stem(m.group(1)).rstrip("'") if m else ""
-        if term in terms:
+        if term in terms and term not in _NOT_A_ROLE:
             return {term}
     return set()
 
@@ -116,19 +130,23 @@ def _deed(ask: str, terms: Iterable[str]) -> set[str]:
 class AskedTerms(frozenset):
     """The stems of what a question asks; `optional`: the noun naming the kind of answer ("which automaker"),
     which counts for a sentence that holds it and is not missed in one that does not ("Ford recalled …");
-    `required`: what the asked-for person or thing did, which an answering sentence must say; `polar`: a
-    yes/no question, which a sentence saying the opposite answers ("Did the council approve it?" "It rejected it.")."""
+    `required`: what the asked-for person or thing did, and a superlative asked of it, which an answering
+    sentence must each say; `polar`: a yes/no question, which a sentence saying the opposite answers ("Did the
+    council approve it?" "It rejected it."); `reason`: what it was done to it for, of which a sentence must say
+    something ("sued for starting her concerts late" is not answered by "sued for a ski crash")."""
 
     optional: frozenset[str]
     required: frozenset[str]
     polar: bool
+    reason: frozenset[str]
 
     def __new__(cls, terms: Iterable[str], optional: Iterable[str] = (), required: Iterable[str] = (),
-                polar: bool = False) -> AskedTerms:
+                polar: bool = False, reason: Iterable[str] = ()) -> AskedTerms:
         self = super().__new__(cls, terms)
         self.optional = frozenset(optional) & self
         self.required = frozenset(required) & self
         self.polar = polar
+        self.reason = frozenset(reason) & self - self.required
         return self
 
 
@@ -138,11 +156,31 @@ _EARLIER = re.compile(r"(?<!\bto )(?<!\bthan )(?<!\bfrom )(?<!\bover )\b(?:the|i
                       re.I)
 
 
+# "What is the minimum age …?", "the highest category", "the company's largest …": a superlative is what the
+# question asks of the thing it names, and a sentence giving its ages or categories does not answer it.
+_SUPERLATIVE = re.compile(r"(?:\bthe|['’]s)\s+(?:[a-z]+\s+)?([a-z]{2,}est|minimum|maximum|best|worst)\b", re.I)
+_NOT_SUPERLATIVE = frozenset("""interest contest protest request arrest harvest forest conquest inquest manifest
+digest suggest invest honest modest west test rest nest guest quest chest pest vest crest priest behest unrest
+pretest midwest northwest southwest""".split())
+_ASKS_FOR_A_THING = re.compile(OPENING + r"(?:who|what|which)\b", re.I)
+
+
+def _superlatives(ask: str) -> set[str]:
+    """The superlatives a who/what/which question asks; none in a "how" or "why" question, where a superlative
+    names what is compared ("How does the largest model compare …?")."""
+    if not _ASKS_FOR_A_THING.match(ask):
+        return set()
+    return {stem(m.group(1).lower()) for m in _SUPERLATIVE.finditer(ask) if m.group(1).lower() not in _NOT_SUPERLATIVE}
+
+
 def asked_terms(question: str) -> AskedTerms:
     """The stems of `asked_words`."""
     ask, terms = interrogative(question), asked_words(question)
-    required = _deed(ask, terms) | {stem(m.group(1).lower()) for m in _EARLIER.finditer(ask)}
-    return AskedTerms(terms, _kind_of_answer(ask), required, bool(_POLAR.match(ask)))
+    required = (_deed(ask, terms) | {stem(m.group(1).lower()) for m in _EARLIER.finditer(ask)}
+                | _superlatives(ask))
+    because = _REASON.search(ask)
+    reason = {stem(w).rstrip("'") for w in words(because.group(2))} if because else set()
+    return AskedTerms(terms, _kind_of_answer(ask), required, bool(_POLAR.match(ask)), reason)
 
 
 Weight = Callable[[str], float]
@@ -161,13 +199,28 @@ def addressed(terms: frozenset[str], text: str, weight: Weight | None = None, sh
     units = _units(terms)
     held = [u for u in units if _holds(u, have)]
     required: frozenset[str] = getattr(terms, "required", frozenset())
-    if required and not any(u[0] in required for u in held):
+    if any(not any(r in u for u in held) for r in required):
+        return False
+    reason: frozenset[str] = getattr(terms, "reason", frozenset())
+    if reason and not _holds_reason(reason, units, held, weight):
         return False
     if weight is None or not held:
         return bool(held)
     optional: frozenset[str] = getattr(terms, "optional", frozenset())
     total = sum(_unit_weight(u, weight) for u in units if u in held or u[0] not in optional)
     return total <= 0 or sum(_unit_weight(u, weight) for u in held) >= share * total
+
+
+def _holds_reason(reason: frozenset[str], units: list[tuple[str, ...]], held: list[tuple[str, ...]],
+                  weight: Weight | None) -> bool:
+    """Half of the reason's weight ("a 12-hour rehearsal" says one common word of "starting her concerts hours
+    late"); without weights, one of its words."""
+    of_reason = [u for u in units if any(r in u for r in reason)]
+    have = [u for u in of_reason if u in held]
+    if weight is None or not have:
+        return bool(have)
+    total = sum(_unit_weight(u, weight) for u in of_reason)
+    return total <= 0 or sum(_unit_weight(u, weight) for u in have) >= REASON_SHARE * total
 
 
 # Verbs of opposite sense: "bars may stop serving alcohol at 8 p.m." says nothing of when they may start.
@@ -201,11 +254,16 @@ def _unit_weight(unit: tuple[str, ...], weight: Weight) -> float:
     return min(hyphenated, run_together) if run_together else hyphenated
 
 
+# A compound ending in a particle is not its first part: a "front-runner" is no "runner-up", a "shake" no "shake-up".
+_PARTICLES = frozenset("up in on off out down over".split())
+
+
 def _units(terms: frozenset[str]) -> list[tuple[str, ...]]:
     """The asked terms as units of meaning: a hyphenated word with its parts ("counter-terrorism",
     "counter", "terrorism") is one, so a sentence holding it does not count three times."""
     compounds = sorted(t for t in terms if "-" in t)
-    parts = {c: tuple(stem(p) for p in c.split("-") if len(p) > 2 and p not in STOPWORDS) for c in compounds}
+    parts = {c: () if c.rsplit("-", 1)[1] in _PARTICLES else
+             tuple(stem(p) for p in c.split("-") if len(p) > 2 and p not in STOPWORDS) for c in compounds}
     absorbed = {p for c in compounds for p in parts[c]}
     return [(c, *parts[c]) for c in compounds] + [(t,) for t in sorted(terms - absorbed - set(compounds))]
 
@@ -215,7 +273,8 @@ def _units(terms: frozenset[str]) -> list[tuple[str, ...]]:
 _SYNONYMS = [{"accuse", "blame", "allege"}, {"back", "support", "sponsor", "fund", "finance"},
              {"praise", "commend", "laud", "hail", "applaud"}, {"previous", "last", "prior"},
              {"appoint", "name", "named", "nominate", "tap"}, {"launch", "unveil", "introduce", "debut"},
-             {"arrest", "detain"}, {"kill", "slay"}, {"buy", "acquire", "purchase"}, {"sue", "lawsuit"},
+             {"arrest", "detain"}, {"kill", "slay", "murder"}, {"biggest", "largest"},
+             {"buy", "acquire", "purchase"}, {"sue", "lawsuit"},
              {"expect", "anticipate", "foresee"}]
 _SYNONYM_STEMS = [frozenset(stem(w) for w in group) for group in _SYNONYMS]
 
@@ -229,6 +288,8 @@ def _holds(unit: tuple[str, ...], have: frozenset[str]) -> bool:
     """A single word in any form or a word news writes for it; a compound as written, run together
     ("counterterrorism"), or all its parts."""
     head, parts = unit[0], unit[1:]
+    if "-" in head and not parts:  # a compound ending in a particle: as written or run together
+        return head in have or head.replace("-", "") in have
     if any(same_word(head, h) for h in have) or any(same_word(s, h) for s in _synonyms(head) for h in have):
         return True
     if not parts:

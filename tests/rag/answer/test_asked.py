@@ -117,7 +117,7 @@ def test_a_who_question_is_answered_only_by_a_sentence_saying_what_the_person_di
     topic = "The counterterrorism dialogue between Norland and Vesta renewed their pact against the Red Band."
     assert not addressed(terms, topic, lambda t: rarity(t, 0.0))  # 1.5 of 4.5 of the weight, but not the deed
     assert addressed(terms, "Ada Lind and Omar Sey co-chaired the dialogue.", lambda t: rarity(t, 0.0))
-    assert asked_terms("Who is the prime minister of Norland?").required == frozenset()  # a light verb: no deed
+    assert asked_terms("Who has the most seats in Norland?").required == frozenset()  # a light verb: no deed
 
 
 def test_irregular_past_forms_are_their_verbs():
@@ -188,3 +188,43 @@ def test_the_previous_one_is_asked_about_and_a_sentence_about_the_latest_does_no
     assert addressed(terms, "The prior counterterrorism dialogue took place in Islamabad.")
     # a comparison with earlier ones is no such ask
     assert not asked_terms("How does the model compare to previous state-of-the-art models?").required
+
+
+def test_the_role_after_the_copula_is_what_the_answer_is():
+    terms = asked_terms("Which candidate was the runner-up in the Norland caucuses?")
+    assert terms.required == {"runner-up"}
+    assert not addressed(terms, "Ada Lind won the Norland caucuses, and every candidate thanked the voters.")
+    assert addressed(terms, "Omar Sey was the runner-up in the caucuses.")
+    assert asked_terms("Who is the new prime minister of Norland?").required == {"minister"}
+    assert asked_terms("Who was the first woman to lead the agency?").required == frozenset()  # a kind, not a role
+    assert not addressed(terms, "Front-runner Ada Lind leads the caucuses.")  # a front-runner is no runner-up
+    winner = asked_terms("Who was the winner of the Norland song contest?")
+    assert addressed(winner, "Ada Lind won the Norland song contest with a ballad.")  # news writes "won"
+
+
+def test_a_superlative_asked_of_a_thing_must_be_said():
+    terms = asked_terms("What is the minimum age for users on Chirp?")
+    assert terms.required == {"minimum"}
+    assert not addressed(terms, "About 40% of Chirp's users are between the ages of 18 and 24.")
+    assert addressed(terms, "Chirp's minimum age for users is 13.")
+    assert addressed(asked_terms("Which lake is the largest in Norland?"), "Lake Vell is the biggest lake in Norland.")
+    assert asked_terms("What is the interest rate in Norland?").required == frozenset()  # not a superlative
+    assert asked_terms("How does the largest model compare to people?").required == frozenset()  # what is compared
+    both = asked_terms("Which company is the largest producer of lithium?")
+    assert both.required == {"largest", "producer"}  # each must be said, not one of them
+    assert not addressed(both, "Vell Mining is a producer of lithium.")
+
+
+def test_the_reason_a_deed_was_done_for_must_be_said():
+    sued = asked_terms("Which pop star is being sued for starting her concerts hours late?")
+    assert sued.required == {"sued"} and sued.reason == {"start", "concert", "hour", "late"}
+    assert not addressed(sued, "The actor took the stand after being sued for a ski crash in 2016.")
+    assert addressed(sued, "The singer is being sued by two fans who say her concert started two hours late.")
+    arrested = asked_terms("Who was arrested for the murder of Ada Lind?")
+    assert addressed(arrested, "Police arrested Omar Sey in the killing of Ada Lind.")  # news writes "killing"
+    assert asked_terms("Who co-chaired the dialogue?").reason == frozenset()
+    rarity = {"start": 1.0, "concert": 3.0, "hour": 1.0, "late": 1.5, "pop": 2.0, "star": 1.0, "sued": 2.0}.get
+    assert not addressed(sued, "A plaintiff's lawsuit says the star forced dancers into a 12-hour rehearsal.",
+                         lambda t: rarity(t, 0.0))  # one common word of the reason
+    assert addressed(sued, "Fans are suing the pop star because her concert started two hours late.",
+                     lambda t: rarity(t, 0.0))
