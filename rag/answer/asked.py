@@ -211,6 +211,16 @@ def addressed(terms: frozenset[str], text: str, weight: Weight | None = None, sh
     return total <= 0 or sum(_unit_weight(u, weight) for u in held) >= share * total
 
 
+def holds_every(terms: frozenset[str], text: str) -> bool:
+    """Whether `text` holds every unit of at least two asked `terms` (the noun naming the answer's kind aside):
+    it restates all that is asked ("Professor Britt says there has been a drop in deaths from heart disease over
+    the past two decades" for "who says there has been a drop in deaths from heart disease …?")."""
+    optional: frozenset[str] = getattr(terms, "optional", frozenset())
+    units = [u for u in _units(terms) if u[0] not in optional]
+    have = content_terms(text)
+    return len(units) >= 2 and all(_holds(u, have) for u in units)
+
+
 def _holds_reason(reason: frozenset[str], units: list[tuple[str, ...]], held: list[tuple[str, ...]],
                   weight: Weight | None) -> bool:
     """Half of the reason's weight ("a 12-hour rehearsal" says one common word of "starting her concerts hours

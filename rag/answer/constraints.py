@@ -37,6 +37,9 @@ UNMET_PENALTY = 1.5  # subtracted from a sentence's evidence score: below every 
 # Ada Lind hold?"): such a question's vector is mostly the name, and a sentence naming her among other things
 # looks distant to the sentence model even when it gives the position.
 NAMED_BONUS = 0.1
+# Added to a sentence meeting every constraint that restates every word the question asks (at least two): the
+# question's own wording around a date or "who says" pulls its vector away from the sentence it was made from.
+RESTATED_BONUS = 0.1
 
 _YEAR = re.compile(r"(?<![\d.,$-])((?:19|20)\d\d)(?!\d|,\d)")  # "In 2024, …" is a year; "2,024" is not
 _MONTH = re.compile(r"\b(" + "|".join(m.capitalize() for m in MONTH_NAMES) + r")\b")
@@ -342,12 +345,16 @@ def apply(question: str, passages: list[Passage], weight: asked.Weight | None = 
     near: NearMiss | None = None
     # (a typed question, "On what date was the X held?", has the answer-kind bonus instead: evidence.py)
     names_only = not cons.answer_type and any(c.kind == "asked" and isinstance(c.value, tuple) for c in cons.items)
+    asked_terms = next((cast(frozenset[str], c.value) for c in cons.items
+                        if c.kind == "asked" and not isinstance(c.value, tuple)), None)
     for i, p in enumerate(passages):
         for s in p.evidence:
             missing = unmet(cons, s.text, p, passages, weight)
             if not missing:
                 if names_only:
                     s.score = round(s.score + NAMED_BONUS, 4)
+                elif asked_terms is not None and asked.holds_every(asked_terms, s.text):
+                    s.score = round(s.score + RESTATED_BONUS, 4)
                 continue
             if all(c.kind in COVERABLE for c in missing) and (near is None or s.score > near.score):
                 near = NearMiss(i, s, s.score, missing)

@@ -1,5 +1,5 @@
 """What a question asks about beyond its names, and whether a sentence addresses it: pure functions."""
-from rag.answer.asked import addressed, asked_terms, interrogative
+from rag.answer.asked import addressed, asked_terms, holds_every, interrogative
 from rag.answer.constraints import parse, unmet
 from rag.types import Passage
 
@@ -228,3 +228,10 @@ def test_the_reason_a_deed_was_done_for_must_be_said():
                          lambda t: rarity(t, 0.0))  # one common word of the reason
     assert addressed(sued, "Fans are suing the pop star because her concert started two hours late.",
                      lambda t: rarity(t, 0.0))
+
+
+def test_a_sentence_holding_every_asked_word_restates_the_question():
+    terms = asked_terms("Which automaker recalled more cars over a roll-away risk?")
+    assert holds_every(terms, "Vell Motors recalled 112,000 cars over a roll-away risk.")  # "automaker" is the kind
+    assert not holds_every(terms, "Vell Motors recalled 112,000 cars.")
+    assert not holds_every(asked_terms("Who won?"), "Ada Lind won.")  # one word restates nothing

@@ -119,7 +119,7 @@ def test_a_sentence_meeting_every_constraint_keeps_its_score():
     p = _passage(good, date="2022-07-09")
     p.evidence = [ScoredSentence(good, 0, len(good), 0.8)]
     assert constraints.apply("Who won the women's singles title at Wimbledon in 2022?", [p]) is None
-    assert p.evidence[0].score == 0.8
+    assert p.evidence[0].score == round(0.8 + constraints.RESTATED_BONUS, 4)  # it restates all that is asked
 
 
 def test_relative_days_and_last_are_no_constraints():
@@ -242,7 +242,8 @@ def test_a_sentence_missing_only_the_count_is_context_for_a_model_but_no_answer(
     constraints.apply(q, [p])
     assert [s.score > 0 for s in p.evidence] == [True, False]  # "4 training centres" counts no police
     shown = constraints.as_context(q, [p])
-    assert {s.text: s.score for s in shown[0].evidence} == {answer: 0.8, context: 0.7}
+    assert {s.text: s.score for s in shown[0].evidence} == {answer: round(0.8 + constraints.RESTATED_BONUS, 4),
+                                                            context: 0.7}
 
 
 def test_a_named_year_anchors_a_relative_date_instead_of_the_corpus_newest_week():
@@ -267,3 +268,21 @@ def test_how_many_is_answered_by_a_number_of_the_thing_that_did_what_is_asked():
     said = "He says 15 detention centre officers were treated for smoke inhalation."
     assert "counted" in [c.kind for c in unmet(cons, other, _passage(other), weight=lambda t: rarity(t, 1.0))]
     assert unmet(cons, said, _passage(said), weight=lambda t: rarity(t, 1.0)) == []
+
+
+def test_a_sentence_restating_everything_asked_gains_its_bonus():
+    question = "In 2002, who says there has been a drop in deaths from heart disease over the past two decades?"
+    text = "Professor Ada Lind says there has been a drop in deaths from heart disease over the past two decades."
+    p = _passage(text, date="2002-06-09")
+    p.evidence = [ScoredSentence(text, 0, len(text), 0.38)]
+    constraints.apply(question, [p])
+    assert p.evidence[0].score == round(0.38 + constraints.RESTATED_BONUS, 4)
+    part = "Professor Ada Lind says deaths from heart disease have dropped in Norland."  # no "decades"
+    q = _passage(part, date="2002-06-09")
+    q.evidence = [ScoredSentence(part, 0, len(part), 0.38)]
+    constraints.apply(question, [q])
+    assert q.evidence[0].score == 0.38
+    old = _passage(text, date="2001-06-09")  # restates it, but of another year: no answer, no bonus
+    old.evidence = [ScoredSentence(text, 0, len(text), 0.38)]
+    constraints.apply(question, [old])
+    assert old.evidence[0].score < 0
