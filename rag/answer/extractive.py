@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from rag.answer import markers, wellformed
 from rag.answer.constraints import asks_for_list, question_parts
 from rag.config import Config
+from rag.retrieve.evidence import is_labelled, list_intro
 from rag.retrieve.lexical import content_terms
 from rag.types import Passage, ScoredSentence
 
@@ -73,6 +74,31 @@ def other_parts(question: str, evidence: list[Passage], picked: list[tuple[int, 
     return added
 
 
+LIST_ITEMS = 5  # at most this many items of one list, with the one that was picked
+
+
+def list_siblings(evidence: list[Passage], picked: list[tuple[int, ScoredSentence]]
+                  ) -> list[tuple[int, ScoredSentence]]:
+    """For a picked labelled item of a list or table ("Greater Coverage | Expanded access …"), the other
+    labelled items under the same introduction that meet every constraint (not pushed below zero) and state
+    something, in their passage's order: "What benefits are expected …?" is answered by the table's rows,
+    not by the one row that scored best. (A list of whole sentences, "Key takeaways", is not a list of kinds.)"""
+    added: list[tuple[int, ScoredSentence]] = []
+    taken = {(evidence[i - 1].doc_id, s.start) for i, s in picked}
+    for i, s in picked:
+        passage = evidence[i - 1]
+        intro = list_intro(s.text, passage.text) if is_labelled(s.text) else ""
+        if not intro:
+            continue
+        siblings = sorted((t for t in passage.evidence if t.score >= 0 and (passage.doc_id, t.start) not in taken
+                           and is_labelled(t.text) and wellformed.can_answer(t.text) and wellformed.has_verb(t.text)
+                           and list_intro(t.text, passage.text) == intro), key=lambda t: t.start)
+        for t in siblings[:LIST_ITEMS - 1]:
+            taken.add((passage.doc_id, t.start))
+            added.append((i, t))
+    return added
+
+
 class ExtractiveGenerator:
     name = "extractive"
 
@@ -84,6 +110,8 @@ class ExtractiveGenerator:
         picked = select_sentences(evidence, self.max_sentences + (LIST_EXTRA if asks_for_list(question) else 0),
                                   self.floor, LIST_MARGIN if asks_for_list(question) else RELATIVE_MARGIN)
         picked += other_parts(question, evidence, picked, self.floor)
+        if asks_for_list(question):
+            picked += list_siblings(evidence, picked)
         for k, (i, sentence) in enumerate(picked):
             text = _LEADING_BULLET.sub("", " ".join(sentence.text.split()))  # wrapped lines joined
             if text[-1:].isalnum():

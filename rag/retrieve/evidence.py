@@ -146,6 +146,11 @@ def answer_type(question: str) -> str:
 _LABEL = re.compile(r"^[\s•·▪‣◦*-]*(?:[A-Z][\w'’-]*\s+){0,5}[A-Z][\w'’-]*\s*[:|]\s+")
 
 
+def is_labelled(sentence: str) -> bool:
+    """A list item or table row opening with its label ("- Job Creation: …", "Greater Coverage | …")."""
+    return bool(_LABEL.match(sentence))
+
+
 # A line that is an item of a list or a row of a table ("- Job Creation: …", "Greater Coverage | Expanded …")
 _LIST_LINE = re.compile(r"^\s*(?:[•·▪‣◦*-]\s|\d+[.)]\s|[^|\n]{0,80}\|)")
 

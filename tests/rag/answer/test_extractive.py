@@ -1,5 +1,5 @@
 """The extractive answer: the best evidence sentences, verbatim, never a headline, a cut line or a bare phrase."""
-from rag.answer.extractive import select_sentences
+from rag.answer.extractive import list_siblings, select_sentences
 from rag.types import Passage, ScoredSentence
 
 
@@ -20,3 +20,21 @@ def test_headlines_cut_lines_and_verbless_headings_are_never_quoted():
                  ("Harbour Security and the coastal radar.", 0.75))
     picked = [s.text for _, s in select_sentences([p], 3, 0.4, margin=0.3)]
     assert picked == ["Harbour patrols will be funded by the port authority from March."]
+
+
+def test_a_picked_table_row_brings_the_rows_of_its_table_that_meet_every_constraint():
+    intro = "The following table outlines the expected benefits of the harbour radar:"
+    rows = ["Faster Response | Patrols will reach a vessel in half the time.",
+            "Wider Coverage | The radar sees the whole bay at night.",
+            "Benefit | Description |",  # the header: no statement
+            "Lower Cost | Fuel bills fall by a tenth."]
+    text = "\n".join([intro, *rows, "Harbour fees rose again this spring."])
+    p = Passage("c:0", "d", "a.txt", "", text, 0, len(text), 1.0)
+    scores = [0.6, 0.3, 0.5, -1.2]  # the last row misses a constraint
+    p.evidence = [ScoredSentence(r, text.find(r), text.find(r) + len(r), sc) for r, sc in zip(rows, scores)]
+    p.evidence.append(ScoredSentence("Harbour fees rose again this spring.", text.find("Harbour fees"),
+                                     len(text), 0.5))
+    picked = [(1, p.evidence[1])]  # the best row
+    assert [s.text for _, s in list_siblings([p], picked)] == [rows[0]]
+    sentence = _passage(("The radar was approved on Monday.", 0.7), ("Patrols will start in May.", 0.3))
+    assert list_siblings([sentence], [(1, sentence.evidence[0])]) == []  # not an item of a list
