@@ -100,10 +100,12 @@ _PARTICIPLE = r"([a-z]+(?:ed|en)|won|beat|led|met|lost|sold|built|paid|sent|hit|
 # a word of the asked-for noun: "(which) pop star", "(what energy) agreements"
 _NOUN_WORD = r"(?:(?!(?:is|are|was|were|the|a|an|and|or|of|on|in)\b)[a-z][\w'’-]*\s+)"
 # "Who was the runner-up in …?", "Which candidate is the front-runner …?": the role named after the copula is
-# what the answer is; a sentence naming the caucuses and a candidate in another role does not answer.
+# what the answer is; a sentence naming the caucuses and a candidate in another role does not answer. Not a post
+# "of" something ("the new chief executive of the port authority"): news names its holder without it ("picked
+# Ines Vale to lead it").
 _ROLE = (r"\b(?i:who|which)\s+(?:(?!(?:is|are|was|were)\b)[A-Za-z][\w'’-]*\s+){0,2}?(?:is|are|was|were|became|"
-         r"becomes|will\s+be)\s+(?:the|a|an)\s+(?:[A-Za-z][\w'’-]*\s+){0,2}?([a-z][a-z-]+)(?=\s+(?:of|in|at|to|for|"
-         r"on|from|with|after|before|since|during|who|that)\b|\s*[?,.]|$)")
+         r"becomes|will\s+be)\s+(?:the|a|an)\s+(?:(?!of\b)[A-Za-z][\w'’-]*\s+){0,2}?([a-z][a-z-]+)(?=\s+(?:in|at|to|"
+         r"for|on|from|with|after|before|since|during|who|that)\b|\s*[?,.]|$)")
 _DEED = [re.compile(r"\b(?i:who)\s+" + _AUX_OR_ADVERB + r"*([a-z][a-z-]+)\b"),
          re.compile(r"\b(?i:which|what)\s+" + _NOUN_WORD + r"{1,2}?" + _AUX_OR_ADVERB + r"+" + _PARTICIPLE + r"\b"),
          re.compile(_ROLE)]

@@ -195,7 +195,10 @@ def test_the_role_after_the_copula_is_what_the_answer_is():
     assert terms.required == {"runner-up"}
     assert not addressed(terms, "Ada Lind won the Norland caucuses, and every candidate thanked the voters.")
     assert addressed(terms, "Omar Sey was the runner-up in the caucuses.")
-    assert asked_terms("Who is the new prime minister of Norland?").required == {"minister"}
+    assert asked_terms("Who will be the new prime minister?").required == {"minister"}
+    # a post of something: its holder is named without it ("picked Ines Vale to lead it")
+    assert asked_terms("Who is the new prime minister of Norland?").required == frozenset()
+    assert asked_terms("Who is the head of state in Norland?").required == frozenset()
     assert asked_terms("Who was the first woman to lead the agency?").required == frozenset()  # a kind, not a role
     assert not addressed(terms, "Front-runner Ada Lind leads the caucuses.")  # a front-runner is no runner-up
     winner = asked_terms("Who was the winner of the Norland song contest?")
@@ -210,9 +213,9 @@ def test_a_superlative_asked_of_a_thing_must_be_said():
     assert addressed(asked_terms("Which lake is the largest in Norland?"), "Lake Vell is the biggest lake in Norland.")
     assert asked_terms("What is the interest rate in Norland?").required == frozenset()  # not a superlative
     assert asked_terms("How does the largest model compare to people?").required == frozenset()  # what is compared
-    both = asked_terms("Which company is the largest producer of lithium?")
+    both = asked_terms("Which company is the largest producer in Norland?")
     assert both.required == {"largest", "producer"}  # each must be said, not one of them
-    assert not addressed(both, "Vell Mining is a producer of lithium.")
+    assert not addressed(both, "Vell Mining is a producer in Norland.")
 
 
 def test_the_reason_a_deed_was_done_for_must_be_said():
