@@ -107,10 +107,11 @@ class ExtractiveGenerator:
         self.floor = config.min_evidence
 
     def stream(self, question: str, evidence: list[Passage]) -> Iterator[str]:
-        picked = select_sentences(evidence, self.max_sentences + (LIST_EXTRA if asks_for_list(question) else 0),
-                                  self.floor, LIST_MARGIN if asks_for_list(question) else RELATIVE_MARGIN)
+        listing = asks_for_list(question)
+        picked = select_sentences(evidence, self.max_sentences + (LIST_EXTRA if listing else 0),
+                                  self.floor, LIST_MARGIN if listing else RELATIVE_MARGIN)
         picked += other_parts(question, evidence, picked, self.floor)
-        if asks_for_list(question):
+        if listing:
             picked += list_siblings(evidence, picked)
         for k, (i, sentence) in enumerate(picked):
             text = _LEADING_BULLET.sub("", " ".join(sentence.text.split()))  # wrapped lines joined
