@@ -26,6 +26,13 @@ _ALIASES = {
     "united nations": "un", "european union": "eu",
 }
 _SHORT_FORMS = frozenset(_ALIASES.values())  # "United States" -> "us", a name though "us" is a stopword
+# A title ahead of a name, as news abbreviates it: "Governor John Carney" is "Gov. John Carney".
+_TITLE_ABBREVIATIONS = {"governor": "gov", "senator": "sen", "representative": "rep", "president": "pres",
+                        "general": "gen", "professor": "prof", "doctor": "dr", "lieutenant": "lt", "colonel": "col",
+                        "sergeant": "sgt", "captain": "capt", "superintendent": "supt", "reverend": "rev"}
+# Of a name of several words, a text must hold this share of the words' weight (their rarity in the corpus):
+# "Golden Globe Awards" is not the "Golden Raspberry Awards", though two of its three words are there.
+HELD_WEIGHT = 0.75
 _QUESTION_WORDS = {"what", "which", "who", "whom", "whose", "when", "where", "why", "how", "is", "are", "was",
                    "were", "did", "does", "do", "can", "could", "would", "should", "will", "has", "have", "had",
                    "in", "on", "at", "according", "besides", "between", "during", "since", "after", "before"}
@@ -95,18 +102,18 @@ class Name:
         return self.initials and bool(self.words & initials)
 
     def found_in(self, vocab: frozenset[str], weight: Callable[[str], float] | None = None) -> bool:
-        """Most of its words are in `vocab`; with `weight` (a word's rarity in the corpus), most of its weight
-        too: "United States Air Force" is not "Air Force B-52" though it holds two of its three words."""
+        """Most of its words are in `vocab` (a title also as its abbreviation); with `weight` (a word's rarity in
+        the corpus), HELD_WEIGHT of its weight too: "United States Air Force" is not "Air Force B-52"."""
         if self.acronym and self.acronym in vocab:
             return True
         if len(self.words) == 1:
             (word,) = self.words
             # "Chinese" ~ "China", "Pakistani" ~ "Pakistan": a demonym shares its country's opening letters
             return word in vocab or any(same_place(word, v) for v in vocab)
-        held = self.words & vocab
+        held = {w for w in self.words if w in vocab or _TITLE_ABBREVIATIONS.get(w) in vocab}
         if len(held) * 2 <= len(self.words):
             return False
-        return weight is None or sum(map(weight, held)) * 2 > sum(map(weight, self.words))
+        return weight is None or sum(map(weight, held)) >= HELD_WEIGHT * sum(map(weight, self.words))
 
     def __repr__(self) -> str:
         return f"Name({sorted(self.words)}, {self.acronym!r})"

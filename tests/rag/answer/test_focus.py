@@ -73,3 +73,21 @@ def test_with_word_rarities_a_name_is_found_by_most_of_its_weight_not_only_most_
     assert name.found_in(vocab)  # two of its three words
     assert not name.found_in(vocab, lambda w: rarity(w, 1.0))  # but not its rarest, "B-52"
     assert name.found_in(vocabulary("An Air Force B-52 dropped it."), lambda w: rarity(w, 1.0))
+
+
+def test_a_name_missing_a_quarter_of_its_weight_is_another_name():
+    from rag.answer.focus import question_names, vocabulary
+
+    (name,) = question_names("Which movie won the major categories at the Golden Globe Awards?")
+    rarity = {"golden": 3.0, "globe": 3.0, "award": 1.0}.get
+    weight = lambda w: rarity(w, 1.0)  # noqa: E731
+    assert not name.found_in(vocabulary("It is up for worst movie at the Golden Raspberry Awards."), weight)
+    assert name.found_in(vocabulary("Oppenheimer swept the Golden Globe ceremony."), weight)  # "Awards" weighs little
+
+
+def test_a_title_ahead_of_a_name_is_found_abbreviated():
+    from rag.answer.focus import question_names, vocabulary
+
+    (name,) = question_names("What time can bars serve alcohol under the law signed by Governor John Carney?")
+    assert name.found_in(vocabulary("Gov. John Carney signed House Bill 235 into law."), lambda w: 1.0)
+    assert not name.found_in(vocabulary("John Smith signed it."), lambda w: 1.0)
