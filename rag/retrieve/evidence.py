@@ -127,7 +127,10 @@ def answer_type(question: str) -> str:
     part = re.search(r"\b(?:what|which) (month|year)\b", q)
     if part:
         return part.group(1)
-    if re.search(r"\b(when|what (?:date|day|time)|which (?:date|day))\b", q):
+    # "when" opening the question (perhaps after a premise) or closing it; inside, it joins a clause ("Which
+    # team did he play for when he won the contest?", "How does it perform when detecting …?")
+    if re.search(r"\b(what (?:date|day|time)|which (?:date|day))\b", q) or re.search(
+            OPENING + r"when\b|[.!?]\s+when\b|\bwhen\s*\?$", q.strip()):
         return "date"
     if re.search(r"\b(?:which|what) (?:kinds?|types?|sorts?|ways?|forms?|areas?|aspects?|steps?|measures?) of\b", q):
         return ""  # asks for a description, not a name

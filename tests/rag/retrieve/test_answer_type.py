@@ -39,6 +39,15 @@ def test_which_kinds_of_asks_for_a_description_not_a_name():
     assert answer_type("Which crops failed?") == "name"
 
 
+def test_when_asks_for_a_date_only_opening_or_closing_the_question():
+    assert answer_type("When did the ferry service resume?") == "date"
+    assert answer_type("In 2019, when did the ferry service resume?") == "date"
+    assert answer_type("The ferry stopped in May. When did it resume?") == "date"
+    assert answer_type("The strike began last March when?") == "date"
+    assert answer_type("Which club did Ada Lind play for when she won the cup?") == "name"
+    assert answer_type("How does the model perform when the inputs are long?") == ""
+
+
 def test_a_sentences_opening_word_is_a_name_when_its_passage_capitalises_it_elsewhere():
     q = "Which board game was finally solved after thirty years?"
     passage = "A 12-year-old Quarrelo champion made history. Quarrelo is a board game first sold thirty years ago."
