@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 from rag.retrieve.evidence import OPENING
-from rag.retrieve.lexical import STOPWORDS, content_terms, content_tokens, same_word, stem, words
+from rag.retrieve.lexical import PAST_FORMS, STOPWORDS, content_terms, content_tokens, same_word, stem, words
 
 MIN_SHARE = 0.15  # of the asked terms' weight a sentence must hold (see `addressed`)
 # "Who says X?" asks who said X: the answer reports X itself, not one word of it ("… says it will take several
@@ -118,6 +118,22 @@ _QUESTION_WORD = re.compile(r"\b(?:who|whom|what|which|when|where|why|how)\b", r
 _POLAR = re.compile(r"\s*(?:is|are|was|were|do|does|did|has|have|had|will|would|can|could|should|may|might)\b", re.I)
 
 
+# "Which member of the royal family landed a new podcast deal?": what an active past verb and its object say of
+# the asked-for thing is the question; a sentence holding only the words naming the thing ("the British royals
+# … family outings") says nothing of it, and must hold one word of the verb or its object.
+_ACTIVE_PAST = re.compile(r"\b(?i:which)\s+((?:(?!(?:is|are|was|were|did|does|do|has|have|had|will|would|can|could|"
+                          r"and|or)\b)[A-Za-z][\w'’-]*\s+){1,6}?)([a-z]+ed|" + "|".join(sorted(PAST_FORMS)) +
+                          r")\s+([^?]+)")
+
+
+def _predicate(ask: str, terms: Iterable[str]) -> set[str]:
+    m = _ACTIVE_PAST.search(ask)
+    if not m or len(_QUESTION_WORD.findall(ask)) > 1:
+        return set()
+    said = {stem(w).rstrip("'") for w in words(f"{m.group(2)} {m.group(3)}")}
+    return said & set(terms)
+
+
 def _deed(ask: str, terms: Iterable[str]) -> set[str]:
     if len(_QUESTION_WORD.findall(ask)) > 1:
         return set()  # two questions in one ("which attack …, and which group escalated …"): each its own deed
@@ -133,22 +149,25 @@ class AskedTerms(frozenset):
     """The stems of what a question asks; `optional`: the noun naming the kind of answer ("which automaker"),
     which counts for a sentence that holds it and is not missed in one that does not ("Ford recalled …");
     `required`: what the asked-for person or thing did, and a superlative asked of it, which an answering
-    sentence must each say; `polar`: a yes/no question, which a sentence saying the opposite answers ("Did the
-    council approve it?" "It rejected it."); `reason`: what it was done to it for, of which a sentence must say
-    something ("sued for starting her concerts late" is not answered by "sued for a ski crash")."""
+    sentence must each say; `predicate`: an active verb and its object, of which it must say one word;
+    `polar`: a yes/no question, which a sentence saying the opposite answers ("Did the council approve it?"
+    "It rejected it."); `reason`: what it was done to it for, of which a sentence must say something ("sued for
+    starting her concerts late" is not answered by "sued for a ski crash")."""
 
     optional: frozenset[str]
     required: frozenset[str]
     polar: bool
     reason: frozenset[str]
+    predicate: frozenset[str]
 
     def __new__(cls, terms: Iterable[str], optional: Iterable[str] = (), required: Iterable[str] = (),
-                polar: bool = False, reason: Iterable[str] = ()) -> AskedTerms:
+                polar: bool = False, reason: Iterable[str] = (), predicate: Iterable[str] = ()) -> AskedTerms:
         self = super().__new__(cls, terms)
         self.optional = frozenset(optional) & self
         self.required = frozenset(required) & self
         self.polar = polar
         self.reason = frozenset(reason) & self - self.required
+        self.predicate = frozenset(predicate) & self
         return self
 
 
@@ -182,7 +201,7 @@ def asked_terms(question: str) -> AskedTerms:
                 | _superlatives(ask))
     because = _REASON.search(ask)
     reason = {stem(w).rstrip("'") for w in words(because.group(2))} if because else set()
-    return AskedTerms(terms, _kind_of_answer(ask), required, bool(_POLAR.match(ask)), reason)
+    return AskedTerms(terms, _kind_of_answer(ask), required, bool(_POLAR.match(ask)), reason, _predicate(ask, terms))
 
 
 Weight = Callable[[str], float]
@@ -202,6 +221,9 @@ def addressed(terms: frozenset[str], text: str, weight: Weight | None = None, sh
     held = [u for u in units if _holds(u, have)]
     required: frozenset[str] = getattr(terms, "required", frozenset())
     if any(not any(r in u for u in held) for r in required):
+        return False
+    predicate: frozenset[str] = getattr(terms, "predicate", frozenset())
+    if predicate and not any(p in u for u in held for p in predicate):
         return False
     reason: frozenset[str] = getattr(terms, "reason", frozenset())
     if reason and not _holds_reason(reason, units, held, weight):
