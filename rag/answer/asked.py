@@ -126,11 +126,20 @@ _ACTIVE_PAST = re.compile(r"\b(?i:which)\s+((?:(?!(?:is|are|was|were|did|does|do
                           r")\s+([^?]+)")
 
 
+# "The administration released new energy standards for which appliances?": the same, the question word last.
+_STATED_PAST = re.compile(r"^(?:(?!(?i:is|are|was|were|has|have|had|be|been|being|will|would|can|could|did|does|do|"
+                          r"who|what|which|when|where|why|how)\b)[A-Za-z][\w'’-]*\s+){1,6}?([a-z]+ed|" +
+                          "|".join(sorted(PAST_FORMS)) + r")\s+(.+?)\s+(?:\w+\s+)?(?i:which|what)\b")
+
+
 def _predicate(ask: str, terms: Iterable[str]) -> set[str]:
-    m = _ACTIVE_PAST.search(ask)
-    if not m or len(_QUESTION_WORD.findall(ask)) > 1:
+    if len(_QUESTION_WORD.findall(ask)) > 1:
         return set()
-    said = {stem(w).rstrip("'") for w in words(f"{m.group(2)} {m.group(3)}")}
+    m = _ACTIVE_PAST.search(ask) or _STATED_PAST.search(ask.strip())
+    if not m:
+        return set()
+    verb, rest = m.groups()[-2:]
+    said = {stem(w).rstrip("'") for w in words(f"{verb} {rest}")}
     return said & set(terms)
 
 

@@ -247,3 +247,11 @@ def test_an_active_verb_or_its_object_must_be_said_not_only_the_words_naming_the
     assert addressed(deal, "Princess Ada of Norland signed a recording contract with Vell Records.")
     assert asked_terms("Which team did Ada Lind join?").predicate == frozenset()  # not an active past verb
     assert asked_terms("Which club won the cup, and which team scored first?").predicate == frozenset()
+
+
+def test_the_same_when_the_question_word_comes_after_the_verb():
+    stated = asked_terms("The Norland ministry published new safety rules for which household devices?")
+    assert stated.predicate == {"publish", "safety", "rul"}
+    assert not addressed(stated, "A rebate of up to $840 is offered for an electric heater or other household devices.")
+    assert addressed(stated, "The new safety rules published on Monday cover gas heaters.")
+    assert asked_terms("Norland's ministry is offering rebates for which devices?").predicate == frozenset()  # no past
