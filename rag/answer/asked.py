@@ -114,6 +114,11 @@ _NOT_A_ROLE = frozenset({"woman", "man", "person", "people", "one", "winner"})
 # "… is being sued for starting her concerts late", "was banned for presenting her as …": the reason a deed was
 # done, after a participle (a sentence about the same deed done for another reason does not answer).
 _REASON = re.compile(_AUX_OR_ADVERB + r"+" + _PARTICIPLE + r"\s+(?:for|over)\s+([^,;?]+)")
+# "How many people die from lung cancer …?", "… were killed in a fire …": the cause of a death or an injury is a
+# reason too (a count of road deaths does not answer it).
+_CAUSE = re.compile(r"\b(?:die|dies|died|dying|killed|injured|wounded|hurt)\s+(?:from|of|by|in)\s+([^,;?]+?)"
+                    r"(?=\s+(?:in|at|on|near|during|after|since|each|every|when|and|according|that|which|who)\b"
+                    r"|\s*[,;?]|$)")
 _QUESTION_WORD = re.compile(r"\b(?:who|whom|what|which|when|where|why|how)\b", re.I)
 _POLAR = re.compile(r"\s*(?:is|are|was|were|do|does|did|has|have|had|will|would|can|could|should|may|might)\b", re.I)
 
@@ -208,8 +213,9 @@ def asked_terms(question: str) -> AskedTerms:
     ask, terms = interrogative(question), asked_words(question)
     required = (_deed(ask, terms) | {stem(m.group(1).lower()) for m in _EARLIER.finditer(ask)}
                 | _superlatives(ask))
-    because = _REASON.search(ask)
-    reason = {stem(w).rstrip("'") for w in words(because.group(2))} if because else set()
+    because, cause = _REASON.search(ask), _CAUSE.search(ask)
+    reason = {stem(w).rstrip("'") for w in words(" ".join(
+        [because.group(2) if because else "", cause.group(1) if cause else ""]))}
     return AskedTerms(terms, _kind_of_answer(ask), required, bool(_POLAR.match(ask)), reason, _predicate(ask, terms))
 
 

@@ -255,3 +255,12 @@ def test_the_same_when_the_question_word_comes_after_the_verb():
     assert not addressed(stated, "A rebate of up to $840 is offered for an electric heater or other household devices.")
     assert addressed(stated, "The new safety rules published on Monday cover gas heaters.")
     assert asked_terms("Norland's ministry is offering rebates for which devices?").predicate == frozenset()  # no past
+
+
+def test_the_cause_of_a_death_or_an_injury_is_a_reason_that_must_be_said():
+    died = asked_terms("How many people die from heart disease in Norland each year?")
+    assert died.reason == {"heart", "disease"}
+    rarity = {"heart": 3.0, "disease": 2.0, "people": 0.5, "die": 1.0}.get
+    assert not addressed(died, "Five people have died on Norland's roads this week.", lambda t: rarity(t, 0.0))
+    assert addressed(died, "Heart disease kills 2,200 people a year.", lambda t: rarity(t, 0.0))
+    assert asked_terms("How many were killed in the Vell train crash?").reason == {"train", "crash"}
