@@ -84,6 +84,9 @@ class Chain:
             pieces: list[str] = []
             # a model reads the sentences that miss only what is asked as context; the extractive answer does not
             shown = passages if name == "extractive" else constraints.as_context(query, passages, weight, newest)
+            # what a draft may rest on: not a sentence shown only as context ("a loss to a third team")
+            anchors = passages if name == "extractive" else constraints.as_context(
+                query, passages, weight, newest, constraints.ANSWERING_CONTEXT)
             for piece in self.generator(name).stream(query, shown):
                 if not isinstance(piece, str):  # a status (waiting for the model: rag/answer/turns.py)
                     yield piece
@@ -94,7 +97,7 @@ class Chain:
                 yield piece
             timings["generate_ms"] = (time.perf_counter() - t1) * 1000
             draft = "".join(pieces)
-            grounded = ground(without_declining_sentences(draft), shown, question=query)
+            grounded = ground(without_declining_sentences(draft), shown, question=query, anchors=anchors)
             if not grounded.citations and declines(draft) and best_evidence(passages) < self.config.decline_trust:
                 pass  # the model read the evidence and found no answer: a second answerability check
             elif not grounded.citations and name != "extractive":
@@ -103,7 +106,7 @@ class Chain:
                 # passed, so the extractive answer exists: use it rather than refuse
                 again = "".join(p for p in self.generator(name).stream(query, best_sentence_only(shown))
                                 if isinstance(p, str))
-                grounded = ground(without_declining_sentences(again), shown, question=query)
+                grounded = ground(without_declining_sentences(again), shown, question=query, anchors=anchors)
                 if not grounded.citations:
                     answer.backend = f"{name}->extractive"
                     # from the evidence alone: a sentence shown to the model only as context is no answer

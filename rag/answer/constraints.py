@@ -368,16 +368,21 @@ def apply(question: str, passages: list[Passage], weight: asked.Weight | None = 
 CONTEXT = frozenset({"asked", "between", "counted", "speech"})
 
 
+# Of those, the one a model may bridge in its own words ("money" asked, "investment" said): a draft may rest on it.
+ANSWERING_CONTEXT = frozenset({"asked"})
+
+
 def as_context(question: str, passages: list[Passage], weight: asked.Weight | None = None,
-               newest: str = "") -> list[Passage]:
-    """Copies of `passages` (after `apply`) in which the sentences missing only CONTEXT kinds have their
-    score back, for a generator's prompt and the grounding of its draft; `passages` stay as they are."""
+               newest: str = "", kinds: frozenset[str] = CONTEXT) -> list[Passage]:
+    """Copies of `passages` (after `apply`) in which the sentences missing only `kinds` of constraint have
+    their score back, for a generator's prompt (CONTEXT) and the sentences its draft may rest on
+    (ANSWERING_CONTEXT); `passages` stay as they are."""
     cons = _anchored(parse(question), passages, newest)
     out = []
     for p in passages:
         evidence = []
         for s in p.evidence:
-            if s.score < 0 and {c.kind for c in unmet(cons, s.text, p, passages, weight)} <= CONTEXT:
+            if s.score < 0 and {c.kind for c in unmet(cons, s.text, p, passages, weight)} <= kinds:
                 s = replace(s, score=round(s.score + UNMET_PENALTY, 4))
             evidence.append(s)
         out.append(replace(p, evidence=sorted(evidence, key=lambda x: x.score, reverse=True)))

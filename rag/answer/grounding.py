@@ -129,7 +129,13 @@ def _support_score(claim: str, passages: list[Passage]) -> float:
     return best
 
 
-def ground(draft: str, evidence: list[Passage], question: str | None = None) -> Grounded:
+def ground(draft: str, evidence: list[Passage], question: str | None = None,
+           anchors: list[Passage] | None = None) -> Grounded:
+    """`draft` with each claim kept only where `evidence` supports it, re-cited or dropped otherwise.
+    `anchors`: the same passages scored for answering (`evidence` may give context sentences their score
+    back, rag/answer/constraints.as_context): some claim must rest on one of their best sentences, so a
+    draft built on context alone ("28 points in Delaware's 88-85 loss to Rider" for the Princeton game)
+    is no answer."""
     out_sentences: list[str] = []
     order: dict[int, int] = {}  # evidence index (1-based) -> citation number
     supporting: dict[int, ScoredSentence | None] = {}
@@ -142,7 +148,9 @@ def ground(draft: str, evidence: list[Passage], question: str | None = None) -> 
     # must not push every real sentence below the margins
     top = max((s.score for p in evidence for s in p.evidence if wellformed.can_answer(s.text)), default=None)
     floor = None if top is None else top - OFF_TOPIC_MARGIN
-    anchored = top is None
+    anchors = anchors or evidence
+    best = max((s.score for p in anchors for s in p.evidence if wellformed.can_answer(s.text)), default=None)
+    anchored = best is None
     kept: list[str] = []
     contexts: list[str] = []  # the passage each kept claim rests on
     for claim, numbers in claims(draft):
@@ -174,8 +182,8 @@ def ground(draft: str, evidence: list[Passage], question: str | None = None) -> 
                 malformed.append(claim)  # nothing whole says it: no answer is better than a fragment
                 continue
             claim = _LEADING_BULLET.sub("", " ".join(sentence.text.split()))
-        if not anchored and top is not None:
-            anchored = _support_score(support_claim, [evidence[i - 1] for i in supported]) >= top - ANCHOR_MARGIN
+        if not anchored and best is not None:
+            anchored = _support_score(support_claim, [anchors[i - 1] for i in supported]) >= best - ANCHOR_MARGIN
         kept.append(claim)
         contexts.append(evidence[supported[0] - 1].text)
         refs = []

@@ -54,6 +54,21 @@ def test_an_answer_that_misses_the_best_evidence_is_left_out_entirely():
     assert g.text == "" and g.citations == [] and not g.unsupported  # the chain falls back on no citations
 
 
+def test_an_answer_resting_on_context_alone_is_left_out_entirely():
+    from dataclasses import replace
+
+    shown = _evidence()  # as a model reads it: the library sentence given back its score as context
+    shown[0].evidence = sorted([replace(s, score=0.83) if "library" in s.text else s for s in shown[0].evidence],
+                               key=lambda s: -s.score)
+    draft = "The mayor also opened a new public library downtown [1]."
+    assert ground(draft, shown, question="What did the city open?").citations  # as context, it looks the best
+    g = ground(draft, shown, question="What did the city open?", anchors=_evidence())
+    assert g.text == "" and g.off_topic == ["The mayor also opened a new public library downtown"]
+    kept = ground("The council approved a new tram line [1]. The mayor also opened a new public library "
+                  "downtown [1].", shown, question="What did the city open?", anchors=_evidence())
+    assert "library" in kept.text  # beside an answer, context stays
+
+
 def test_unscored_passages_skip_the_relevance_checks():
     g = ground("Construction is expected to cost 120 million euros [1].", _evidence(scored=False))
     assert g.citations and not g.off_topic
