@@ -84,9 +84,6 @@ class Chain:
             pieces: list[str] = []
             # a model reads the sentences that miss only what is asked as context; the extractive answer does not
             shown = passages if name == "extractive" else constraints.as_context(query, passages, weight, newest)
-            # what a draft may rest on: not a sentence shown only as context ("a loss to a third team")
-            anchors = passages if name == "extractive" else constraints.as_context(
-                query, passages, weight, newest, constraints.ANSWERING_CONTEXT)
             for piece in self.generator(name).stream(query, shown):
                 if not isinstance(piece, str):  # a status (waiting for the model: rag/answer/turns.py)
                     yield piece
@@ -97,6 +94,9 @@ class Chain:
                 yield piece
             timings["generate_ms"] = (time.perf_counter() - t1) * 1000
             draft = "".join(pieces)
+            # what a draft may rest on: not a sentence shown only as context ("a loss to a third team")
+            anchors = passages if name == "extractive" else constraints.as_context(
+                query, passages, weight, newest, constraints.ANSWERING_CONTEXT)
             grounded = ground(without_declining_sentences(draft), shown, question=query, anchors=anchors)
             if not grounded.citations and declines(draft) and best_evidence(passages) < self.config.decline_trust:
                 pass  # the model read the evidence and found no answer: a second answerability check
