@@ -82,7 +82,7 @@ class Chain:
         else:
             t1 = time.perf_counter()
             pieces: list[str] = []
-            # a model reads the sentences that miss only what is asked as context; the extractive answer does not
+            # a model reads as context the sentences missing only constraints.CONTEXT kinds; extractive does not
             shown = passages if name == "extractive" else constraints.as_context(query, passages, weight, newest)
             for piece in self.generator(name).stream(query, shown):
                 if not isinstance(piece, str):  # a status (waiting for the model: rag/answer/turns.py)
