@@ -44,9 +44,14 @@ put puts play plays played work works call called known""".split())
 _QUESTION_START = re.compile(r"\b(?:who|whom|whose|what|which|when|where|why|how)\b", re.I)
 
 
+# A question's sentences end at . ! ? before a capital, but not after an initial or a title ("George W. Bush").
+_QUESTION_SENTENCE_END = re.compile(r"(?<=[.!?])(?<!\b[A-Z]\.)(?<!\b(?:Mr|Ms|Dr|St|Jr|Sr|Lt|No)\.)"
+                                    r"(?<!\b(?:Mrs|Gov|Sen|Rep|Gen|Col)\.)(?<!\bProf\.)\s+(?=[A-Z])")
+
+
 def interrogative(question: str) -> str:
     """The sentence of `question` that asks (the last one holding a question word), premises dropped."""
-    parts = [p for p in re.split(r"(?<=[.!?])\s+(?=[A-Z])", question.strip()) if p.strip()]
+    parts = [p for p in _QUESTION_SENTENCE_END.split(question.strip()) if p.strip()]
     asking = [p for p in parts if _QUESTION_START.search(p)]
     return asking[-1] if asking else question
 

@@ -115,13 +115,15 @@ def answer_type(question: str) -> str:
         return "score"
     if _ASKS_PERCENT.search(q):
         return "percent"
+    # "Who says it is unclear when …" asks for a name, not a date, and "Who says Bush does not care how long it
+    # takes?" not a number; "Who won, and how many votes …?" asks for both
+    if re.match(OPENING + r"whom?\b", q) and not re.search(r"(?:,|\band)\s+how\s+(?:many|much|long|far|old)\b", q):
+        return "name"
     if re.search(r"\b(how many|how much|(?:what|which)(?: (?:is|was|are|were|will be))?(?: the)?"
                  r"(?: final| new| total)? (?:number|percentage|share|amount|price|cost|fee|fine|rate|score|age|"
                  r"salary|total)|"
                  r"how (?:long|far|old))\b", q):
         return "number"
-    if re.match(OPENING + r"whom?\b", q):  # "Who says it is unclear when …" asks for a name, not a date
-        return "name"
     if re.search(r"\bwhat time\b(?! of (?:the )?year)", q):
         return "time"
     part = re.search(r"\b(?:what|which) (month|year)\b", q)

@@ -264,3 +264,12 @@ def test_the_cause_of_a_death_or_an_injury_is_a_reason_that_must_be_said():
     assert not addressed(died, "Five people have died on Norland's roads this week.", lambda t: rarity(t, 0.0))
     assert addressed(died, "Heart disease kills 2,200 people a year.", lambda t: rarity(t, 0.0))
     assert asked_terms("How many were killed in the Vell train crash?").reason == {"train", "crash"}
+
+
+def test_an_initial_or_a_title_does_not_end_the_questions_sentence():
+    from rag.answer.asked import asks_who_said, interrogative
+
+    q = "Who says Norland's President Ada B. Lind does not care how long the talks take?"
+    assert interrogative(q) == q and asks_who_said(q)
+    assert interrogative("Gov. Vell signed the bill. When does it take effect?") == "When does it take effect?"
+    assert interrogative("Which party did Mr. Vell join?") == "Which party did Mr. Vell join?"

@@ -224,3 +224,5 @@ def test_a_who_question_asks_for_a_name_whatever_clause_follows():
     assert answer_type("In 2001, who says his start tactics are easy?") == "name"
     assert answer_type("When did the minister say the talks would end?") == "date"
     assert answer_type("Who won, and how many votes did she get?") == "number"  # the count is asked too
+    assert answer_type("Who says the minister does not care how long the talks take?") == "name"  # a clause's
+    assert answer_type("In 2001, who says the owners will decide how many staff keep their jobs?") == "name"
