@@ -128,18 +128,18 @@ _QUESTION_WORD = re.compile(r"\b(?:who|whom|what|which|when|where|why|how)\b", r
 _POLAR = re.compile(r"\s*(?:is|are|was|were|do|does|did|has|have|had|will|would|can|could|should|may|might)\b", re.I)
 
 
+_PAST_VERB = r"([a-z]+ed|" + "|".join(sorted(PAST_FORMS)) + r")"  # "landed", "won", "threw"
 # "Which member of the royal family landed a new podcast deal?": what an active past verb and its object say of
 # the asked-for thing is the question; a sentence holding only the words naming the thing ("the British royals
 # … family outings") says nothing of it, and must hold one word of the verb or its object.
 _ACTIVE_PAST = re.compile(r"\b(?i:which)\s+((?:(?!(?:is|are|was|were|did|does|do|has|have|had|will|would|can|could|"
-                          r"and|or)\b)[A-Za-z][\w'’-]*\s+){1,6}?)([a-z]+ed|" + "|".join(sorted(PAST_FORMS)) +
-                          r")\s+([^?]+)")
+                          r"and|or)\b)[A-Za-z][\w'’-]*\s+){1,6}?)" + _PAST_VERB + r"\s+([^?]+)")
 
 
 # "The administration released new energy standards for which appliances?": the same, the question word last.
 _STATED_PAST = re.compile(r"^(?:(?!(?i:is|are|was|were|has|have|had|be|been|being|will|would|can|could|did|does|do|"
-                          r"who|what|which|when|where|why|how)\b)[A-Za-z][\w'’-]*\s+){1,6}?([a-z]+ed|" +
-                          "|".join(sorted(PAST_FORMS)) + r")\s+(.+?)\s+(?:\w+\s+)?(?i:which|what)\b")
+                          r"who|what|which|when|where|why|how)\b)[A-Za-z][\w'’-]*\s+){1,6}?" + _PAST_VERB +
+                          r"\s+(.+?)\s+(?:\w+\s+)?(?i:which|what)\b")
 
 
 def _predicate(ask: str, terms: Iterable[str]) -> set[str]:
