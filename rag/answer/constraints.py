@@ -229,7 +229,8 @@ def met(c: Constraint, sentence: str, passage: Passage, weight: asked.Weight | N
     if c.kind == "recent":  # value: (days, the anchor date), set by `apply`
         days, newest = cast(tuple[int, str], c.value)
         return recency.in_window(passage.date, newest, days) and not recency.of_the_past(
-            [int(y) for y in _YEAR.findall(sentence)], newest) and not _of_last_year(sentence)
+            [int(y) for y in _YEAR.findall(sentence)], newest) and not (
+            _of_last_year(sentence) or recency.told_of_then(sentence))
     if c.kind == "current":  # value: the anchor date, set by `apply`
         return not recency.stale(passage.date, str(c.value))
     if c.kind == "edition":  # value: the question's names

@@ -83,6 +83,17 @@ def speaks_of_later(sentence: str, question: str = "") -> bool:
     return later and not _past_verbs(_FUTURE.sub(" ", sentence))
 
 
+# A time the story has already set, told again: "… finished 12-0 that season", "as he said at the time". The
+# sentence reports an earlier period than the one it is published in, however new its article.
+_TOLD_THEN = re.compile(r"\b(?:that|those) (?:season|year|decade|era|campaign)s?\b|\bback then\b|"
+                        r"\bin those days\b|\bat (?:that|the) time\b(?! of)", re.I)
+
+
+def told_of_then(sentence: str) -> bool:
+    """Whether `sentence` places its event in an earlier time the story names elsewhere (`_TOLD_THEN`)."""
+    return bool(_TOLD_THEN.search(sentence))
+
+
 def window(question: str) -> tuple[str, int] | None:
     """The relative date `question` names and how many days before the anchor it admits, or None."""
     for pattern, days in _WINDOWS:

@@ -141,3 +141,13 @@ def test_a_sentence_opening_with_last_year_does_not_say_what_happened_recently()
     this_month = _passage("India launched a mission to the moon on Monday, its space agency said.", "2024-01-04")
     constraints.apply(q, [last_year, this_month], newest="2024-01-20")
     assert last_year.evidence[0].score < 0 and this_month.evidence[0].score > 0
+
+
+def test_a_time_the_story_set_earlier_is_not_this_week():
+    p = _passage("The Herons had also finished 12-0 that season, ending with a win in the cup final.", "2024-01-08")
+    constraints.apply("Which team won the cup this week?", [p], newest="2024-01-10")
+    assert p.evidence[0].score < 0
+    assert recency.told_of_then("Miami had also finished 12-0 that season, ending with a win in the Orange Bowl.")
+    assert recency.told_of_then("Ford said at the time that the recall was voluntary.")
+    assert not recency.told_of_then("Michigan won the national championship on Monday night.")
+    assert not recency.told_of_then("At the time of the crash, the jet was at 16,000 feet.")
