@@ -90,11 +90,11 @@ def initialisms(text: str) -> frozenset[str]:
 
 
 class Name:
-    """A name from the question: its stemmed words, and its acronym when it has several words."""
+    """A name from the question: its stemmed words, and its acronyms when it has several words."""
 
-    def __init__(self, words: list[str], acronym: str = "", initials: bool = False):
+    def __init__(self, words: list[str], acronyms: tuple[str, ...] = (), initials: bool = False):
         self.words = {stem(w) for w in words}
-        self.acronym = acronym
+        self.acronyms = acronyms
         self.initials = initials  # written as initials ("NLP"), which a text may spell out
 
     def spelled_out_in(self, initials: frozenset[str]) -> bool:
@@ -104,7 +104,7 @@ class Name:
     def found_in(self, vocab: frozenset[str], weight: Callable[[str], float] | None = None) -> bool:
         """Most of its words are in `vocab` (a title also as its abbreviation); with `weight` (a word's rarity in
         the corpus), HELD_WEIGHT of its weight too: "United States Air Force" is not "Air Force B-52"."""
-        if self.acronym and self.acronym in vocab:
+        if any(a in vocab for a in self.acronyms):
             return True
         if len(self.words) == 1:
             (word,) = self.words
@@ -116,7 +116,7 @@ class Name:
         return weight is None or sum(map(weight, held)) >= HELD_WEIGHT * sum(map(weight, self.words))
 
     def __repr__(self) -> str:
-        return f"Name({sorted(self.words)}, {self.acronym!r})"
+        return f"Name({sorted(self.words)}, {self.acronyms!r})"
 
 
 def question_names(question: str) -> list[Name]:
@@ -128,8 +128,10 @@ def question_names(question: str) -> list[Name]:
         if run:
             words = re.findall(r"[a-z0-9]+", _normalise(" ".join(run)))
             words = [w for w in words if w not in STOPWORDS or w.upper() in run or w in _SHORT_FORMS] or words
-            acronym = "".join(w[0] for w in run).lower() if len(run) > 1 else ""
-            names.append(Name(words, acronym, len(run) == 1 and run[0].isupper() and 3 <= len(run[0]) <= 5))
+            acronyms: tuple[str, ...] = ("".join(w[0] for w in run).lower(),) if len(run) > 1 else ()
+            if len(run) > 3 and run[0].isupper():  # "U.S. Environmental Protection Agency" is also the "EPA"
+                acronyms += ("".join(w[0] for w in run[1:]).lower(),)
+            names.append(Name(words, acronyms, len(run) == 1 and run[0].isupper() and 3 <= len(run[0]) <= 5))
             run.clear()
 
     # "13B" of "LLaMA-13B" is one token (a size, no name); a four-digit number is a year

@@ -5,8 +5,8 @@ from rag.types import Passage, ScoredSentence
 
 def test_names_acronyms_and_years_are_found_in_questions():
     names = question_names("In which year was the Balochistan Liberation Army listed by the US in 2019?")
-    assert [(sorted(n.words), n.acronym) for n in names] == [
-        (["army", "balochistan", "liber"], "bla"), (["us"], ""), (["2019"], "")]
+    assert [(sorted(n.words), n.acronyms) for n in names] == [
+        (["army", "balochistan", "liber"], ("bla",)), (["us"], ()), (["2019"], ())]
     assert question_names("What is the capital of australia?") == []  # lower case: not a name
 
 
@@ -16,6 +16,10 @@ def test_acronym_expansion_short_forms_and_demonyms_match():
     assert name_coverage(question_names("When did the United States list the Balochistan Liberation Army?"), vocab) == 1
     assert name_coverage(question_names("What did China say?"), vocab) == 1
     assert name_coverage(question_names("What did India say in 2024?"), vocab) == 0
+    # a country's acronym ahead of an agency's name: the agency's own acronym names it too
+    epa = question_names("What has the U.S. Environmental Protection Agency awarded?")
+    assert name_coverage(epa, vocabulary("EPA awards nearly $1 billion for electric school buses")) == 1
+    assert name_coverage(epa, vocabulary("The USDA awards $1 billion")) == 0
 
 
 def test_initials_the_text_spells_out_and_sizes_that_are_no_names():
