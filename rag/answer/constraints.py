@@ -124,7 +124,7 @@ def parse(question: str) -> Constraints:
     # asks about that year's week, not the corpus's latest (the year constraint checks it).
     relative = None if years else recency.window(question)
     if relative:
-        items.append(Constraint("recent", relative[0], (relative[1], "")))
+        items.append(Constraint("recent", relative[0], (relative[1], "", recency.looks_ahead(question))))
     if not years and not relative and recency.asks_about_current(question):
         items.append(Constraint("current", "the present", ""))
     if not years and recency.asks_about_now(question):
@@ -226,11 +226,12 @@ def met(c: Constraint, sentence: str, passage: Passage, weight: asked.Weight | N
     if c.kind == "counted":  # a number of the thing "how many" asks about, in the sentence itself
         counted, terms = cast(tuple[tuple[str, ...], frozenset[str]], c.value)
         return quantities.counts(sentence, counted) and asked.addressed(terms, sentence, weight, asked.COUNTED_SHARE)
-    if c.kind == "recent":  # value: (days, the anchor date), set by `apply`
-        days, newest = cast(tuple[int, str], c.value)
+    if c.kind == "recent":  # value: (days, the anchor date set by `apply`, whether the question looks ahead)
+        days, newest, ahead = cast(tuple[int, str, bool], c.value)
         return recency.in_window(passage.date, newest, days) and not recency.of_the_past(
             [int(y) for y in _YEAR.findall(sentence)], newest) and not (
-            _of_last_year(sentence) or recency.told_of_then(sentence))
+            _of_last_year(sentence) or recency.told_of_then(sentence)
+            or recency.dated_elsewhen(sentence, newest, days, ahead))
     if c.kind == "current":  # value: the anchor date, set by `apply`
         return not recency.stale(passage.date, str(c.value))
     if c.kind == "edition":  # value: the question's names
@@ -330,9 +331,14 @@ def _anchored(cons: Constraints, passages: list[Passage], newest: str = "") -> C
     """`cons` with its relative week read against `newest` (the corpus's newest date), else the newest of
     `passages` (rag/answer/recency.py)."""
     newest = max(newest, recency.anchor(passages))
-    cons.items = [replace(c, value=(cast(tuple[int, str], c.value)[0], newest)) if c.kind == "recent" else
+    cons.items = [_recent_at(c, newest) if c.kind == "recent" else
                   replace(c, value=newest) if c.kind == "current" else c for c in cons.items]
     return cons
+
+
+def _recent_at(c: Constraint, newest: str) -> Constraint:
+    days, _, ahead = cast(tuple[int, str, bool], c.value)
+    return replace(c, value=(days, newest, ahead))
 
 
 def apply(question: str, passages: list[Passage], weight: asked.Weight | None = None,

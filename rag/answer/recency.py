@@ -94,6 +94,44 @@ def told_of_then(sentence: str) -> bool:
     return bool(_TOLD_THEN.search(sentence))
 
 
+def looks_ahead(question: str) -> bool:
+    """Whether `question` asks what is to come ("Which state will hold …?", "… next week?")."""
+    return bool(_LOOKS_AHEAD.search(question))
+
+
+_MONTH_NUMBERS = {name: i for i, name in enumerate(
+    "jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
+# "Feb. 6", "Tuesday, January 3rd", "Sept. 12, 2023": a capitalised month (whole or abbreviated) and a day
+_MONTH_DAY = re.compile(r"(?:\b[A-Z][a-z]+day,?\s+)?\b(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|"
+                        r"June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?\s+(\d{1,2})(?:st|nd|rd|th)?"
+                        r"\b(?!:)(?:,?\s+((?:19|20)\d\d)\b)?")
+
+
+# a sentence that also tells of a day near its article's ("sued on Wednesday over her Dec. 13 concert")
+_NEAR_DAY = re.compile(r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|\b(?:today|tonight|yesterday)\b|"
+                       r"\bthis (?:week|morning|afternoon|evening)\b", re.I)
+
+
+def dated_elsewhen(sentence: str, newest: str, days: int, ahead: bool = False) -> bool:
+    """Whether every day `sentence` names ("on Feb. 6") lies outside the `days` before `newest`: it tells of
+    another week than the one asked about, whatever its article's date (an undated article has none). A day
+    after `newest` is yet to come, which answers only a question that `looks_ahead`. A day without a year is
+    read in `newest`'s year and the one before. A sentence also naming a weekday or "today" is not judged."""
+    n = _day(newest or "")
+    if n is None or _NEAR_DAY.search(_MONTH_DAY.sub(" ", sentence)):
+        return False
+    named: list[date] = []
+    for m in _MONTH_DAY.finditer(sentence):
+        month, day = _MONTH_NUMBERS[m.group(1)[:3].lower()], int(m.group(2))
+        for year in ([int(m.group(3))] if m.group(3) else [n.year, n.year - 1]):
+            try:
+                named.append(date(year, month, day))
+            except ValueError:
+                continue
+    latest = n + timedelta(days=days if ahead else 1)
+    return bool(named) and not any(n - timedelta(days=days) <= d <= latest for d in named)
+
+
 def window(question: str) -> tuple[str, int] | None:
     """The relative date `question` names and how many days before the anchor it admits, or None."""
     for pattern, days in _WINDOWS:

@@ -151,3 +151,18 @@ def test_a_time_the_story_set_earlier_is_not_this_week():
     assert recency.told_of_then("Ford said at the time that the recall was voluntary.")
     assert not recency.told_of_then("Michigan won the national championship on Monday night.")
     assert not recency.told_of_then("At the time of the crash, the jet was at 16,000 feet.")
+
+
+def test_a_sentence_dating_its_event_outside_the_week_asked_about_does_not_answer_it():
+    newest = "2024-01-25"
+    assert recency.dated_elsewhen("There was a Nevada primary on Feb. 6, where Haley lost.", newest, 14)  # to come
+    assert recency.dated_elsewhen("The primary took place on Tuesday, Feb. 6.", newest, 14)
+    assert recency.dated_elsewhen("The concert on Dec. 13, 2023 started late.", newest, 14)
+    assert not recency.dated_elsewhen("The jet lost a door plug on Jan. 19.", newest, 14)
+    assert not recency.dated_elsewhen("Fans sued on Wednesday over her Dec. 13 concert.", newest, 14)  # news now
+    assert not recency.dated_elsewhen("He may 5 times; May 2024 is near.", newest, 14)  # no month and day
+    assert not recency.dated_elsewhen("The primary is on Feb. 6.", newest, 14, ahead=True)
+    assert recency.looks_ahead("Which state will hold a primary next week?")
+    told = _passage("There was a Republican primary on Feb. 6, where Haley lost.", "")
+    constraints.apply("Which state held a Republican primary this week?", [told], newest=newest)
+    assert told.evidence[0].score < 0
