@@ -303,7 +303,10 @@ def asks_for_list(question: str) -> bool:
     words = question.split()
     if not words or words[0].lower() not in ("which", "what"):
         return False
-    for w in words[1:3]:  # the asked-for noun follows the question word: "which (regional) countries"
+    nouns = words[1:3]  # the asked-for noun follows the question word: "which (regional) countries"
+    if len(words) > 3 and words[1].lower() in ("are", "were") and words[2].lower() == "the":
+        nouns = words[3:6]  # or the copula and the article: "What are the (two main) tasks …"
+    for w in nouns:
         w = w.strip("?,.")
         if w.lower() in _AUX or not w.islower():
             return False

@@ -286,3 +286,11 @@ def test_a_sentence_restating_everything_asked_gains_its_bonus():
     old.evidence = [ScoredSentence(text, 0, len(text), 0.38)]
     constraints.apply(question, [old])
     assert old.evidence[0].score < 0
+
+
+def test_a_plural_asked_for_after_which_or_after_what_are_the_asks_for_a_list():
+    assert constraints.asks_for_list("Which groups did the dialogue target?")
+    assert constraints.asks_for_list("What are the key elements of the partnership?")
+    assert constraints.asks_for_list("What were the two main tasks the model was trained on?")
+    assert not constraints.asks_for_list("What is the key element of the partnership?")
+    assert not constraints.asks_for_list("What are the Pakistani police trained in?")
