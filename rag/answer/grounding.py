@@ -11,9 +11,9 @@
 - a supported sentence that does not answer is left out: one that only restates the question (no
   content word beyond the question's; needs `question`), or one resting on a sentence the chain's
   evidence scoring ranks far below the best evidence for the question (a small model copying the
-  wrong line); and an answer none of whose sentences rests on the best evidence (within
-  `ANCHOR_MARGIN` of the top score, the sentences the extractive answer quotes) misses the point:
-  all of it is left out;
+  wrong line), unless it is an item of a list another kept claim is an item of; and an answer none of
+  whose sentences rests on the best evidence (within `ANCHOR_MARGIN` of the top score, the sentences the
+  extractive answer quotes) misses the point: all of it is left out;
 - markers are renumbered 1..n in order of first appearance, one citation per distinct passage.
 Sentences left unsupported are reported; the rest of the draft stands (the chain falls back to the
 extractive answer only when nothing is left);
@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 from rag.answer import entities, markers, wellformed
 from rag.ingest.sentences import split_sentences
-from rag.retrieve.evidence import answer_type, has_answer_type, question_words
+from rag.retrieve.evidence import answer_type, has_answer_type, is_labelled, list_intro, question_words
 from rag.retrieve.lexical import content_terms
 from rag.types import Citation, Passage, ScoredSentence
 
@@ -100,16 +100,16 @@ def _supporting(claim: str, terms: frozenset[str], cited: list[int], evidence: l
     return []
 
 
-def _off_topic(claim: str, terms: frozenset[str], passages: list[Passage], q_terms: frozenset[str],
-               floor: float | None, numbers_beyond_question: bool = False) -> bool:
-    """True when the claim restates the question (a number the question lacks is no restatement: "Lee took 3
-    for 77" answers "Lee took how many for 77?"), or every passage supporting it does so only with a sentence
-    scored below `floor` for the question."""
-    if q_terms and terms and all(_asked(t, q_terms) for t in terms) and not numbers_beyond_question:
-        return True
-    if floor is None:
-        return False
-    return _support_score(claim, passages) < floor
+def _restates(terms: frozenset[str], q_terms: frozenset[str], numbers_beyond_question: bool = False) -> bool:
+    """True when a claim only restates the question (a number the question lacks is no restatement: "Lee took
+    3 for 77" answers "Lee took how many for 77?")."""
+    return bool(q_terms) and bool(terms) and all(_asked(t, q_terms) for t in terms) and not numbers_beyond_question
+
+
+def _below(claim: str, passages: list[Passage], floor: float | None) -> bool:
+    """True when every passage supporting `claim` does so only with a sentence scored below `floor` for the
+    question."""
+    return floor is not None and _support_score(claim, passages) < floor
 
 
 def _asked(term: str, q_terms: frozenset[str]) -> bool:
@@ -127,6 +127,16 @@ def _support_score(claim: str, passages: list[Passage]) -> float:
             return float("inf")
         best = max(best, sentence.score)
     return best
+
+
+def _list_item(claim: str, passage: Passage) -> tuple[str, str] | None:
+    """(article, introduction) when the sentence of `passage` best supporting `claim` is a labelled item of a
+    list or table ("- Joint Operations: …" under "Among the key elements of this partnership are:")."""
+    sentence = _best_sentence(claim, passage)
+    if sentence is None or not is_labelled(sentence.text):
+        return None
+    intro = list_intro(sentence.text, passage.text)
+    return (passage.doc_id, intro) if intro else None
 
 
 def ground(draft: str, evidence: list[Passage], question: str | None = None,
@@ -153,6 +163,7 @@ def ground(draft: str, evidence: list[Passage], question: str | None = None,
     anchored = best is None
     kept: list[str] = []
     contexts: list[str] = []  # the passage each kept claim rests on
+    lists: set[tuple[str, str]] = set()  # (article, introduction) of the lists a kept claim is an item of
     for claim, numbers in claims(draft):
         cited: list[int] = []
         for i in numbers:
@@ -172,7 +183,10 @@ def ground(draft: str, evidence: list[Passage], question: str | None = None,
             unsupported.append(claim)
             continue
         beyond = bool(question) and bool(entities.numbers(claim) - entities.numbers(question or ""))
-        if _off_topic(claim, terms, [evidence[i - 1] for i in supported], q_terms, floor, beyond):
+        item = _list_item(claim, evidence[supported[0] - 1])
+        # an item of a list another claim answers from is as much on the question as that one
+        if _restates(terms, q_terms, beyond) or (
+                _below(claim, [evidence[i - 1] for i in supported], floor) and item not in lists):
             off_topic.append(claim)
             continue
         support_claim = claim
@@ -186,6 +200,8 @@ def ground(draft: str, evidence: list[Passage], question: str | None = None,
             anchored = _support_score(support_claim, [anchors[i - 1] for i in supported]) >= best - ANCHOR_MARGIN
         kept.append(claim)
         contexts.append(evidence[supported[0] - 1].text)
+        if item:
+            lists.add(item)
         refs = []
         for i in supported:
             if i not in order:

@@ -140,3 +140,21 @@ def test_a_claim_repeating_the_question_with_the_number_it_asks_for_answers_it()
     assert got.citations and "3 for 77" in got.text
     again = ground("Lee took wickets for 77 and Glenn McGrath 2 for 66. [1]", evidence, question=question)
     assert not again.citations  # no number beyond the question's: it only restates it
+
+
+def test_an_item_of_a_list_a_kept_claim_is_an_item_of_is_on_the_question():
+    rows = [("Among the key elements of the plan are:", -1.0), ("- Training: Officers receive courses in police tactics.", 0.8),
+            ("- Patrols: Soldiers conduct joint patrols along the border.", 0.8 - OFF_TOPIC_MARGIN - 0.1),
+            ("The mayor also opened a new public library.", 0.8 - OFF_TOPIC_MARGIN - 0.1)]
+    text = "\n".join(t for t, _ in rows)
+    p = Passage("d:0", "d", "a.txt", "Plan", text, 0, len(text), 0.8)
+    p.evidence = [ScoredSentence(t, text.index(t), text.index(t) + len(t), s) for t, s in rows]
+    question = "What are the key elements of the plan?"
+    training = "Training: Officers receive courses in police tactics. [1] "
+    g = ground(training + "Patrols: Soldiers conduct joint patrols along the border. [1]", [p], question=question)
+    assert "joint patrols" in g.text and not g.off_topic
+    # an item is kept for its list only: a weak sentence beside it is still off the question
+    g = ground(training + "The mayor opened a new public library. [1]", [p], question=question)
+    assert g.off_topic == ["The mayor opened a new public library."]
+    # and only when another item is kept: alone, the weak item is left out as before
+    assert ground("Patrols: Soldiers conduct joint patrols along the border. [1]", [p], question=question).off_topic
