@@ -115,7 +115,9 @@ def _numbers(text: str, money: bool = True) -> list[float]:
 # the verb (a noun phrase, or a noun and a verb: "how many people die from …").
 _HOW_MANY = re.compile(r"\bhow many\s+((?:[A-Za-z][\w'’-]*\s+){0,4}?[A-Za-z][\w'’-]*)(?=\s+(?:were|are|was|is|have|"
                        r"has|had|did|do|does|will|would|can|could|should|may|might|in|of|from|on|at|to|for|still|"
-                       r"each|per|during|since|after|before|across|that|who|which)\b|\s*[?,.]|$)", re.I)
+                       r"each|per|during|since|after|before|across|that|who|which|over|by|under|within|between|"
+                       r"through|throughout|until|among|around|against|into|with|than|as|when|while|this|last|so|"
+                       r"now|the|a|an)\b|\s*[?,.]|$)", re.I)
 _COUNT_WORD = (r"\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|"
                r"forty|fifty|hundred|hundreds|thousand|thousands|dozen|dozens|million|millions|several|all")
 # "How many people were killed" is answered by "1,524 violence-related fatalities": news counts people by

@@ -29,6 +29,11 @@ def test_how_many_counts_a_thing_and_a_sentence_must_number_that_thing():
     officers = counted("How many detention centre officers were treated for smoke?")
     assert counts("He says six detention officers were injured.", officers)
     assert not counts("About 800 volunteers were in the field.", officers)
+    # what is counted ends where a preposition or an article begins: "hectares (over the past two days)"
+    hectares = counted("The fires have burned how many hectares over the past two days?")
+    assert hectares == ("hectares",)
+    assert not counts("More than 100 fires are still burning across the state.", hectares)
+    assert counted("How many votes the senator won in the state?") == ("votes",)
 
 
 def test_people_are_counted_by_what_they_are_or_what_befell_them():
