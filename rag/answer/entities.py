@@ -13,6 +13,7 @@ import re
 from rag.answer import markers
 from rag.answer.focus import Name, question_names, vocabulary
 from rag.retrieve.dates import CALENDAR_WORDS, MONTH_NAMES
+from rag.retrieve.lexical import content_terms
 from rag.types import Passage
 
 _NUMBER = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?(?![\w])")
@@ -49,6 +50,41 @@ def _roles(claim: str, text: str) -> list[str]:
     return sorted(n for n in numbers(claim) if n in days and n not in plain and n not in days_in_claim)
 
 
+ROLE_WINDOW = 48  # characters either side of a number: the words saying what it counts ("$5 billion program")
+
+
+_SENTENCE_END = re.compile(r"[.!?]\s+")
+_SCALE = frozenset("hundred thousand million billion trillion percent per cent".split())
+
+
+def _beside(text: str, number: str) -> list[frozenset[str]]:
+    """The content words beside each place `text` writes `number`, within its sentence (not its scale)."""
+    out = []
+    for m in _NUMBER.finditer(text):
+        if _norm_number(m.group(0)) == number:
+            left = _SENTENCE_END.split(text[max(0, m.start() - ROLE_WINDOW):m.start()])[-1]
+            right = _SENTENCE_END.split(text[m.end():m.end() + ROLE_WINDOW])[0]
+            out.append(content_terms(f"{left} {right}") - _SCALE)
+    return out
+
+
+def _other_role(claim: str, text: str, question: str) -> list[str]:
+    """Numbers of the claim (not the question's, not years) that the evidence writes only beside other words:
+    "The EPA has awarded $5 billion for electric school buses" is not "The $5 billion program includes …"."""
+    out = []
+    for n in sorted(numbers(claim) - numbers(question)):
+        if _YEARLIKE.fullmatch(n):
+            continue
+        said = frozenset().union(*_beside(claim, n)) - numbers(claim)
+        places = _beside(text, n)
+        if said and places and not any(said & place for place in places):
+            out.append(n)
+    return out
+
+
+_YEARLIKE = re.compile(r"(?:19|20)\d\d")
+
+
 def months(text: str) -> set[str]:
     return {m.group(1).lower() for m in _MONTH.finditer(text) if not _is_modal_may(text, m)}
 
@@ -83,6 +119,7 @@ def missing(claim: str, evidence: list[Passage], question: str | None = None) ->
         have_numbers |= nums
         have_months |= month
     out = [n for n in sorted(numbers(claim)) if n not in have_numbers] + _roles(claim, text)
+    out += _other_role(claim, text, question or "")
     out += [m for m in sorted(months(claim)) if m not in have_months]
     vocab = vocabulary(text)
     asked = vocabulary(question) if question else frozenset()

@@ -38,3 +38,13 @@ def test_the_day_of_a_date_is_not_a_quantity():
     assert "q3" in missing("Tesla's revenue in Q3 2019 was 23, 2019.", [p])
     assert missing("Tesla reported results on Oct. 23, 2019.", [p]) == []
     assert missing("Revenue was $6.3 billion in 2019.", [p]) == []
+
+
+def test_a_number_the_evidence_gives_for_something_else_is_not_the_claims():
+    text = ("The 2024 announcement brings the program's awards to $2 billion, funding 5,000 electric school buses. "
+            "The $5 billion program includes both a grant program and a rebate program.")
+    p = Passage("c:0", "d", "a.txt", "EPA awards", text, 0, len(text), 1.0)
+    question = "How much has the EPA awarded for electric school buses as of 2024?"
+    assert missing("The EPA has awarded $5 billion for electric school buses as of 2024.", [p], question) == ["5"]
+    assert missing("The program's awards come to $2 billion as of 2024.", [p], question) == []
+    assert missing("Rybakina beat Jabeur 3-6, 6-2, 6-2.", [PASSAGE]) == []  # a score: the names beside it
