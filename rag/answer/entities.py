@@ -55,6 +55,7 @@ ROLE_WINDOW = 48  # characters either side of a number: the words saying what it
 
 _SENTENCE_END = re.compile(r"[.!?]\s+")
 _SCALE = frozenset("hundred thousand million billion trillion percent per cent".split())
+_YEARLIKE = re.compile(r"(?:19|20)\d\d")
 
 
 def _beside(text: str, number: str) -> list[frozenset[str]]:
@@ -80,9 +81,6 @@ def _other_role(claim: str, text: str, question: str) -> list[str]:
         if said and places and not any(said & place for place in places):
             out.append(n)
     return out
-
-
-_YEARLIKE = re.compile(r"(?:19|20)\d\d")
 
 
 def months(text: str) -> set[str]:
