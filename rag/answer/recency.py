@@ -114,22 +114,26 @@ _NEAR_DAY = re.compile(r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|\b(?:tod
 
 def dated_elsewhen(sentence: str, newest: str, days: int, ahead: bool = False) -> bool:
     """Whether every day `sentence` names ("on Feb. 6") lies outside the `days` before `newest`: it tells of
-    another week than the one asked about, whatever its article's date (an undated article has none). A day
-    after `newest` is yet to come, which answers only a question that `looks_ahead`. A day without a year is
-    read in `newest`'s year and the one before. A sentence also naming a weekday or "today" is not judged."""
+    another week than the one asked about, whatever its article's date (pages are updated after it, and an
+    undated article has none). A day after `newest` is yet to come, which answers only a question that
+    `looks_ahead`. A day without a year is read in the year that puts it nearest `newest`. A sentence also
+    naming a weekday or "today" apart from its dates is not judged."""
     n = _day(newest or "")
     if n is None or _NEAR_DAY.search(_MONTH_DAY.sub(" ", sentence)):
         return False
-    named: list[date] = []
+    first, latest = n - timedelta(days=days), n + timedelta(days=days if ahead else 1)
+    named = []
     for m in _MONTH_DAY.finditer(sentence):
         month, day = _MONTH_NUMBERS[m.group(1)[:3].lower()], int(m.group(2))
-        for year in ([int(m.group(3))] if m.group(3) else [n.year, n.year - 1]):
+        readings = []
+        for year in ([int(m.group(3))] if m.group(3) else [n.year - 1, n.year, n.year + 1]):
             try:
-                named.append(date(year, month, day))
+                readings.append(date(year, month, day))
             except ValueError:
                 continue
-    latest = n + timedelta(days=days if ahead else 1)
-    return bool(named) and not any(n - timedelta(days=days) <= d <= latest for d in named)
+        if readings:
+            named.append(min(readings, key=lambda d: abs((d - n).days)))
+    return bool(named) and not any(first <= d <= latest for d in named)
 
 
 def window(question: str) -> tuple[str, int] | None:

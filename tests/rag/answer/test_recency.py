@@ -158,6 +158,8 @@ def test_a_sentence_dating_its_event_outside_the_week_asked_about_does_not_answe
     assert recency.dated_elsewhen("There was a Nevada primary on Feb. 6, where Haley lost.", newest, 14)  # to come
     assert recency.dated_elsewhen("The primary took place on Tuesday, Feb. 6.", newest, 14)
     assert recency.dated_elsewhen("The concert on Dec. 13, 2023 started late.", newest, 14)
+    assert recency.dated_elsewhen("The concert on Dec. 13 started late.", newest, 14)  # 2023's, the nearest
+    assert not recency.dated_elsewhen("The game on Dec. 30 went to overtime.", "2024-01-05", 14)  # across the year
     assert not recency.dated_elsewhen("The jet lost a door plug on Jan. 19.", newest, 14)
     assert not recency.dated_elsewhen("Fans sued on Wednesday over her Dec. 13 concert.", newest, 14)  # news now
     assert not recency.dated_elsewhen("He may 5 times; May 2024 is near.", newest, 14)  # no month and day
