@@ -65,7 +65,10 @@ def _beside(text: str, number: str) -> list[frozenset[str]]:
         if _norm_number(m.group(0)) == number:
             left = _SENTENCE_END.split(text[max(0, m.start() - ROLE_WINDOW):m.start()])[-1]
             right = _SENTENCE_END.split(text[m.end():m.end() + ROLE_WINDOW])[0]
-            out.append(content_terms(f"{left} {right}") - _SCALE)
+            beside = f"{left} {right}"
+            # and symbols: "β1 = 0.9" (content_terms keeps plain Latin words only)
+            out.append((content_terms(beside) | {w for w in re.findall(r"\w+", beside.lower()) if not w.isascii()})
+                       - _SCALE)
     return out
 
 

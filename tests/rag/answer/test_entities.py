@@ -48,3 +48,7 @@ def test_a_number_the_evidence_gives_for_something_else_is_not_the_claims():
     assert missing("The EPA has awarded $5 billion for electric school buses as of 2024.", [p], question) == ["5"]
     assert missing("The program's awards come to $2 billion as of 2024.", [p], question) == []
     assert missing("Rybakina beat Jabeur 3-6, 6-2, 6-2.", [PASSAGE]) == []  # a score: the names beside it
+    # symbols beside a number are its words too
+    optimiser = Passage("c:0", "d", "a.txt", "", "Trained with the following hyper-parameters: β1 = 0.9, β2 = 0.95.",
+                        0, 70, 1.0)
+    assert missing("The optimizer's hyperparameters are β1 = 0.9, β2 = 0.95.", [optimiser]) == []
