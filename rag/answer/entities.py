@@ -58,17 +58,17 @@ _SCALE = frozenset("hundred thousand million billion trillion percent per cent".
 _YEARLIKE = re.compile(r"(?:19|20)\d\d")
 
 
-def _beside(text: str, number: str) -> list[frozenset[str]]:
-    """The content words beside each place `text` writes `number`, within its sentence (not its scale)."""
-    out = []
+def _beside(text: str) -> dict[str, list[frozenset[str]]]:
+    """For each number `text` writes, the content words beside each place it does, within its sentence (not its
+    scale)."""
+    out: dict[str, list[frozenset[str]]] = {}
     for m in _NUMBER.finditer(text):
-        if _norm_number(m.group(0)) == number:
-            left = _SENTENCE_END.split(text[max(0, m.start() - ROLE_WINDOW):m.start()])[-1]
-            right = _SENTENCE_END.split(text[m.end():m.end() + ROLE_WINDOW])[0]
-            beside = f"{left} {right}"
-            # and symbols: "β1 = 0.9" (content_terms keeps plain Latin words only)
-            out.append((content_terms(beside) | {w for w in re.findall(r"\w+", beside.lower()) if not w.isascii()})
-                       - _SCALE)
+        left = _SENTENCE_END.split(text[max(0, m.start() - ROLE_WINDOW):m.start()])[-1]
+        right = _SENTENCE_END.split(text[m.end():m.end() + ROLE_WINDOW])[0]
+        beside = f"{left} {right}"
+        # and symbols: "β1 = 0.9" (content_terms keeps plain Latin words only)
+        words = content_terms(beside) | {w for w in re.findall(r"\w+", beside.lower()) if not w.isascii()}
+        out.setdefault(_norm_number(m.group(0)), []).append(words - _SCALE)
     return out
 
 
@@ -76,11 +76,12 @@ def _other_role(claim: str, text: str, question: str) -> list[str]:
     """Numbers of the claim (not the question's, not years) that the evidence writes only beside other words:
     "The EPA has awarded $5 billion for electric school buses" is not "The $5 billion program includes …"."""
     out = []
+    in_claim, in_text = _beside(claim), _beside(text)
     for n in sorted(numbers(claim) - numbers(question)):
         if _YEARLIKE.fullmatch(n):
             continue
-        said = frozenset().union(*_beside(claim, n)) - numbers(claim)
-        places = _beside(text, n)
+        said = frozenset().union(*in_claim.get(n, [])) - numbers(claim)
+        places = in_text.get(n, [])
         if said and places and not any(said & place for place in places):
             out.append(n)
     return out
