@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from datetime import date, timedelta
 
-from rag.retrieve.dates import is_year
+from rag.retrieve.dates import is_year, month_number
 from rag.retrieve.lexical import PAST_FORMS, stem
 from rag.store.schema import date_number
 from rag.types import Passage
@@ -99,8 +99,6 @@ def looks_ahead(question: str) -> bool:
     return bool(_LOOKS_AHEAD.search(question))
 
 
-_MONTH_NUMBERS = {name: i for i, name in enumerate(
-    "jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
 # "Feb. 6", "Tuesday, January 3rd", "Sept. 12, 2023": a capitalised month (whole or abbreviated) and a day
 _MONTH_DAY = re.compile(r"(?:\b[A-Z][a-z]+day,?\s+)?\b(Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|"
                         r"June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?\s+(\d{1,2})(?:st|nd|rd|th)?"
@@ -124,7 +122,7 @@ def dated_elsewhen(sentence: str, newest: str, days: int, ahead: bool = False) -
     first, latest = n - timedelta(days=days), n + timedelta(days=days if ahead else 1)
     named = []
     for m in _MONTH_DAY.finditer(sentence):
-        month, day = _MONTH_NUMBERS[m.group(1)[:3].lower()], int(m.group(2))
+        month, day = month_number(m.group(1)), int(m.group(2))
         readings = []
         for year in ([int(m.group(3))] if m.group(3) else [n.year - 1, n.year, n.year + 1]):
             try:

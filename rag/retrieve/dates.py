@@ -30,7 +30,8 @@ def is_year(token: str) -> bool:
     return re.fullmatch(_YEAR, token) is not None
 
 
-def _month(name: str) -> int:
+def month_number(name: str) -> int:
+    """1-12 for a month's name, whole or abbreviated ("Feb.", "september"); 0 for anything else."""
     return _MONTHS.get(name.lower().rstrip(".")[:3], 0)
 
 
@@ -60,11 +61,11 @@ def query_date_ranges(question: str) -> list[tuple[int, int]]:
     for m in _ISO.finditer(question):
         add(m.span(), _day_range(int(m[1]), int(m[2]), int(m[3])))
     for m in _DAY_MONTH_YEAR.finditer(question):
-        add(m.span(), _day_range(int(m[3]), _month(m[2]), int(m[1])))
+        add(m.span(), _day_range(int(m[3]), month_number(m[2]), int(m[1])))
     for m in _MONTH_DAY_YEAR.finditer(question):
-        add(m.span(), _day_range(int(m[3]), _month(m[1]), int(m[2])))
+        add(m.span(), _day_range(int(m[3]), month_number(m[1]), int(m[2])))
     for m in _MONTH_YEAR.finditer(question):
-        add(m.span(), _month_range(int(m[2]), _month(m[1])))
+        add(m.span(), _month_range(int(m[2]), month_number(m[1])))
     for m in _BARE_YEAR.finditer(question):
         y = int(m[1])
         add(m.span(), (y * 10000 + 101, y * 10000 + 1231))
