@@ -265,11 +265,13 @@ JOINED_NAMES = 3  # a question naming this many things often joins articles: a n
 def unmet(cons: Constraints, sentence: str, passage: Passage, others: Sequence[Passage] = (),
           weight: asked.Weight | None = None) -> list[Constraint]:
     """The constraints `sentence` misses; `Constraint("type", …)` when it holds nothing of the asked kind.
-    `others`: the other retrieved passages, where a question joining JOINED_NAMES names may find one."""
+    `others`: the other retrieved passages, where a question joining JOINED_NAMES names, or parties asked about
+    each (`_party_unanswered`), may find one."""
     joined = sum(1 for c in cons.items if c.kind == "name") >= JOINED_NAMES
     years = {str(c.value) for c in cons.items if c.kind == "year"}
     missing = [c for c in cons.items if not met(c, sentence, passage, weight)
-               and not (joined and c.kind == "name" and any(met(c, "", o) for o in others if o is not passage))
+               and not (c.kind == "name" and (joined or cast(Name, c.value).party)
+                        and any(met(c, "", o) for o in others if o is not passage))
                and not (c.kind == "year" and _reports_in(str(c.value), years, sentence, passage))]
     if cons.answer_type and not has_answer_type(cons.answer_type, sentence, cons.asked_words, passage.text):
         missing.append(Constraint("type", cons.answer_type))
@@ -370,7 +372,19 @@ def apply(question: str, passages: list[Passage], weight: asked.Weight | None = 
                 near = NearMiss(i, s, s.score, missing)
             s.score = round(s.score - UNMET_PENALTY, 4)
         p.evidence.sort(key=lambda x: x.score, reverse=True)
+    if _party_unanswered(cons, passages):
+        for p in passages:
+            p.evidence = [replace(s, score=round(s.score - UNMET_PENALTY, 4)) for s in p.evidence]
+        return None
     return near
+
+
+def _party_unanswered(cons: Constraints, passages: list[Passage]) -> bool:
+    """ "What have the US and China each given …?" asks for each party's answer: True when some party is named by
+    no sentence (or its article's title) meeting every constraint; half an answer is not the answer."""
+    parties = [n for c in cons.items if c.kind == "name" and isinstance(n := c.value, Name) and n.party]
+    answering = [f"{p.title}\n{s.text}" for p in passages for s in p.evidence if s.score >= 0]
+    return len(parties) > 1 and not all(any(n.found_in(vocabulary(t)) for t in answering) for n in parties)
 
 
 # Misses that make a sentence no answer but leave it true context: a model may read it beside the answer

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 from rag.answer import markers, wellformed
 from rag.answer.constraints import asks_for_list, question_parts
+from rag.answer.focus import question_names, vocabulary
 from rag.config import Config
 from rag.retrieve.evidence import is_labelled, list_intro
 from rag.retrieve.lexical import content_terms
@@ -74,6 +75,25 @@ def other_parts(question: str, evidence: list[Passage], picked: list[tuple[int, 
     return added
 
 
+def each_party(question: str, evidence: list[Passage], picked: list[tuple[int, ScoredSentence]],
+               floor: float) -> list[tuple[int, ScoredSentence]]:
+    """For "What training have the US and China each given …?", the best sentence (above `floor`) naming a
+    party the chosen sentences leave out, in the sentence or its article's title: each party's own answer."""
+    added: list[tuple[int, ScoredSentence]] = []
+    for name in (n for n in question_names(question) if n.party):
+        chosen = picked + added
+        if any(name.found_in(vocabulary(f"{evidence[i - 1].title}\n{s.text}")) for i, s in chosen):
+            continue
+        taken = {(evidence[i - 1].doc_id, s.start) for i, s in chosen}
+        pool = [(s.score, i, s) for i, p in enumerate(evidence, 1) for s in p.evidence
+                if s.score >= floor and (p.doc_id, s.start) not in taken and wellformed.can_answer(s.text)
+                and wellformed.has_verb(s.text) and name.found_in(vocabulary(f"{p.title}\n{s.text}"))]
+        best = max(pool, key=lambda x: x[0], default=None)
+        if best:
+            added.append((best[1], best[2]))
+    return added
+
+
 LIST_ITEMS = 5  # at most this many items of one list, with the one that was picked
 
 
@@ -111,6 +131,7 @@ class ExtractiveGenerator:
         picked = select_sentences(evidence, self.max_sentences + (LIST_EXTRA if listing else 0),
                                   self.floor, LIST_MARGIN if listing else RELATIVE_MARGIN)
         picked += other_parts(question, evidence, picked, self.floor)
+        picked += each_party(question, evidence, picked, self.floor)
         if listing:
             picked += list_siblings(evidence, picked)
         for k, (i, sentence) in enumerate(picked):

@@ -96,6 +96,7 @@ class Name:
         self.words = {stem(w) for w in words}
         self.acronyms = acronyms
         self.initials = initials  # written as initials ("NLP"), which a text may spell out
+        self.party = False  # one of the subjects asked about each ("the US and China each"): each wants its answer
 
     def spelled_out_in(self, initials: frozenset[str]) -> bool:
         """Whether a text's `initialisms` spell this name ("natural language processing" for "NLP")."""
@@ -119,12 +120,28 @@ class Name:
         return f"Name({sorted(self.words)}, {self.acronyms!r})"
 
 
+# "the United States and China each", "both Ford and GM": two parties, not one name joined by "and"
+_DISTRIBUTIVE = frozenset({"each", "both"})
+
+
 def question_names(question: str) -> list[Name]:
-    """Runs of capitalised words (not the opening question word), acronyms and years."""
+    """Runs of capitalised words (not the opening question word), acronyms and years; a run joined by "and"
+    is two names when "both" opens it or "each"/"both" follows it."""
     names: list[Name] = []
     run: list[str] = []
+    joins: list[int] = []  # where "and" stood inside the run
+    before = ""  # the word before the run
 
-    def close() -> None:
+    def close(after: str = "") -> None:
+        if joins and (before in _DISTRIBUTIVE or after in _DISTRIBUTIVE):
+            parts = [run[a:b] for a, b in zip([0, *joins], [*joins, len(run)])]
+            joins.clear()
+            for part in parts:
+                run[:] = part
+                close()
+                names[-1].party = after in _DISTRIBUTIVE  # the subject of what is asked, not "with … in both A and B"
+            return
+        joins.clear()
         if run:
             words = re.findall(r"[a-z0-9]+", _normalise(" ".join(run)))
             words = [w for w in words if w not in STOPWORDS or w.upper() in run or w in _SHORT_FORMS] or words
@@ -147,9 +164,13 @@ def question_names(question: str) -> list[Name]:
         elif bare[:1].isupper() and not (i == 0 or bare.lower() in _QUESTION_WORDS or bare.lower() in STOPWORDS):
             run.append(bare)
         elif bare.lower() in _CONNECTORS and run:
+            if bare.lower() == "and" and len(run) > (joins[-1] if joins else 0):
+                joins.append(len(run))
             continue  # inside a name: "Centre for Research and Security Studies"
         else:
-            close()
+            close(bare.lower())
+        if not run:
+            before = bare.lower() if bare.lower() not in _CONNECTORS else before
     close()
     return names
 

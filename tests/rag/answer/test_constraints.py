@@ -294,3 +294,20 @@ def test_a_plural_asked_for_after_which_or_after_what_are_the_asks_for_a_list():
     assert constraints.asks_for_list("What were the two main tasks the model was trained on?")
     assert not constraints.asks_for_list("What is the key element of the partnership?")
     assert not constraints.asks_for_list("What are the Pakistani police trained in?")
+
+
+def test_a_question_about_each_of_two_parties_is_not_answered_for_one_alone():
+    question = "What training have Norland and Vestria each given the coast guard?"
+    west_text = "Vestria trained coast guard cadets at its naval academy."
+    north_text = "Norland trained 300 coast guard officers since March."
+    west, north = _passage(west_text), _passage(north_text)
+    west.evidence = [ScoredSentence(west_text, 0, len(west_text), 0.7)]
+    north.evidence = [ScoredSentence(north_text, 0, len(north_text), 0.5)]
+    constraints.apply(question, [west, north])
+    assert west.evidence[0].score > 0.5 and north.evidence[0].score > 0.4  # each party has its answer
+    west.evidence = [ScoredSentence(west_text, 0, len(west_text), 0.7)]
+    constraints.apply(question, [west])  # Norland's answer is not in the evidence: no answer at all
+    assert west.evidence[0].score < 0
+    west.evidence = [ScoredSentence(west_text, 0, len(west_text), 0.7)]
+    constraints.apply("What training has Vestria given the coast guard?", [west])
+    assert west.evidence[0].score > 0.5

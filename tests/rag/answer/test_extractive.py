@@ -1,5 +1,5 @@
 """The extractive answer: the best evidence sentences, verbatim, never a headline, a cut line or a bare phrase."""
-from rag.answer.extractive import list_siblings, select_sentences
+from rag.answer.extractive import each_party, list_siblings, select_sentences
 from rag.types import Passage, ScoredSentence
 
 
@@ -38,3 +38,21 @@ def test_a_picked_table_row_brings_the_rows_of_its_table_that_meet_every_constra
     assert [s.text for _, s in list_siblings([p], picked)] == [rows[0]]
     sentence = _passage(("The radar was approved on Monday.", 0.7), ("Patrols will start in May.", 0.3))
     assert list_siblings([sentence], [(1, sentence.evidence[0])]) == []  # not an item of a list
+
+
+def test_parties_asked_about_each_get_a_sentence_each():
+    question = "What training have Norland and Vestria each given the coast guard?"
+    north = _passage(("Norland trained 300 coast guard officers since March.", 0.55),
+                     ("The coast guard also bought two boats.", 0.5))
+    north.doc_id = "other article"
+    west = _passage(("Coast guard cadets are set to train at Vestria's naval academy.", 0.7),
+                    ("Cadets from Vestria also sail in the exercise.", 0.68))
+    picked = select_sentences([west, north], 3, 0.42)
+    assert all("Vestria" in s.text for _, s in picked)  # the best sentences are all about one party
+    added = each_party(question, [west, north], picked, 0.42)
+    assert [s.text for _, s in added] == ["Norland trained 300 coast guard officers since March."]
+    assert each_party(question, [west, north], picked + added, 0.42) == []  # both parties answered
+    assert each_party("What training has Norland given the coast guard?", [west, north], picked, 0.42) == []
+    low = _passage(("Norland trained 300 coast guard officers since March.", 0.3))
+    low.doc_id = "other article"
+    assert each_party(question, [west, low], picked, 0.42) == []  # below the evidence floor: nothing to add

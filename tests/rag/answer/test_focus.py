@@ -95,3 +95,17 @@ def test_a_title_ahead_of_a_name_is_found_abbreviated():
     (name,) = question_names("What time can bars serve alcohol under the law signed by Governor John Carney?")
     assert name.found_in(vocabulary("Gov. John Carney signed House Bill 235 into law."), lambda w: 1.0)
     assert not name.found_in(vocabulary("John Smith signed it."), lambda w: 1.0)
+
+
+def test_names_joined_by_and_are_two_parties_when_asked_about_each():
+    words = lambda q: [sorted(n.words) for n in question_names(q)]  # noqa: E731
+    parties = lambda q: [n.party for n in question_names(q)]  # noqa: E731
+    assert words("What have the United States and China each given Pakistani police?") == [
+        ["us"], ["china"], ["pakistani"]]
+    assert parties("What have the United States and China each given Pakistani police?") == [True, True, False]
+    assert words("What did both Norland and the EU sign?") == [["norland"], ["eu"]]
+    assert parties("What did both Norland and the EU sign?") == [False, False]  # split, but not asked about each
+    # without "each" or "both", "and" stays inside one name
+    assert words("Who leads the Centre for Research and Security Studies?") == [
+        ["centre", "research", "security", "study"]]
+    assert words("What did Bosnia and Herzegovina sign?") == [["bosnia", "herzegovina"]]
