@@ -4,7 +4,7 @@ Grounding uses this to check a drafted sentence against the passage it cites: "R
 is not supported by a passage about 2022 even when every other word matches. Numbers and dates must be
 the evidence's own (its text, title or date), and a number the evidence gives only as the day of a date
 ("Oct. 23, 2019") is not a quantity in the claim ("revenue was 23"); names may also come from the
-question, which the answer is allowed to repeat.
+question, which the answer is allowed to repeat, but for the parties it asks about each.
 """
 from __future__ import annotations
 
@@ -125,5 +125,9 @@ def missing(claim: str, evidence: list[Passage], question: str | None = None) ->
     out += [m for m in sorted(months(claim)) if m not in have_months]
     vocab = vocabulary(text)
     asked = vocabulary(question) if question else frozenset()
-    out += [" ".join(sorted(n.words)) for n in names(claim) if not (n.found_in(vocab) or n.found_in(asked))]
+    # a party the question asks about each ("the US and China each") is no name to repeat: what the claim says
+    # of it must be what the evidence says of it
+    parties = [p.words for p in question_names(question) if p.party] if question else []
+    out += [" ".join(sorted(n.words)) for n in names(claim) if not n.found_in(vocab) and not (
+        n.found_in(asked) and not any(n.words & words for words in parties))]
     return out

@@ -13,7 +13,8 @@
   evidence scoring ranks far below the best evidence for the question (a small model copying the
   wrong line), unless it is an item of a list another kept claim is an item of; and an answer none of
   whose sentences rests on the best evidence (within `ANCHOR_MARGIN` of the top score, the sentences the
-  extractive answer quotes) misses the point: all of it is left out;
+  extractive answer quotes) misses the point: all of it is left out; so does one leaving out a party the
+  question asks about each ("the US and China each");
 - markers are renumbered 1..n in order of first appearance, one citation per distinct passage.
 Sentences left unsupported are reported; the rest of the draft stands (the chain falls back to the
 extractive answer only when nothing is left);
@@ -26,6 +27,7 @@ import re
 from dataclasses import dataclass, field
 
 from rag.answer import entities, markers, wellformed
+from rag.answer.focus import question_names, vocabulary
 from rag.ingest.sentences import split_sentences
 from rag.retrieve.evidence import answer_type, has_answer_type, is_labelled, list_intro, question_words
 from rag.retrieve.lexical import content_terms
@@ -163,6 +165,7 @@ def ground(draft: str, evidence: list[Passage], question: str | None = None,
     anchored = best is None
     kept: list[str] = []
     contexts: list[str] = []  # the passage each kept claim rests on
+    titles: list[str] = []  # and its article's title
     lists: set[tuple[str, str]] = set()  # (article, introduction) of the lists a kept claim is an item of
     for claim, numbers in claims(draft):
         cited: list[int] = []
@@ -200,6 +203,7 @@ def ground(draft: str, evidence: list[Passage], question: str | None = None,
             anchored = _support_score(support_claim, [anchors[i - 1] for i in supported]) >= best - ANCHOR_MARGIN
         kept.append(claim)
         contexts.append(evidence[supported[0] - 1].text)
+        titles.append(evidence[supported[0] - 1].title)
         if item:
             lists.add(item)
         refs = []
@@ -209,9 +213,11 @@ def ground(draft: str, evidence: list[Passage], question: str | None = None,
                 supporting[i] = _best_sentence(claim, evidence[i - 1])
             refs.append(order[i])
         out_sentences.append(claim + " " + markers.cite(*refs))
-    if not anchored or (question and not _names_the_asked_kind(question, kept, contexts)):
-        # nothing rests on the best evidence, or nothing names what is asked ("Which groups …?" answered
-        # with "The dialogue lays a foundation for cooperation."): the answer missed the point
+    if not anchored or (question and not (_names_the_asked_kind(question, kept, contexts)
+                                          and _names_every_party(question, kept, titles))):
+        # nothing rests on the best evidence, nothing names what is asked ("Which groups …?" answered with
+        # "The dialogue lays a foundation for cooperation."), or a party asked about each is left out: the
+        # answer missed the point
         off_topic.extend(kept)
         out_sentences, order = [], {}
     citations = [citation_for(n, evidence[i - 1], supporting[i]) for i, n in sorted(order.items(), key=lambda x: x[1])]
@@ -226,6 +232,13 @@ def _names_the_asked_kind(question: str, kept: list[str], contexts: list[str]) -
         return True
     asked = question_words(question)
     return any(has_answer_type(kind, claim, asked, context) for claim, context in zip(kept, contexts))
+
+
+def _names_every_party(question: str, kept: list[str], titles: list[str]) -> bool:
+    """ "What have the US and China each given …?": every party the question asks about each is named by a kept
+    claim or the title of the article it rests on; True when the question has no such parties."""
+    parties = [n for n in question_names(question) if n.party]
+    return all(any(n.found_in(vocabulary(f"{t}\n{c}")) for c, t in zip(kept, titles)) for n in parties)
 
 
 def citation_for(n: int, p: Passage, sentence: ScoredSentence | None) -> Citation:

@@ -26,6 +26,15 @@ def test_names_may_come_from_the_question_but_not_from_nowhere():
     assert missing("Rybakina beat Serena Williams.", [PASSAGE], "Did Serena Williams play?") == []
 
 
+def test_a_party_asked_about_each_is_not_a_name_the_claim_may_take_from_the_question():
+    question = "What have Elena Rybakina and Ons Jabeur each won this year?"
+    claim = "Elena Rybakina and Ons Jabeur each won the women's singles title at Wimbledon."
+    assert missing(claim, [PASSAGE], question) == []  # both are in the passage
+    only_one = Passage("c:1", "e", "b.txt", "", "Elena Rybakina won the title at Wimbledon.", 0, 44, 1.0)
+    assert missing(claim, [only_one], question) == ["jabeur ons"]
+    assert missing("Elena Rybakina won the title at Wimbledon.", [only_one], question) == []
+
+
 def test_dotted_acronyms_match_their_plain_form():
     p = Passage("c:0", "d", "a.txt", "", "The withdrawal of U.S. forces from Afghanistan.", 0, 50, 1.0)
     assert missing("US forces left Afghanistan.", [p]) == []

@@ -158,3 +158,23 @@ def test_an_item_of_a_list_a_kept_claim_is_an_item_of_is_on_the_question():
     assert g.off_topic == ["The mayor opened a new public library."]
     # and only when another item is kept: alone, the weak item is left out as before
     assert ground("Patrols: Soldiers conduct joint patrols along the border. [1]", [p], question=question).off_topic
+
+
+def test_an_answer_leaving_out_a_party_asked_about_each_missed_the_point():
+    """ "What have Norland and Vestria each given …?" answered for Vestria alone is half the answer."""
+    west = "Vestria trained coast guard cadets at its naval academy."
+    north = "Norland trained 300 coast guard officers since March."
+    passages = []
+    for n, (title, text) in enumerate((("Vestria and the coast guard", west), ("Norland's patrols", north))):
+        p = Passage(f"d{n}:0", f"d{n}", f"{n}.txt", title, text, 0, len(text), 0.8)
+        p.evidence = [ScoredSentence(text, 0, len(text), 0.7)]
+        passages.append(p)
+    question = "What training have Norland and Vestria each given the coast guard?"
+    half = ground(f"{west} [1]", passages, question=question)
+    assert not half.citations and half.off_topic == [west]
+    whole = ground(f"{west} [1] {north} [2]", passages, question=question)
+    assert len(whole.citations) == 2
+    # a claim giving one party what the evidence says of the other is not supported by it
+    wrong = ground("Since then, Norland and Vestria each trained cadets at a naval academy [1].", passages, question=question)
+    assert not wrong.citations and wrong.unsupported
+    assert ground(f"{west} [1]", passages, question="What training has Vestria given the coast guard?").citations
