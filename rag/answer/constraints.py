@@ -382,9 +382,9 @@ def apply(question: str, passages: list[Passage], weight: asked.Weight | None = 
 def _party_unanswered(cons: Constraints, passages: list[Passage]) -> bool:
     """ "What have the US and China each given …?" asks for each party's answer: True when some party is named by
     no sentence (or its article's title) meeting every constraint; half an answer is not the answer."""
-    parties = [n for c in cons.items if c.kind == "name" and isinstance(n := c.value, Name) and n.party]
-    answering = [f"{p.title}\n{s.text}" for p in passages for s in p.evidence if s.score >= 0]
-    return len(parties) > 1 and not all(any(n.found_in(vocabulary(t)) for t in answering) for n in parties)
+    each = [n for c in cons.items if c.kind == "name" and isinstance(n := c.value, Name) and n.party]
+    answering = [(s.text, p.title) for p in passages for s in p.evidence if s.score >= 0]
+    return len(each) > 1 and not all(any(n.named_by(*a) for a in answering) for n in each)
 
 
 # Misses that make a sentence no answer but leave it true context: a model may read it beside the answer

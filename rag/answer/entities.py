@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from rag.answer import markers
-from rag.answer.focus import Name, question_names, vocabulary
+from rag.answer.focus import Name, parties, question_names, vocabulary
 from rag.retrieve.dates import CALENDAR_WORDS, MONTH_NAMES
 from rag.retrieve.lexical import content_terms
 from rag.types import Passage
@@ -127,7 +127,7 @@ def missing(claim: str, evidence: list[Passage], question: str | None = None) ->
     asked = vocabulary(question) if question else frozenset()
     # a party the question asks about each ("the US and China each") is no name to repeat: what the claim says
     # of it must be what the evidence says of it
-    parties = [p.words for p in question_names(question) if p.party] if question else []
+    each = [p.words for p in parties(question)] if question else []
     out += [" ".join(sorted(n.words)) for n in names(claim) if not n.found_in(vocab) and not (
-        n.found_in(asked) and not any(n.words & words for words in parties))]
+        n.found_in(asked) and not any(n.words & words for words in each))]
     return out

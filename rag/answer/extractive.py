@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 from rag.answer import markers, wellformed
 from rag.answer.constraints import asks_for_list, question_parts
-from rag.answer.focus import question_names, vocabulary
+from rag.answer.focus import parties
 from rag.config import Config
 from rag.retrieve.evidence import is_labelled, list_intro
 from rag.retrieve.lexical import content_terms
@@ -80,14 +80,14 @@ def each_party(question: str, evidence: list[Passage], picked: list[tuple[int, S
     """For "What training have the US and China each given …?", the best sentence (above `floor`) naming a
     party the chosen sentences leave out, in the sentence or its article's title: each party's own answer."""
     added: list[tuple[int, ScoredSentence]] = []
-    for name in (n for n in question_names(question) if n.party):
+    for name in parties(question):
         chosen = picked + added
-        if any(name.found_in(vocabulary(f"{evidence[i - 1].title}\n{s.text}")) for i, s in chosen):
+        if any(name.named_by(s.text, evidence[i - 1].title) for i, s in chosen):
             continue
         taken = {(evidence[i - 1].doc_id, s.start) for i, s in chosen}
         pool = [(s.score, i, s) for i, p in enumerate(evidence, 1) for s in p.evidence
                 if s.score >= floor and (p.doc_id, s.start) not in taken and wellformed.can_answer(s.text)
-                and wellformed.has_verb(s.text) and name.found_in(vocabulary(f"{p.title}\n{s.text}"))]
+                and wellformed.has_verb(s.text) and name.named_by(s.text, p.title)]
         best = max(pool, key=lambda x: x[0], default=None)
         if best:
             added.append((best[1], best[2]))

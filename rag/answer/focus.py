@@ -116,6 +116,10 @@ class Name:
             return False
         return weight is None or sum(map(weight, held)) >= HELD_WEIGHT * sum(map(weight, self.words))
 
+    def named_by(self, sentence: str, title: str = "") -> bool:
+        """Whether a sentence, read with its article's title, names this one."""
+        return self.found_in(vocabulary(f"{title}\n{sentence}"))
+
     def __repr__(self) -> str:
         return f"Name({sorted(self.words)}, {self.acronyms!r})"
 
@@ -173,6 +177,11 @@ def question_names(question: str) -> list[Name]:
             before = bare.lower() if bare.lower() not in _CONNECTORS else before
     close()
     return names
+
+
+def parties(question: str) -> list[Name]:
+    """The names a question asks about each ("What have the US and China each given …?"): each wants its answer."""
+    return [n for n in question_names(question) if n.party]
 
 
 def name_coverage(names: list[Name], vocab: frozenset[str]) -> float:

@@ -27,7 +27,7 @@ import re
 from dataclasses import dataclass, field
 
 from rag.answer import entities, markers, wellformed
-from rag.answer.focus import question_names, vocabulary
+from rag.answer.focus import parties
 from rag.ingest.sentences import split_sentences
 from rag.retrieve.evidence import answer_type, has_answer_type, is_labelled, list_intro, question_words
 from rag.retrieve.lexical import content_terms
@@ -237,8 +237,7 @@ def _names_the_asked_kind(question: str, kept: list[str], contexts: list[str]) -
 def _names_every_party(question: str, kept: list[str], titles: list[str]) -> bool:
     """ "What have the US and China each given …?": every party the question asks about each is named by a kept
     claim or the title of the article it rests on; True when the question has no such parties."""
-    parties = [n for n in question_names(question) if n.party]
-    return all(any(n.found_in(vocabulary(f"{t}\n{c}")) for c, t in zip(kept, titles)) for n in parties)
+    return all(any(n.named_by(c, t) for c, t in zip(kept, titles)) for n in parties(question))
 
 
 def citation_for(n: int, p: Passage, sentence: ScoredSentence | None) -> Citation:

@@ -1,5 +1,5 @@
 """The question's names must be in the evidence: acronyms, dotted and common short forms, demonyms."""
-from rag.answer.focus import apply, initialisms, name_coverage, question_names, vocabulary
+from rag.answer.focus import apply, initialisms, name_coverage, parties, question_names, vocabulary
 from rag.types import Passage, ScoredSentence
 
 
@@ -99,12 +99,16 @@ def test_a_title_ahead_of_a_name_is_found_abbreviated():
 
 def test_names_joined_by_and_are_two_parties_when_asked_about_each():
     words = lambda q: [sorted(n.words) for n in question_names(q)]  # noqa: E731
-    parties = lambda q: [n.party for n in question_names(q)]  # noqa: E731
+    flags = lambda q: [n.party for n in question_names(q)]  # noqa: E731
     assert words("What have the United States and China each given Pakistani police?") == [
         ["us"], ["china"], ["pakistani"]]
-    assert parties("What have the United States and China each given Pakistani police?") == [True, True, False]
+    assert flags("What have the United States and China each given Pakistani police?") == [True, True, False]
     assert words("What did both Norland and the EU sign?") == [["norland"], ["eu"]]
-    assert parties("What did both Norland and the EU sign?") == [False, False]  # split, but not asked about each
+    assert flags("What did both Norland and the EU sign?") == [False, False]  # split, but not asked about each
+    each = parties("What have Norland and Vestria each given the coast guard?")
+    assert [sorted(n.words) for n in each] == [["norland"], ["vestria"]]
+    assert each[0].named_by("The ministry trained cadets.", title="Norland's coast guard")  # by its title
+    assert not each[1].named_by("The ministry trained cadets.", title="Norland's coast guard")
     # without "each" or "both", "and" stays inside one name
     assert words("Who leads the Centre for Research and Security Studies?") == [
         ["centre", "research", "security", "study"]]
